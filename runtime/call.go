@@ -1,0 +1,70 @@
+package runtime
+
+import (
+	"context"
+
+	"github.com/redis/rueidis"
+)
+
+// Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
+// EVAL. keys and args are not retained. A reply that does not fit decode is
+// a *ReplyError; an error reply is a *ScriptError; keys in different cluster
+// slots are a *CrossSlotError and nothing is sent.
+func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
+	if r.slotCheck {
+		if _, err := checkSlots(s, keys); err != nil {
+			var zero T
+			return zero, err
+		}
+	}
+	res := r.client.Do(ctx, r.evalsha(s, keys, args))
+	if isNoScript(res) {
+		res = r.client.Do(ctx, r.eval(s, keys, args))
+	}
+	return result(s, res, decode)
+}
+
+// result turns a reply into the call's value or error.
+func result[T any](s *Script, res rueidis.RedisResult, decode Decoder[T]) (T, error) {
+	var zero T
+	if err := res.NonRedisError(); err != nil {
+		return zero, err
+	}
+	msg, err := res.ToMessage()
+	if err != nil && !rueidis.IsRedisNil(err) {
+		if re, ok := rueidis.IsRedisErr(err); ok {
+			return zero, newScriptError(s, re)
+		}
+		return zero, err
+	}
+	v, err := decode(msg)
+	if err != nil {
+		return zero, &ReplyError{Script: s.name, Err: err}
+	}
+	return v, nil
+}
+
+func (r *Runner) evalsha(s *Script, keys, args []string) rueidis.Completed {
+	b := r.client.B()
+	n := numkeys(len(keys))
+	if s.readOnly {
+		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(keys...).Arg(args...).Build()
+	}
+	return b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(keys...).Arg(args...).Build()
+}
+
+func (r *Runner) eval(s *Script, keys, args []string) rueidis.Completed {
+	b := r.client.B()
+	n := numkeys(len(keys))
+	if s.readOnly {
+		return b.EvalRo().Script(s.source).Numkeys(n).Key(keys...).Arg(args...).Build()
+	}
+	return b.Eval().Script(s.source).Numkeys(n).Key(keys...).Arg(args...).Build()
+}
+
+func numkeys(n int) int64 { return int64(n) }
+
+// keylessSlot is the slot rueidis's cluster builder gives commands without
+// keys (its internal InitSlot); such commands need SetSlot before they can
+// share a cluster DoMulti with keyed ones.
+const keylessSlot = 1 << 14

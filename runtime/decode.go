@@ -1,0 +1,320 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// Decoder turns a script's reply into its declared Go result. A reply of the
+// wrong shape is an error, never a panic.
+type Decoder[T any] func(rueidis.RedisMessage) (T, error)
+
+// shapeError says what a decoder wanted and what it got.
+type shapeError struct {
+	want string
+	got  string
+}
+
+func (e *shapeError) Error() string { return "want " + e.want + ", got " + e.got }
+
+func wrongShape(want string, m *rueidis.RedisMessage) error {
+	return &shapeError{want: want, got: describe(m)}
+}
+
+// describe names a reply's kind for error messages, with a short excerpt.
+func describe(m *rueidis.RedisMessage) string {
+	switch {
+	case m.IsNil():
+		return "nil"
+	case m.IsInt64():
+		v, _ := m.AsInt64()
+		return "integer " + strconv.FormatInt(v, 10)
+	case m.IsString():
+		s, _ := m.ToString()
+		if len(s) > 32 {
+			s = s[:32] + "..."
+		}
+		return "string " + strconv.Quote(s)
+	case m.IsFloat64():
+		v, _ := m.AsFloat64()
+		return "double " + strconv.FormatFloat(v, 'g', -1, 64)
+	case m.IsBool():
+		v, _ := m.AsBool()
+		return "boolean " + strconv.FormatBool(v)
+	case m.IsArray():
+		a, _ := m.ToArray()
+		return "array of " + strconv.Itoa(len(a))
+	case m.IsMap():
+		mm, _ := m.ToMap()
+		return "map of " + strconv.Itoa(len(mm))
+	case m.Error() != nil:
+		return "error " + strconv.Quote(m.Error().Error())
+	}
+	return "reply " + m.String()
+}
+
+// DecodeNone accepts any reply, for scripts whose result is not used.
+func DecodeNone(rueidis.RedisMessage) (struct{}, error) { return struct{}{}, nil }
+
+// DecodeRaw returns the reply as is.
+func DecodeRaw(m rueidis.RedisMessage) (rueidis.RedisMessage, error) { return m, nil }
+
+// DecodeInt64 accepts an integer, or a string holding one (a Lua number
+// turned into a string by tostring).
+func DecodeInt64(m rueidis.RedisMessage) (int64, error) {
+	switch {
+	case m.IsInt64():
+		return m.AsInt64()
+	case m.IsString():
+		s, _ := m.ToString()
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return v, nil
+		}
+	case m.IsFloat64():
+		if f, _ := m.AsFloat64(); f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
+			return int64(f), nil
+		}
+	}
+	return 0, wrongShape("integer", &m)
+}
+
+// DecodeInt is DecodeInt64 for int.
+func DecodeInt(m rueidis.RedisMessage) (int, error) {
+	v, err := DecodeInt64(m)
+	if err == nil && int64(int(v)) != v {
+		return 0, wrongShape("integer that fits an int", &m)
+	}
+	return int(v), err
+}
+
+// DecodeUint64 accepts a non-negative integer or a string holding one.
+func DecodeUint64(m rueidis.RedisMessage) (uint64, error) {
+	if m.IsString() {
+		s, _ := m.ToString()
+		if v, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return v, nil
+		}
+		return 0, wrongShape("unsigned integer", &m)
+	}
+	v, err := DecodeInt64(m)
+	if err != nil || v < 0 {
+		return 0, wrongShape("unsigned integer", &m)
+	}
+	return uint64(v), nil
+}
+
+// DecodeString accepts a bulk or status string, or an integer in decimal
+// (Lua numbers and strings convert freely).
+func DecodeString(m rueidis.RedisMessage) (string, error) {
+	switch {
+	case m.IsString():
+		return m.ToString()
+	case m.IsInt64():
+		v, _ := m.AsInt64()
+		return strconv.FormatInt(v, 10), nil
+	}
+	return "", wrongShape("string", &m)
+}
+
+// DecodeBytes is DecodeString into a fresh []byte.
+func DecodeBytes(m rueidis.RedisMessage) ([]byte, error) {
+	s, err := DecodeString(m)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// DecodeBool follows Lua's conversion: true becomes the integer 1 and false
+// becomes a nil reply. Integers are true when not zero; RESP3 booleans and
+// the strings "1", "0", "true", "false" are accepted too.
+func DecodeBool(m rueidis.RedisMessage) (bool, error) {
+	switch {
+	case m.IsNil():
+		return false, nil
+	case m.IsInt64():
+		v, _ := m.AsInt64()
+		return v != 0, nil
+	case m.IsBool():
+		return m.AsBool()
+	case m.IsString():
+		switch s, _ := m.ToString(); s {
+		case "1", "true":
+			return true, nil
+		case "0", "false":
+			return false, nil
+		}
+	}
+	return false, wrongShape("boolean (integer or nil)", &m)
+}
+
+// DecodeFloat64 accepts a string (Lua floats must be returned with tostring,
+// since Redis truncates Lua numbers to integers), an integer or a double.
+func DecodeFloat64(m rueidis.RedisMessage) (float64, error) {
+	switch {
+	case m.IsString():
+		s, _ := m.ToString()
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v, nil
+		}
+	case m.IsInt64():
+		v, _ := m.AsInt64()
+		return float64(v), nil
+	case m.IsFloat64():
+		return m.AsFloat64()
+	}
+	return 0, wrongShape("number", &m)
+}
+
+// DecodeDuration reads milliseconds.
+func DecodeDuration(m rueidis.RedisMessage) (time.Duration, error) {
+	v, err := DecodeInt64(m)
+	if err != nil {
+		return 0, wrongShape("integer milliseconds", &m)
+	}
+	return time.Duration(v) * time.Millisecond, nil
+}
+
+// DecodeTime reads Unix milliseconds.
+func DecodeTime(m rueidis.RedisMessage) (time.Time, error) {
+	v, err := DecodeInt64(m)
+	if err != nil {
+		return time.Time{}, wrongShape("integer Unix milliseconds", &m)
+	}
+	return time.UnixMilli(v), nil
+}
+
+// DecodeStrings accepts an array of strings (integers in decimal). A nil
+// reply gives a nil slice.
+func DecodeStrings(m rueidis.RedisMessage) ([]string, error) {
+	if m.IsNil() {
+		return nil, nil
+	}
+	if !m.IsArray() {
+		return nil, wrongShape("array of strings", &m)
+	}
+	a, _ := m.ToArray()
+	out := make([]string, len(a))
+	for i := range a {
+		v, err := DecodeString(a[i])
+		if err != nil {
+			return nil, fmt.Errorf("element %d: %w", i+1, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// DecodeInt64s accepts an array of integers. A nil reply gives a nil slice.
+func DecodeInt64s(m rueidis.RedisMessage) ([]int64, error) {
+	if m.IsNil() {
+		return nil, nil
+	}
+	if !m.IsArray() {
+		return nil, wrongShape("array of integers", &m)
+	}
+	a, _ := m.ToArray()
+	out := make([]int64, len(a))
+	for i := range a {
+		v, err := DecodeInt64(a[i])
+		if err != nil {
+			return nil, fmt.Errorf("element %d: %w", i+1, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// DecodeStringMap accepts a flat array of field/value pairs (what a Lua
+// table of pairs or HGETALL gives) or a RESP3 map. A nil reply gives a nil map.
+func DecodeStringMap(m rueidis.RedisMessage) (map[string]string, error) {
+	switch {
+	case m.IsNil():
+		return nil, nil
+	case m.IsMap():
+		mm, _ := m.ToMap()
+		out := make(map[string]string, len(mm))
+		for k, v := range mm {
+			s, err := DecodeString(v)
+			if err != nil {
+				return nil, fmt.Errorf("value of %q: %w", k, err)
+			}
+			out[k] = s
+		}
+		return out, nil
+	case m.IsArray():
+		a, _ := m.ToArray()
+		if len(a)%2 != 0 {
+			return nil, wrongShape("array of field/value pairs (even length)", &m)
+		}
+		out := make(map[string]string, len(a)/2)
+		for i := 0; i < len(a); i += 2 {
+			k, err := DecodeString(a[i])
+			if err != nil {
+				return nil, fmt.Errorf("field %d: %w", i/2+1, err)
+			}
+			v, err := DecodeString(a[i+1])
+			if err != nil {
+				return nil, fmt.Errorf("value of %q: %w", k, err)
+			}
+			out[k] = v
+		}
+		return out, nil
+	}
+	return nil, wrongShape("array of field/value pairs or map", &m)
+}
+
+// Nullable decodes with dec unless the reply is nil, which gives nil.
+func Nullable[T any](m rueidis.RedisMessage, dec Decoder[T]) (*T, error) {
+	if m.IsNil() {
+		return nil, nil
+	}
+	v, err := dec(m)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Fields checks that m is an array of at most n elements, the positional
+// fields of a struct result. Fewer are allowed because a Lua array stops at
+// its first nil: trailing nullable fields may be absent.
+func Fields(m rueidis.RedisMessage, n int) ([]rueidis.RedisMessage, error) {
+	if !m.IsArray() {
+		return nil, wrongShape("array of "+strconv.Itoa(n)+" fields", &m)
+	}
+	a, _ := m.ToArray()
+	if len(a) > n {
+		return nil, wrongShape("array of "+strconv.Itoa(n)+" fields", &m)
+	}
+	return a, nil
+}
+
+// Field decodes element i of a struct result.
+func Field[T any](fields []rueidis.RedisMessage, i int, name string, dec Decoder[T]) (T, error) {
+	if i >= len(fields) {
+		var zero T
+		return zero, fmt.Errorf("field %s (element %d): missing: the reply has %d elements (a Lua array ends at its first nil)", name, i+1, len(fields))
+	}
+	v, err := dec(fields[i])
+	if err != nil {
+		return v, fmt.Errorf("field %s (element %d): %w", name, i+1, err)
+	}
+	return v, nil
+}
+
+// NullableField decodes element i of a struct result; absent or nil gives nil.
+func NullableField[T any](fields []rueidis.RedisMessage, i int, name string, dec Decoder[T]) (*T, error) {
+	if i >= len(fields) {
+		return nil, nil
+	}
+	v, err := Nullable(fields[i], dec)
+	if err != nil {
+		return nil, fmt.Errorf("field %s (element %d): %w", name, i+1, err)
+	}
+	return v, nil
+}

@@ -1,0 +1,159 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/redis/rueidis"
+)
+
+// ErrNotExecuted is returned by Future.Get before its batch ran.
+var ErrNotExecuted = errors.New("luagen: batch not executed yet")
+
+// ErrExecuted is returned by Exec on a batch that already ran: a batch runs
+// once, so that no call is sent twice.
+var ErrExecuted = errors.New("luagen: batch already executed")
+
+// ScriptError is an error reply to a script call: a Lua runtime error, an
+// error from redis.call inside the script, a redis.error_reply, or a refusal
+// such as NOPERM. Line is the line in File that Redis blamed
+// ("user_script:N"), or 0 when Redis named none.
+type ScriptError struct {
+	Script string // Go name of the script
+	File   string // path of the .lua file relative to luagen.yaml
+	Line   int
+	Code   string // first word of the reply when upper case: "ERR", "WRONGTYPE", "NOPERM", ...
+	Msg    string // the reply as Redis sent it
+	err    *rueidis.RedisError
+}
+
+func (e *ScriptError) Error() string {
+	where := e.File
+	if e.Line > 0 {
+		where += ":" + strconv.Itoa(e.Line)
+	}
+	return fmt.Sprintf("luagen: script %s (%s): %s", e.Script, where, e.Msg)
+}
+
+// Unwrap returns the *rueidis.RedisError, for rueidis.IsRedisErr-style checks
+// through errors.As.
+func (e *ScriptError) Unwrap() error { return e.err }
+
+// IsPermission reports whether the ACL refused the call or a command inside it.
+func (e *ScriptError) IsPermission() bool { return e.Code == "NOPERM" }
+
+func newScriptError(s *Script, re *rueidis.RedisError) *ScriptError {
+	msg := re.Error()
+	return &ScriptError{Script: s.name, File: s.file, Line: scriptLine(msg), Code: errorCode(msg), Msg: msg, err: re}
+}
+
+// scriptLine finds the line Redis blames. Redis 7 ends runtime errors with
+// "on @user_script:N." and starts compile errors with "user_script:N:"; the
+// former is the line that was running, so it wins.
+func scriptLine(msg string) int {
+	for _, marker := range []string{"@user_script:", "user_script:"} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			rest := msg[i+len(marker):]
+			n := 0
+			for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+				n++
+			}
+			if line, err := strconv.Atoi(rest[:n]); err == nil {
+				return line
+			}
+		}
+	}
+	return 0
+}
+
+// errorCode returns the error prefix. rueidis strips a leading "ERR ", so a
+// message without an upper-case prefix is an ERR.
+func errorCode(msg string) string {
+	word, _, _ := strings.Cut(msg, " ")
+	if word == "" {
+		return "ERR"
+	}
+	for i := 0; i < len(word); i++ {
+		if c := word[i]; (c < 'A' || c > 'Z') && c != '_' {
+			return "ERR"
+		}
+	}
+	return word
+}
+
+// CrossSlotError is returned, before anything is sent, for a call whose keys
+// hash to different cluster slots. Keys that must be used together need a
+// common hash tag, e.g. "{user:42}:tokens" and "{user:42}:log".
+type CrossSlotError struct {
+	Script string
+	Keys   []string
+	Slots  []uint16
+}
+
+func newCrossSlotError(s *Script, keys []string) *CrossSlotError {
+	e := &CrossSlotError{Script: s.name, Keys: append([]string(nil), keys...), Slots: make([]uint16, len(keys))}
+	for i, k := range keys {
+		e.Slots[i] = Slot(k)
+	}
+	return e
+}
+
+func (e *CrossSlotError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "luagen: script %s: keys in different cluster slots:", e.Script)
+	for i, k := range e.Keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, " %q (slot %d)", k, e.Slots[i])
+	}
+	b.WriteString("; give keys used together a common hash tag, like {user:42}:a and {user:42}:b")
+	return b.String()
+}
+
+// ReplyError is a reply whose shape does not match the script's declared
+// result type. The script ran; only decoding its reply failed.
+type ReplyError struct {
+	Script string
+	Err    error
+}
+
+func (e *ReplyError) Error() string {
+	return fmt.Sprintf("luagen: script %s: unexpected reply: %v", e.Script, e.Err)
+}
+
+func (e *ReplyError) Unwrap() error { return e.Err }
+
+// ArgumentError is an argument that could not be encoded; the call was not sent.
+type ArgumentError struct {
+	Script string
+	Arg    string
+	Err    error
+}
+
+// ArgError wraps an argument encoding error for generated code.
+func ArgError(s *Script, arg string, err error) error {
+	return &ArgumentError{Script: s.name, Arg: arg, Err: err}
+}
+
+func (e *ArgumentError) Error() string {
+	return fmt.Sprintf("luagen: script %s: arg %s: %v", e.Script, e.Arg, e.Err)
+}
+
+func (e *ArgumentError) Unwrap() error { return e.Err }
+
+// BatchError is returned by Exec when some calls failed; each failed call's
+// Future holds its own error.
+type BatchError struct {
+	Failed int   // calls that failed
+	Total  int   // calls in the batch
+	First  error // the error of the first failed call, in queue order
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("luagen: %d of %d calls failed; first: %v", e.Failed, e.Total, e.First)
+}
+
+func (e *BatchError) Unwrap() error { return e.First }

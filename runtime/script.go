@@ -1,0 +1,35 @@
+package runtime
+
+// Script is one generated script: its name, file, exact source and SHA1.
+// Generated code creates each Script once, as a package-level variable.
+type Script struct {
+	name     string
+	file     string
+	source   string
+	sha1     string
+	readOnly bool
+}
+
+// NewScript describes a script. name is its Go name ("TakeTokens"), file its
+// path relative to luagen.yaml ("scripts/take_tokens.lua"), source the file's
+// exact bytes and sha1 the hex SHA1 of source, computed by the generator so
+// that nothing is hashed at run time. Read-only scripts run with EVALSHA_RO
+// and EVAL_RO and may be served by replicas.
+func NewScript(name, file, source, sha1 string, readOnly bool) *Script {
+	return &Script{name: name, file: file, source: source, sha1: sha1, readOnly: readOnly}
+}
+
+// Name is the script's Go name.
+func (s *Script) Name() string { return s.name }
+
+// File is the script's path relative to luagen.yaml.
+func (s *Script) File() string { return s.file }
+
+// Source is the script's exact source.
+func (s *Script) Source() string { return s.source }
+
+// SHA1 is the hex SHA1 Redis knows the script by.
+func (s *Script) SHA1() string { return s.sha1 }
+
+// ReadOnly reports whether the script runs with EVALSHA_RO.
+func (s *Script) ReadOnly() bool { return s.readOnly }

@@ -1,0 +1,60 @@
+package runtime
+
+// Slot returns the Redis Cluster hash slot of key: CRC16 (XMODEM) of the key,
+// or of the part between the first '{' and the next '}' when that part is not
+// empty, modulo 16384.
+func Slot(key string) uint16 {
+	if start := indexByte(key, '{'); start >= 0 {
+		if end := indexByte(key[start+1:], '}'); end > 0 {
+			key = key[start+1 : start+1+end]
+		}
+	}
+	return crc16(key) & 16383
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// crc16 is CRC16-XMODEM (polynomial 0x1021, initial 0), as in Redis's crc16.c.
+func crc16(s string) uint16 {
+	var crc uint16
+	for i := 0; i < len(s); i++ {
+		crc = crc<<8 ^ crc16Table[byte(crc>>8)^s[i]]
+	}
+	return crc
+}
+
+var crc16Table = func() (t [256]uint16) {
+	for i := range t {
+		crc := uint16(i) << 8
+		for range 8 {
+			if crc&0x8000 != 0 {
+				crc = crc<<1 ^ 0x1021
+			} else {
+				crc <<= 1
+			}
+		}
+		t[i] = crc
+	}
+	return t
+}()
+
+// checkSlots returns the slot shared by keys, or a *CrossSlotError.
+func checkSlots(s *Script, keys []string) (uint16, error) {
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	first := Slot(keys[0])
+	for _, k := range keys[1:] {
+		if Slot(k) != first {
+			return 0, newCrossSlotError(s, keys)
+		}
+	}
+	return first, nil
+}
