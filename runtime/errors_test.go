@@ -160,7 +160,7 @@ return {}`, false)
 			ok := map[string]bool{
 				"int64/int": true, "string/int": true, "string/str": true, "string/status": true, "string/float": true,
 				"bool/int": true, "bool/nil": true, "float64/int": true, "float64/float": true,
-				"[]string/nil": true, "[]string/empty": true, "[]int64/nil": true, "[]int64/empty": true,
+				"[]string/nil": true, "[]string/empty": true, "[]string/odd": true, "[]int64/nil": true, "[]int64/empty": true,
 				"map/nil": true, "map/empty": true,
 			}
 			b := r.NewBatch()

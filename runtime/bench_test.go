@@ -1,0 +1,132 @@
+package runtime_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/luagen/luagen/internal/redistest"
+	"github.com/luagen/luagen/runtime"
+	"github.com/redis/rueidis"
+)
+
+// The benchmark script: a small token bucket with two same-slot keys and
+// two args, as users write them.
+const bucketBody = `local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens') or ARGV[2])
+local n = tonumber(ARGV[1])
+local ok = 0
+if tokens >= n then tokens = tokens - n; ok = 1 end
+redis.call('HSET', KEYS[1], 'tokens', tokens)
+redis.call('SET', KEYS[2], ok)
+return {ok, tokens}`
+
+const benchBatch = 100
+
+// benchKeys are spread over all slots; each pair shares a hash tag.
+func benchKeys(n int) (k1, k2 []string) {
+	k1, k2 = make([]string, n), make([]string, n)
+	for i := range n {
+		tag := "{b" + strconv.Itoa(i) + "}"
+		k1[i], k2[i] = tag+"bucket", tag+"log"
+	}
+	return
+}
+
+// BenchmarkBatch compares, on the shared 3+3 cluster, a batch of 100 calls
+// through the runtime with the practical ceiling (hand-built rueidis DoMulti
+// of EVALSHA, script preloaded) and with rueidis Lua.ExecMulti. Compare the
+// calls/s metrics of the sub-benchmarks of one run; -benchmem gives
+// allocations per batch (divide by 100 for per call).
+func BenchmarkBatch(b *testing.B) {
+	cl := redistest.Cluster(b)
+	client := newClient(b, cl.Addrs()...)
+	ctx := context.Background()
+	src := "-- bench\n" + bucketBody
+	lua := rueidis.NewLuaScript(src)
+	s := newScript("bucket", bucketBody, false)
+	r := runtime.New(client)
+	if err := r.Load(ctx, s); err != nil {
+		b.Fatal(err)
+	}
+	k1, k2 := benchKeys(16384)
+	take, capacity := "1", "1000000"
+	decode := func(m rueidis.RedisMessage) ([2]int64, error) {
+		var out [2]int64
+		f, err := runtime.Fields(m, 2)
+		if err != nil {
+			return out, err
+		}
+		if out[0], err = runtime.Field(f, 0, "ok", runtime.DecodeInt64); err != nil {
+			return out, err
+		}
+		out[1], err = runtime.Field(f, 1, "tokens", runtime.DecodeInt64)
+		return out, err
+	}
+	report := func(b *testing.B) {
+		b.ReportMetric(float64(b.N*benchBatch)/b.Elapsed().Seconds(), "calls/s")
+	}
+
+	b.Run("luagen", func(b *testing.B) {
+		futs := make([]runtime.Future[[2]int64], benchBatch)
+		off := 0
+		for b.Loop() {
+			batch := r.NewBatch()
+			for i := range futs {
+				j := (off + i) & 16383
+				futs[i] = runtime.Queue(batch, s, []string{k1[j], k2[j]}, []string{take, capacity}, decode)
+			}
+			off += benchBatch
+			if err := batch.Exec(ctx); err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range futs {
+				if _, err := f.Get(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		report(b)
+	})
+	b.Run("hand-built-DoMulti-EVALSHA", func(b *testing.B) {
+		cmds := make(rueidis.Commands, benchBatch)
+		off := 0
+		for b.Loop() {
+			for i := range cmds {
+				j := (off + i) & 16383
+				cmds[i] = client.B().Evalsha().Sha1(s.SHA1()).Numkeys(2).Key(k1[j], k2[j]).Arg(take, capacity).Build()
+			}
+			off += benchBatch
+			for _, res := range client.DoMulti(ctx, cmds...) {
+				m, err := res.ToMessage()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := decode(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		report(b)
+	})
+	b.Run("rueidis-Lua.ExecMulti", func(b *testing.B) {
+		execs := make([]rueidis.LuaExec, benchBatch)
+		off := 0
+		for b.Loop() {
+			for i := range execs {
+				j := (off + i) & 16383
+				execs[i] = rueidis.LuaExec{Keys: []string{k1[j], k2[j]}, Args: []string{take, capacity}}
+			}
+			off += benchBatch
+			for _, res := range lua.ExecMulti(ctx, client, execs...) {
+				m, err := res.ToMessage()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := decode(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		report(b)
+	})
+}
