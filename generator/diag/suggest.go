@@ -4,8 +4,8 @@ import "strings"
 
 // Suggest returns the option closest to word, for "did you mean" hints: an
 // option equal to word ignoring case, else the nearest within two edits
-// (and fewer edits than word has letters, so short words do not match
-// everything). It returns "" when nothing is close. Ties go to the earlier
+// that changes at most half of word, so short words do not match
+// everything. It returns "" when nothing is close. Ties go to the earlier
 // option, so hints are deterministic.
 func Suggest(word string, options []string) string {
 	lw := strings.ToLower(word)
@@ -16,7 +16,7 @@ func Suggest(word string, options []string) string {
 			return o
 		}
 		d := editDistance(lw, lo)
-		if d < bestDist && d < len(lw) {
+		if d < bestDist && 2*d <= len(lw) {
 			best, bestDist = o, d
 		}
 	}

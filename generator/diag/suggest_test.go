@@ -12,6 +12,8 @@ func TestSuggest(t *testing.T) {
 		{"output", ""},
 		{"ot", "out"},
 		{"x", ""},
+		{"foo", ""},
+		{"nmae", "name"},
 		{"", ""},
 	}
 	for _, tt := range tests {

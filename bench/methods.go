@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/luagen/luagen/bench/internal/gen"
+	"github.com/luagen/luagen/runtime"
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
+)
+
+// pipeFunc sends calls off..off+n-1 (key pairs (off+i) mod 16384) as one
+// batch and reports how many came back with a correct reply, and the first
+// error.
+type pipeFunc func(ctx context.Context, off, n int) (ok int, err error)
+
+// callFunc makes call j (key pair j mod 16384) on its own.
+type callFunc func(ctx context.Context, j int) error
+
+// method is one way of running the script.
+type method struct {
+	id     string
+	name   string
+	single bool // one call at a time from many goroutines, not batches
+	// build returns the method's pipeFunc (batch methods) or callFunc
+	// (single-call methods) for one scenario; batch is the batch size.
+	build func(e *env, ks *keyset, batch int) (pipeFunc, callFunc)
+}
+
+// env is what the methods of one scenario share.
+type env struct {
+	dep    *deployment
+	script scriptSpec
+	lua    *rueidis.Lua  // rueidis.NewLuaScript(script.src)
+	grs    *redis.Script // redis.NewScript(script.src)
+}
+
+var errWrongReply = errors.New("wrong reply")
+
+// refID is the reference method: hand-built DoMulti of EVALSHA.
+const refID = "dmsha"
+
+var methods = []*method{
+	{id: "luagen", name: "luagen pipeline", build: luagenPipeline},
+	{id: "luagen-int", name: "luagen pipeline, int64 params", build: luagenPipelineTyped},
+	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
+	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
+	{id: "dmeval", name: "rueidis DoMulti EVAL", build: doMultiEval},
+	{id: "goredis", name: "go-redis pipelined EvalSha (preloaded)", build: goredisPipeline},
+	{id: "luagen-x", name: "luagen single calls", single: true, build: luagenSingle},
+	{id: "luaexec-x", name: "rueidis Lua.Exec", single: true, build: luaExec},
+	{id: "goredis-x", name: "go-redis Script.Run", single: true, build: goredisRun},
+}
+
+func knownMethod(id string) bool {
+	for _, m := range methods {
+		if m.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+func methodIDs() []string {
+	var ids []string
+	for _, m := range methods {
+		ids = append(ids, m.id)
+	}
+	return ids
+}
+
+// ---- luagen -------------------------------------------------------------
+
+func luagenPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	sc := e.dep.lg
+	if e.script.label == scriptSizes["4k"].label {
+		return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocResult] {
+			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
+		}, func(r gen.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+	}
+	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensResult] {
+		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
+	}, func(r gen.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+}
+
+func luagenPipelineTyped(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	sc := e.dep.lg
+	if e.script.label == scriptSizes["4k"].label {
+		return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocTypedResult] {
+			return p.TakeTokensDocTyped(ks[i][0], ks[i][1], takeN, capacity)
+		}, func(r gen.TakeTokensDocTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+	}
+	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensTypedResult] {
+		return p.TakeTokensTyped(ks[i][0], ks[i][1], takeN, capacity)
+	}, func(r gen.TakeTokensTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+}
+
+// luagenPipe queues n calls on a generated Pipeline, runs Exec and reads
+// every future, as application code does.
+func luagenPipe[R any](sc *gen.Scripts, batch int, queue func(gen.Pipeline, int) runtime.Future[R], good func(R) bool) pipeFunc {
+	futs := make([]runtime.Future[R], batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		p := sc.Pipeline()
+		for i := range n {
+			futs[i] = queue(p, (off+i)&slotMask)
+		}
+		p.Exec(ctx) // errors are per call: read them from the futures
+		ok := 0
+		var first error
+		for _, f := range futs[:n] {
+			r, err := f.Get()
+			if err == nil && !good(r) {
+				err = errWrongReply
+			}
+			if err == nil {
+				ok++
+			} else if first == nil {
+				first = err
+			}
+		}
+		return ok, first
+	}
+}
+
+func luagenSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	sc := e.dep.lg
+	if e.script.label == scriptSizes["4k"].label {
+		return nil, func(ctx context.Context, j int) error {
+			k := &ks[j&slotMask]
+			r, err := sc.TakeTokensDoc(ctx, k[0], k[1], takeStr, capacityStr)
+			if err == nil && !(r.Allowed && r.Remaining >= 0) {
+				err = errWrongReply
+			}
+			return err
+		}
+	}
+	return nil, func(ctx context.Context, j int) error {
+		k := &ks[j&slotMask]
+		r, err := sc.TakeTokens(ctx, k[0], k[1], takeStr, capacityStr)
+		if err == nil && !(r.Allowed && r.Remaining >= 0) {
+			err = errWrongReply
+		}
+		return err
+	}
+}
+
+// ---- rueidis ------------------------------------------------------------
+
+// checkRueidis checks one {1, tokens} reply, decoded by hand.
+func checkRueidis(res rueidis.RedisResult) error {
+	arr, err := res.ToArray()
+	if err != nil {
+		return err
+	}
+	if len(arr) != 2 {
+		return errWrongReply
+	}
+	allowed, err1 := arr[0].AsInt64()
+	tokens, err2 := arr[1].AsInt64()
+	if err1 != nil || err2 != nil || allowed != 1 || tokens < 0 {
+		return errWrongReply
+	}
+	return nil
+}
+
+func checkAll(results []rueidis.RedisResult) (int, error) {
+	ok := 0
+	var first error
+	for _, res := range results {
+		if err := checkRueidis(res); err == nil {
+			ok++
+		} else if first == nil {
+			first = err
+		}
+	}
+	return ok, first
+}
+
+// doMultiEvalsha is the practical ceiling: EVALSHA commands built by hand
+// and sent with one DoMulti, the script loaded beforehand. It has no
+// NOSCRIPT fallback.
+func doMultiEvalsha(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	c := e.dep.rue
+	sha := e.script.sha
+	cmds := make(rueidis.Commands, batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		for i := range n {
+			k := &ks[(off+i)&slotMask]
+			cmds[i] = c.B().Evalsha().Sha1(sha).Numkeys(2).Key(k[0], k[1]).Arg(takeStr, capacityStr).Build()
+		}
+		return checkAll(c.DoMulti(ctx, cmds[:n]...))
+	}, nil
+}
+
+func doMultiEval(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	c := e.dep.rue
+	src := e.script.src
+	cmds := make(rueidis.Commands, batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		for i := range n {
+			k := &ks[(off+i)&slotMask]
+			cmds[i] = c.B().Eval().Script(src).Numkeys(2).Key(k[0], k[1]).Arg(takeStr, capacityStr).Build()
+		}
+		return checkAll(c.DoMulti(ctx, cmds[:n]...))
+	}, nil
+}
+
+var stringArgs = []string{takeStr, capacityStr}
+
+func execMulti(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	c := e.dep.rue
+	lua := e.lua
+	execs := make([]rueidis.LuaExec, batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		for i := range n {
+			execs[i] = rueidis.LuaExec{Keys: ks[(off+i)&slotMask][:], Args: stringArgs}
+		}
+		return checkAll(lua.ExecMulti(ctx, c, execs[:n]...))
+	}, nil
+}
+
+func luaExec(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	c := e.dep.rue
+	lua := e.lua
+	return nil, func(ctx context.Context, j int) error {
+		return checkRueidis(lua.Exec(ctx, c, ks[j&slotMask][:], stringArgs))
+	}
+}
+
+// ---- go-redis -----------------------------------------------------------
+
+var anyArgs = []any{takeStr, capacityStr}
+
+func checkGoredis(cmd *redis.Cmd) error {
+	v, err := cmd.Result()
+	if err != nil {
+		return err
+	}
+	arr, ok := v.([]any)
+	if !ok || len(arr) != 2 {
+		return errWrongReply
+	}
+	allowed, ok1 := arr[0].(int64)
+	tokens, ok2 := arr[1].(int64)
+	if !ok1 || !ok2 || allowed != 1 || tokens < 0 {
+		return fmt.Errorf("%w: %v", errWrongReply, arr)
+	}
+	return nil
+}
+
+// goredisPipeline sends EVALSHA (script loaded beforehand) in one go-redis
+// pipeline, which the ClusterClient splits per node. go-redis has no
+// NOSCRIPT fallback inside pipelines.
+func goredisPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	pipe := e.dep.gr.Pipeline()
+	sha := e.script.sha
+	cmds := make([]*redis.Cmd, batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		for i := range n {
+			cmds[i] = pipe.EvalSha(ctx, sha, ks[(off+i)&slotMask][:], anyArgs...)
+		}
+		pipe.Exec(ctx) // errors are per command
+		ok := 0
+		var first error
+		for _, cmd := range cmds[:n] {
+			if err := checkGoredis(cmd); err == nil {
+				ok++
+			} else if first == nil {
+				first = err
+			}
+		}
+		return ok, first
+	}, nil
+}
+
+func goredisRun(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	gr := e.dep.gr
+	s := e.grs
+	return nil, func(ctx context.Context, j int) error {
+		return checkGoredis(s.Run(ctx, gr, ks[j&slotMask][:], anyArgs...))
+	}
+}

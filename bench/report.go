@@ -1,0 +1,332 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	rt "runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clean reports whether a method ran every call correctly and left Redis
+// in the state its calls imply; only clean methods are ranked.
+func (r *methodResult) clean() bool { return r.failed == 0 && r.verified }
+
+func (r *methodResult) median(f func(roundResult) float64) float64 {
+	if len(r.rounds) == 0 {
+		return math.NaN()
+	}
+	v := make([]float64, len(r.rounds))
+	for i, rr := range r.rounds {
+		v[i] = f(rr)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func (r *methodResult) callsPerSec() float64 { return r.median(roundResult.callsPerSec) }
+
+// spread is half the range of the rounds' calls/s, relative to the median.
+func (r *methodResult) spread() float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, rr := range r.rounds {
+		lo, hi = min(lo, rr.callsPerSec()), max(hi, rr.callsPerSec())
+	}
+	return (hi - lo) / 2 / r.callsPerSec()
+}
+
+func (r *methodResult) allocsPerCall() float64 {
+	return r.median(func(rr roundResult) float64 { return float64(rr.mallocs) / float64(rr.calls) })
+}
+
+func (r *methodResult) bytesPerCall() float64 {
+	return r.median(func(rr roundResult) float64 { return float64(rr.bytes) / float64(rr.calls) })
+}
+
+func (r *methodResult) percentile(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.lat)
+	slices.Sort(s)
+	i := int(math.Ceil(p*float64(len(s)))) - 1
+	return s[max(i, 0)]
+}
+
+func (s *scenario) result(id string) *methodResult {
+	for _, r := range s.results {
+		if r.m.id == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// ratio is a's calls/s over b's, NaN when either is missing or not clean.
+func ratio(a, b *methodResult) float64 {
+	if a == nil || b == nil || !a.clean() || !b.clean() {
+		return math.NaN()
+	}
+	return a.callsPerSec() / b.callsPerSec()
+}
+
+func (r *methodResult) label(conc int) string {
+	if r.m.single {
+		return fmt.Sprintf("%s (%d goroutines)", r.m.name, conc)
+	}
+	return r.m.name
+}
+
+func (rep *report) write(w io.Writer) {
+	cfg := rep.cfg
+	fmt.Fprintf(w, "## luagen benchmark\n\n")
+	fmt.Fprintf(w, "- Command: `%s`\n", cfg.command)
+	fmt.Fprintf(w, "- Machine: %s\n", machine())
+	fmt.Fprintf(w, "- Software: %s, %s\n", rt.Version(), depVersions())
+	for _, d := range rep.deps {
+		fmt.Fprintf(w, "- Deployment: %s, Redis %s, %d nodes seen by the client\n", d.name, d.redisVersion, d.nodes)
+	}
+	fmt.Fprintf(w, "- Workload: a token-bucket script (2 keys sharing a hash tag, 2 args, reply {allowed, remaining}), "+
+		"key pairs spread over all 16384 slots in random order; %s calls per method per round, %d rounds after a warm-up, "+
+		"methods interleaved and their order rotated each round; single-call methods run from %d goroutines.\n",
+		fmtInt(float64(cfg.calls)), cfg.rounds, cfg.conc)
+	fmt.Fprintf(w, "- Reading the tables: calls/s is the median round (± half the range of rounds); × is relative to the hand-built "+
+		"DoMulti EVALSHA of the same table; latency is per batch (per call for single-call methods), over all rounds; "+
+		"allocations and bytes per call are process-wide runtime.MemStats deltas over a method's run (median round); "+
+		"\"state\" checks Redis after the run: every successful call applied exactly once and nothing else. "+
+		"A method with failed calls or a wrong state is marked ✗ and not ranked.\n")
+	fmt.Fprintf(w, "- Total run time: %v\n", rep.wall.Round(time.Second))
+
+	for _, sc := range rep.scenarios {
+		fmt.Fprintf(w, "\n### %s\n\n", sc.title())
+		if sc.stormEvery > 0 {
+			rep.writeStorm(w, sc)
+			continue
+		}
+		ref := sc.result(refID)
+		fmt.Fprintf(w, "| Method | calls/s | × hand-built | p50 | p99 | allocs/call | bytes/call | state |\n")
+		fmt.Fprintf(w, "|---|--:|--:|--:|--:|--:|--:|---|\n")
+		for _, r := range sc.results {
+			x := "—"
+			if r == ref && r.clean() {
+				x = "1.00×"
+			} else if v := ratio(r, ref); !math.IsNaN(v) {
+				x = fmt.Sprintf("%.2f×", v)
+			}
+			fmt.Fprintf(w, "| %s | %s ±%.0f%% | %s | %s | %s | %.1f | %s | %s |\n",
+				r.label(sc.conc), fmtInt(r.callsPerSec()), 100*r.spread(), x,
+				fmtDur(r.percentile(0.50)), fmtDur(r.percentile(0.99)),
+				r.allocsPerCall(), fmtInt(r.bytesPerCall()), state(r))
+		}
+	}
+	rep.writeTargets(w)
+}
+
+func (rep *report) writeStorm(w io.Writer, sc *scenario) {
+	fmt.Fprintf(w, "| Method | calls succeeded | calls failed | calls/s | state | first error |\n")
+	fmt.Fprintf(w, "|---|--:|--:|--:|---|---|\n")
+	for _, r := range sc.results {
+		st := "✓"
+		if !r.verified {
+			st = "✗ " + r.verifyErr
+		}
+		first := ""
+		if r.first != nil {
+			first = mdEscape(short(r.first.Error(), 60))
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.label(sc.conc),
+			fmtInt(float64(r.ok)), fmtInt(float64(r.failed)), fmtInt(r.callsPerSec()), st, first)
+	}
+	fmt.Fprintf(w, "\nCalls include the warm-up; calls/s includes the time of the SCRIPT FLUSHes.\n")
+}
+
+func state(r *methodResult) string {
+	switch {
+	case r.failed > 0:
+		return fmt.Sprintf("✗ %s of %s calls failed: %s", fmtInt(float64(r.failed)), fmtInt(float64(r.ok+r.failed)), mdEscape(short(r.first.Error(), 60)))
+	case !r.verified:
+		return "✗ " + mdEscape(r.verifyErr)
+	}
+	return "✓"
+}
+
+// target is one line of the issue's target list.
+type target struct {
+	what     string
+	measured string
+	met      bool
+	known    bool // false when the scenario was not run
+}
+
+func (rep *report) find(dep *deployment, script string, batch int, storm bool) *scenario {
+	for _, sc := range rep.scenarios {
+		if sc.dep == dep && sc.script.label == script && (storm == (sc.stormEvery > 0)) && (storm || sc.batch == batch) {
+			return sc
+		}
+	}
+	return nil
+}
+
+func (rep *report) targets() []target {
+	if len(rep.deps) == 0 {
+		return nil
+	}
+	dep := rep.deps[0]
+	var out []target
+	small, big := scriptSizes["small"].label, scriptSizes["4k"].label
+	ratioTarget := func(what, script string, batch int, a, b string, goal float64) {
+		sc := rep.find(dep, script, batch, false)
+		t := target{what: fmt.Sprintf("%s — %s script, batch %d", what, script, batch)}
+		if sc != nil && sc.result(a) != nil && sc.result(b) != nil {
+			t.known = true
+			v := ratio(sc.result(a), sc.result(b))
+			if math.IsNaN(v) {
+				t.measured = "not comparable (a method failed)"
+			} else {
+				t.measured = fmt.Sprintf("%.2f×", v)
+				t.met = v >= goal
+			}
+		}
+		out = append(out, t)
+	}
+	for _, script := range []string{small, big} {
+		for _, b := range []int{100, 1000} {
+			ratioTarget("luagen pipeline ≥ 0.97× hand-built DoMulti EVALSHA", script, b, "luagen", refID, 0.97)
+		}
+	}
+	if sc := rep.find(dep, "", 0, true); sc != nil {
+		for _, id := range []string{"luagen", "luagen-int", "luagen-x"} {
+			r := sc.result(id)
+			if r == nil {
+				continue
+			}
+			out = append(out, target{
+				what:     fmt.Sprintf("NOSCRIPT storm: every %s call succeeds, state exact", r.m.name),
+				measured: fmt.Sprintf("%s ok, %s failed, state %s", fmtInt(float64(r.ok)), fmtInt(float64(r.failed)), map[bool]string{true: "✓", false: "✗"}[r.verified]),
+				met:      r.clean(), known: true,
+			})
+		}
+	}
+	for _, script := range []string{small, big} {
+		ratioTarget("luagen pipeline ≥ 1.35× rueidis Lua.ExecMulti", script, 100, "luagen", "execmulti", 1.35)
+	}
+	ratioTarget("luagen pipeline ≥ 2.3× rueidis DoMulti EVAL", big, 100, "luagen", "dmeval", 2.3)
+	for _, script := range []string{small, big} {
+		sc := rep.find(dep, script, 100, false)
+		t := target{what: fmt.Sprintf("allocs/call of luagen pipeline (string params) ≤ hand-built + 1 — %s script, batch 100", script)}
+		if sc != nil && sc.result("luagen") != nil && sc.result(refID) != nil {
+			l, h := sc.result("luagen").allocsPerCall(), sc.result(refID).allocsPerCall()
+			t.known, t.met = true, l <= h+1 && sc.result("luagen").clean()
+			t.measured = fmt.Sprintf("%.1f vs %.1f", l, h)
+			if r := sc.result("luagen-int"); r != nil {
+				t.measured += fmt.Sprintf(" (int64 params: %.1f)", r.allocsPerCall())
+			}
+		}
+		out = append(out, t)
+	}
+	for _, script := range []string{small, big} {
+		ratioTarget("luagen single calls ≥ 1.0× rueidis Lua.Exec, both from goroutines", script, 100, "luagen-x", "luaexec-x", 1.0)
+	}
+	return out
+}
+
+func (rep *report) writeTargets(w io.Writer) {
+	ts := rep.targets()
+	if len(ts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n### Targets (issue 6), %s\n\n", rep.deps[0].name)
+	fmt.Fprintf(w, "| Target | measured | met |\n|---|---|---|\n")
+	for _, t := range ts {
+		if !t.known {
+			fmt.Fprintf(w, "| %s | not run | — |\n", t.what)
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", t.what, t.measured, map[bool]string{true: "✓", false: "✗"}[t.met])
+	}
+}
+
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	kernel := ""
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = ", Linux " + strings.TrimSpace(string(b))
+	}
+	return fmt.Sprintf("nproc %d, %s, %s/%s%s, GOMAXPROCS %d", rt.NumCPU(), model, rt.GOOS, rt.GOARCH, kernel, rt.GOMAXPROCS(0))
+}
+
+func depVersions() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var out []string
+	for _, d := range bi.Deps {
+		switch d.Path {
+		case "github.com/redis/rueidis", "github.com/redis/go-redis/v9":
+			out = append(out, d.Path+" "+d.Version)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// fmtInt formats a count with thousands separators.
+func fmtInt(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := strconv.FormatInt(int64(math.Round(v)), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "—"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+	default:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+}
+
+func short(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}

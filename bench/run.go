@@ -1,0 +1,339 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	rt "runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/luagen/luagen/bench/internal/gen"
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
+)
+
+// deployment is one Redis deployment and the clients the methods use.
+type deployment struct {
+	name  string
+	addrs []string
+
+	cluster      bool
+	nodes        int
+	redisVersion string
+	rue          rueidis.Client        // the measured rueidis client (luagen, rueidis methods)
+	admin        rueidis.Client        // preloading, SCRIPT FLUSH, verification
+	gr           redis.UniversalClient // the measured go-redis client
+	lg           *gen.Scripts
+}
+
+func (d *deployment) open(ctx context.Context) error {
+	var err error
+	opt := rueidis.ClientOption{InitAddress: d.addrs, DisableCache: true}
+	if d.rue, err = rueidis.NewClient(opt); err != nil {
+		return fmt.Errorf("%s: %w", d.name, err)
+	}
+	if d.admin, err = rueidis.NewClient(opt); err != nil {
+		return fmt.Errorf("%s: %w", d.name, err)
+	}
+	d.cluster = d.rue.Mode() == rueidis.ClientModeCluster
+	if d.cluster {
+		d.gr = redis.NewClusterClient(&redis.ClusterOptions{Addrs: d.addrs})
+	} else {
+		d.gr = redis.NewClient(&redis.Options{Addr: d.addrs[0]})
+	}
+	d.lg = gen.New(d.rue)
+	nodes := d.admin.Nodes()
+	d.nodes = len(nodes)
+	for _, n := range nodes {
+		info, err := n.Do(ctx, n.B().Info().Section("server").Build()).ToString()
+		if err != nil {
+			return fmt.Errorf("%s: INFO: %w", d.name, err)
+		}
+		for line := range strings.Lines(info) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+				d.redisVersion = v
+			}
+		}
+		break
+	}
+	return nil
+}
+
+func (d *deployment) close() {
+	for _, c := range []rueidis.Client{d.rue, d.admin} {
+		if c != nil {
+			c.Close()
+		}
+	}
+	if d.gr != nil {
+		d.gr.Close()
+	}
+}
+
+// flushScripts runs SCRIPT FLUSH on every node, replicas included.
+func (d *deployment) flushScripts(ctx context.Context) error {
+	var errs []error
+	for addr, n := range d.admin.Nodes() {
+		if err := n.Do(ctx, n.B().ScriptFlush().Build()).Error(); err != nil {
+			errs = append(errs, fmt.Errorf("SCRIPT FLUSH on %s: %w", addr, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// preload loads every bench script on every node: the "preloaded" state
+// that the EVALSHA-only methods need.
+func (d *deployment) preload(ctx context.Context) error {
+	return d.lg.Load(ctx)
+}
+
+// scenario is one table: a deployment, a script size and a batch size
+// (and for the storm, how often scripts are flushed).
+type scenario struct {
+	dep        *deployment
+	script     scriptSpec
+	batch      int
+	stormEvery int // SCRIPT FLUSH every stormEvery batches; 0: no storm
+	withSingle bool
+	conc       int // goroutines of the single-call methods
+	results    []*methodResult
+}
+
+func (s *scenario) title() string {
+	t := fmt.Sprintf("%s, %s script (%d bytes), batch %d", s.dep.name, s.script.label, len(s.script.src), s.batch)
+	if s.stormEvery > 0 {
+		t = fmt.Sprintf("NOSCRIPT storm: %s, SCRIPT FLUSH on all %d nodes every %d batches of %d (every %d calls for single calls)",
+			s.dep.name, s.dep.nodes, s.stormEvery, s.batch, s.stormEvery*s.batch)
+	}
+	return t
+}
+
+// methodResult is what one method did in one scenario, over all rounds.
+type methodResult struct {
+	m      *method
+	ks     *keyset
+	pipe   pipeFunc
+	call   callFunc
+	off    int   // next key pair
+	ok     int64 // calls with a correct reply, warm-up included
+	failed int64
+	first  error
+
+	rounds []roundResult
+	lat    []time.Duration // per batch (per call for single-call methods), all rounds
+
+	verified  bool
+	verifyErr string
+}
+
+type roundResult struct {
+	calls   int
+	elapsed time.Duration
+	mallocs uint64
+	bytes   uint64
+}
+
+func (r roundResult) callsPerSec() float64 { return float64(r.calls) / r.elapsed.Seconds() }
+
+// report is the whole run.
+type report struct {
+	cfg       config
+	deps      []*deployment
+	scenarios []*scenario
+	wall      time.Duration
+}
+
+// run measures every scenario on every deployment. Progress goes to log.
+func run(ctx context.Context, cfg config, deps []*deployment, log io.Writer) (*report, error) {
+	progressOut = log
+	rep := &report{cfg: cfg, deps: deps}
+	refBatch := cfg.batches[0]
+	for _, b := range cfg.batches {
+		if b == 100 {
+			refBatch = b
+		}
+	}
+	for _, d := range deps {
+		if err := d.open(ctx); err != nil {
+			return nil, err
+		}
+		defer d.close()
+	}
+	for _, d := range deps {
+		for _, size := range cfg.scripts {
+			for _, b := range cfg.batches {
+				sc := &scenario{dep: d, script: scriptSizes[size], batch: b, withSingle: b == refBatch, conc: cfg.conc}
+				if err := runScenario(ctx, cfg, sc, len(rep.scenarios)); err != nil {
+					return nil, err
+				}
+				rep.scenarios = append(rep.scenarios, sc)
+			}
+		}
+		if cfg.stormEvery > 0 {
+			sc := &scenario{dep: d, script: scriptSizes[cfg.scripts[0]], batch: refBatch, stormEvery: cfg.stormEvery, withSingle: true, conc: cfg.conc}
+			if err := runScenario(ctx, cfg, sc, len(rep.scenarios)); err != nil {
+				return nil, err
+			}
+			rep.scenarios = append(rep.scenarios, sc)
+			// Leave the deployment as found: scripts loaded.
+			if err := d.preload(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rep, nil
+}
+
+func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error {
+	start := time.Now()
+	progress("%s", sc.title())
+	d := sc.dep
+	if err := d.preload(ctx); err != nil {
+		return err
+	}
+	e := &env{dep: d, script: sc.script, lua: rueidis.NewLuaScript(sc.script.src), grs: redis.NewScript(sc.script.src)}
+	for _, m := range methods {
+		if m.single && !sc.withSingle {
+			continue
+		}
+		if len(cfg.only) > 0 && !slices.Contains(cfg.only, m.id) {
+			continue
+		}
+		ks := newKeyset("s" + strconv.Itoa(index) + ":" + m.id)
+		r := &methodResult{m: m, ks: ks}
+		r.pipe, r.call = m.build(e, ks, sc.batch)
+		sc.results = append(sc.results, r)
+	}
+	// Warm-up: connections, pools, the server's caches and the keys' first
+	// writes. These calls count for verification like the measured ones.
+	warm := min(cfg.calls, 2000)
+	for _, r := range sc.results {
+		runMethod(ctx, sc, r, warm, false)
+	}
+	for round := range cfg.rounds {
+		n := len(sc.results)
+		for i := range n {
+			runMethod(ctx, sc, sc.results[(i+round)%n], cfg.calls, true)
+		}
+	}
+	if err := verify(ctx, sc); err != nil {
+		return err
+	}
+	progress("  done in %v", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// runMethod runs calls calls of r's method. When record is set it measures
+// the run: wall time, latency of every batch (or call) and the process's
+// allocations (runtime.MemStats deltas, after a GC so that garbage from
+// earlier runs is not collected during this one).
+func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, record bool) {
+	var lat []time.Duration
+	if record {
+		n := calls
+		if !r.m.single {
+			n = (calls + sc.batch - 1) / sc.batch
+		}
+		lat = make([]time.Duration, n)
+	}
+	flush := func() {
+		if err := sc.dep.flushScripts(ctx); err != nil {
+			progress("  %v", err)
+		}
+	}
+	var m0, m1 rt.MemStats
+	rt.GC()
+	rt.ReadMemStats(&m0)
+	start := time.Now()
+	var ok, failed int64
+	var first error
+	if r.m.single {
+		ok, failed, first = runSingle(ctx, sc, r, calls, lat, flush)
+	} else {
+		off := r.off
+		for b, done := 0, 0; done < calls; b++ {
+			if sc.stormEvery > 0 && b > 0 && b%sc.stormEvery == 0 {
+				flush()
+			}
+			n := min(sc.batch, calls-done)
+			t := time.Now()
+			good, err := r.pipe(ctx, off+done, n)
+			if lat != nil {
+				lat[b] = time.Since(t)
+			}
+			ok += int64(good)
+			failed += int64(n - good)
+			if err != nil && first == nil {
+				first = err
+			}
+			done += n
+		}
+	}
+	elapsed := time.Since(start)
+	rt.ReadMemStats(&m1)
+	r.off += calls
+	r.ok += ok
+	r.failed += failed
+	if first != nil && r.first == nil {
+		r.first = first
+	}
+	if record {
+		r.rounds = append(r.rounds, roundResult{calls: calls, elapsed: elapsed, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc})
+		r.lat = append(r.lat, lat...)
+	}
+}
+
+// runSingle makes calls calls from cfg.conc goroutines, each taking the
+// next call number until all are taken. In a storm, the goroutine that
+// takes call k·stormEvery·batch flushes the scripts first (the others go
+// on meanwhile).
+func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, lat []time.Duration, flush func()) (ok, failed int64, first error) {
+	var next atomic.Int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	every := int64(sc.stormEvery * sc.batch)
+	off := int64(r.off)
+	for range sc.conc {
+		wg.Go(func() {
+			var myOK, myFailed int64
+			var myFirst error
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(calls) {
+					break
+				}
+				if every > 0 && i > 0 && i%every == 0 {
+					flush()
+				}
+				t := time.Now()
+				err := r.call(ctx, int(off+i))
+				if lat != nil {
+					lat[i] = time.Since(t)
+				}
+				if err == nil {
+					myOK++
+				} else {
+					myFailed++
+					if myFirst == nil {
+						myFirst = err
+					}
+				}
+			}
+			mu.Lock()
+			ok += myOK
+			failed += myFailed
+			if first == nil {
+				first = myFirst
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return ok, failed, first
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes, as documented in the usage text.
+const (
+	exitOK       = 0
+	exitFindings = 1 // vet findings or stale generated files
+	exitUsage    = 2 // bad flags, config or script errors; nothing was written
+)
+
+const usage = `luagen turns annotated Redis Lua scripts into typed Go bindings.
+
+Usage:
+  luagen [command] [flags]
+
+Commands:
+  generate  write the Go bindings for luagen.yaml (the default command)
+  check     print a diff and exit 1 when generated files are stale; writes nothing
+  vet       report problems in luagen.yaml and the scripts; writes nothing
+  init      create luagen.yaml and a sample script
+  version   print luagen's version
+
+Run "luagen <command> -h" for a command's flags.
+
+Exit status: 0 ok, 1 vet findings or stale files, 2 usage, config or script
+errors (printed to stderr as file:line:col: message; nothing is written).
+`
+
+// command is one subcommand: its flags and what it does once they parse.
+type command struct {
+	name    string
+	summary string
+	run     func(c *cli) int
+}
+
+var commands = []*command{
+	{name: "generate", summary: "Generate writes the Go bindings of every package in the config into its out\nfolder. Warnings go to stderr; on any error nothing is written. It only\noverwrites or deletes files that start with luagen's \"Code generated\" line.", run: (*cli).generate},
+	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
+	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use. It prints every finding, warnings included,\nand exits 1 if there is one (2 if the config cannot be read).", run: (*cli).vet},
+	{name: "init", summary: "Init writes a luagen.yaml and a sample script next to it (the config path\nis -f). It refuses to overwrite any existing file.", run: (*cli).initScaffold},
+	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
+}
+
+// cli is one invocation's flags and output streams.
+type cli struct {
+	stdout, stderr io.Writer
+	config         string
+	verbose        bool
+}
+
+// run is main without the process: it parses args (without the program
+// name), runs the command and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	name := "generate"
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-h" || a == "-help" || a == "--help" || a == "help":
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		case !strings.HasPrefix(a, "-"):
+			name, args = a, args[1:]
+		}
+	}
+	for _, cmd := range commands {
+		if cmd.name == name {
+			return cmd.parseAndRun(args, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "luagen: unknown command %q\nRun \"luagen -h\" for usage.\n", name)
+	return exitUsage
+}
+
+func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
+	c := &cli{stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("luagen "+cmd.name, flag.ContinueOnError)
+	if cmd.name != "version" {
+		fs.StringVar(&c.config, "f", "luagen.yaml", "path of the config `file`")
+	}
+	switch cmd.name {
+	case "generate":
+		fs.BoolVar(&c.verbose, "v", false, "list each file written or removed")
+	case "init":
+		fs.BoolVar(&c.verbose, "v", false, "list each file written")
+	}
+	fs.Usage = func() {
+		w := fs.Output()
+		synopsis := "luagen " + cmd.name
+		fs.VisitAll(func(f *flag.Flag) {
+			synopsis += " [-" + f.Name
+			if arg, _ := flag.UnquoteUsage(f); arg != "" {
+				synopsis += " " + arg
+			}
+			synopsis += "]"
+		})
+		fmt.Fprintf(w, "usage: %s\n\n%s\n", synopsis, cmd.summary)
+		if cmd.name != "version" {
+			fmt.Fprintf(w, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
+	}
+	// The flag package prints usage itself on -h and on errors; collect it
+	// so -h goes to stdout (it was asked for) and errors to stderr.
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			stdout.Write(msg.Bytes())
+			return exitOK
+		}
+		stderr.Write(msg.Bytes())
+		return exitUsage
+	}
+	fs.SetOutput(stderr)
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "luagen %s: unexpected argument %q\n", cmd.name, fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	return cmd.run(c)
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/luagen/luagen/examples/internal/connect"
+	"github.com/luagen/luagen/internal/redistest"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+// TestRun runs the example on the embedded Redis, a real server and a real
+// cluster, twice each (the second run starts from the first run's state),
+// and checks what it prints.
+func TestRun(t *testing.T) {
+	for _, d := range connect.TestDeployments(t) {
+		t.Run(d.Name, func(t *testing.T) {
+			for round := range 2 {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				var out bytes.Buffer
+				err := run(ctx, d.Client, &out)
+				cancel()
+				if err != nil {
+					t.Fatalf("round %d: %v\n%s", round, err, out.String())
+				}
+				for _, want := range wantLines {
+					if !strings.Contains(out.String(), want) {
+						t.Fatalf("round %d: output lacks %q:\n%s", round, want, out.String())
+					}
+				}
+			}
+		})
+	}
+}
+
+var wantLines = []string{
+	"t=   0ms  allowed                      tokens left: 4",
+	"t= 500ms  allowed                      tokens left: 0",
+	"t= 600ms  refused, retry after 400ms",
+	"the read-only script counts 4 refused requests",
+	"one pipeline of 400 calls for 200 users taking 3 tokens twice: 200 allowed, 200 refused",
+}

@@ -1,0 +1,260 @@
+package emit
+
+import (
+	"bytes"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/luagen/luagen/generator/model"
+)
+
+var generatedRE = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+
+func mustPackage(t *testing.T, pkg *model.Package) []File {
+	t.Helper()
+	files, err := Package(pkg, "example.com/emittest/"+pkg.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestLayoutAndHeader(t *testing.T) {
+	files := mustPackage(t, limiter(takeTokens()))
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+		first, _, _ := strings.Cut(string(f.Data), "\n")
+		if first != Header || !generatedRE.MatchString(first) {
+			t.Errorf("%s: first line %q", f.Name, first)
+		}
+		if formatted, err := format.Source(f.Data); err != nil || !bytes.Equal(formatted, f.Data) {
+			t.Errorf("%s: not gofmt-clean (%v)", f.Name, err)
+		}
+	}
+	if got, want := strings.Join(names, " "), "luagen.go take_tokens.luagen.go"; got != want {
+		t.Errorf("files %q, want %q", got, want)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a, b := mustPackage(t, allShapes()), mustPackage(t, allShapes())
+	if len(a) != len(b) {
+		t.Fatal("different file counts")
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !bytes.Equal(a[i].Data, b[i].Data) {
+			t.Errorf("%s differs between runs", a[i].Name)
+		}
+	}
+}
+
+// TestSourceRoundTrip parses the generated constant back and checks it
+// equals the script byte for byte, for sources that need a quoted literal
+// as well as ones that fit a raw string.
+func TestSourceRoundTrip(t *testing.T) {
+	sources := map[string]bool{ // source → want a raw literal
+		"return 1\n":                       true,
+		"":                                 true,
+		"no final newline":                 true,
+		"\n\n\n":                           true,
+		"-- */ /* \" \\ ${x} é 日本\n":       true,
+		"local s = `x`\n":                  false,
+		"return 1\r\nreturn 2\r\n":         false,
+		"a\x00b\n":                         false,
+		"bad utf8 \xff\xfe\n":              false,
+		"\uFEFFbom\n":                      false,
+		"tab\tand\x01control\n":            true,
+		"`\n``\n\n`":                       false,
+		"last line has cr\r":               false,
+		strings.Repeat("long line ", 5000): true,
+	}
+	for src, wantRaw := range sources {
+		s := takeTokens()
+		s.Source = src
+		files := mustPackage(t, limiter(s))
+		data := files[1].Data
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "x.go", data, 0)
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		var got string
+		var raw bool
+		ast.Inspect(f, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if ok && vs.Names[0].Name == "TakeTokensSource" {
+				got, raw = evalString(t, vs.Values[0])
+			}
+			return true
+		})
+		if got != src {
+			t.Errorf("%q round-trips to %q", src, got)
+		}
+		if raw != wantRaw {
+			t.Errorf("%q: raw literal %v, want %v", src, raw, wantRaw)
+		}
+		// The literal must end cleanly: the next doc comment starts a line.
+		if !bytes.Contains(data, []byte("\n\n// TakeTokensSHA1 is")) {
+			t.Errorf("%q: declaration after the source is mangled:\n%s", src, data)
+		}
+	}
+}
+
+// evalString evaluates a string literal or a + chain of them.
+func evalString(t *testing.T, e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		s, err := strconv.Unquote(e.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, strings.HasPrefix(e.Value, "`")
+	case *ast.ParenExpr:
+		x, _ := evalString(t, e.X)
+		return x, false
+	case *ast.BinaryExpr:
+		x, _ := evalString(t, e.X)
+		y, _ := evalString(t, e.Y)
+		return x + y, false
+	}
+	t.Fatalf("unexpected %T", e)
+	return "", false
+}
+
+func TestNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"TakeTokens": "takeTokens", "HTTPGet": "httpGet", "ID": "id", "SHA1Sum": "sha1Sum",
+		"X": "x", "already": "already", "UserID": "userID", "ÉtéMode": "étéMode",
+	} {
+		if got := lowerFirst(in); got != want {
+			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+	n := newNamer(methodNames)
+	for _, c := range []struct{ want, suffix, got string }{
+		{"bucket", "Key", "bucket"}, {"ctx", "Key", "ctxKey"}, {"ctx", "Key", "ctxKey2"}, {"type", "Arg", "typeArg"},
+	} {
+		if got := n.name(c.want, c.suffix); got != c.got {
+			t.Errorf("name(%q) = %q, want %q", c.want, got, c.got)
+		}
+	}
+}
+
+func TestDocComments(t *testing.T) {
+	s := takeTokens()
+	s.Keys[0].Doc = "the token bucket hash"
+	s.Args = append(s.Args, variadic(arg("tags", model.TypeString)))
+	files := mustPackage(t, limiter(s))
+	got := string(files[1].Data)
+	for _, want := range []string{
+		"// TakeTokens takes n tokens from a bucket; reports whether it was allowed and what is left.\n//\n// Keys:\n//   - bucket (KEYS[1]): the token bucket hash\n//   - log (KEYS[2])\n",
+		"// Args: rate (ARGV[1]), capacity (ARGV[2]), now (ARGV[3], Unix milliseconds), tags (ARGV[4] onward, variadic).\nfunc (s *Scripts) TakeTokens(",
+		"// TakeTokensResult is the reply of TakeTokens.\ntype TakeTokensResult struct",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	for in, want := range map[string]string{
+		"Takes n tokens.":         "X takes n tokens.",
+		"HTTP get":                "X HTTP get",
+		"X does it":               "X does it",
+		"sets the thing":          "X sets the thing",
+		"A1 thing":                "X A1 thing",
+		"  \n\nLeading blank\r\n": "X leading blank",
+	} {
+		if got := strings.Join(sentence("X", docLines(in)), "|"); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestModelErrors(t *testing.T) {
+	cases := map[string]func(p *model.Package){
+		"exported Go identifier":  func(p *model.Package) { p.Files[0].GoName = "take-tokens" },
+		"method Pipeline clashes": func(p *model.Package) { p.Files[0].GoName = "Pipeline" },
+		"type Scripts clashes":    func(p *model.Package) { p.Files[0].Result.StructName = "Scripts" },
+		"BarSource clashes with the one generated for scripts/limiter/Bar.lua": func(p *model.Package) {
+			p.Files[0].Result.StructName = "BarSource"
+			p.Files = append(p.Files, script("Bar", nil, nil, model.Result{Type: model.TypeNone}))
+		},
+		"file take_tokens.luagen.go": func(p *model.Package) {
+			s := takeTokens()
+			s.File = "other/take_tokens.lua"
+			s.GoName = "Other"
+			p.Files = append(p.Files, s)
+		},
+		"only the last key": func(p *model.Package) { p.Files[0].Keys[0].Variadic = true },
+		"same Go name":      func(p *model.Package) { p.Files[0].Args[1].GoName = "rate" },
+		"not an arg type":   func(p *model.Package) { p.Files[0].Args[0].Type = model.TypeRaw },
+		"not a field type":  func(p *model.Package) { p.Files[0].Result.Fields[0].Type = model.TypeStruct },
+		"not a result type": func(p *model.Package) { p.Files[0].Result = model.Result{Type: model.TypeJSON} },
+		"skip or restrict":  func(p *model.Package) { p.Files[0].File = "scripts/cleanup_windows.lua" },
+		"package name":      func(p *model.Package) { p.Name = "1x" },
+	}
+	for want, mutate := range cases {
+		p := limiter(takeTokens())
+		mutate(p)
+		_, err := Package(p, "example.com/x")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got error %v", want, err)
+		}
+	}
+	p := limiter(takeTokens())
+	p.Files[0].Keys[0].Pos = model.Pos{Line: 4, Col: 11}
+	p.Files[0].Keys[0].GoName = "a b"
+	if _, err := Package(p, "example.com/x"); err == nil || !strings.HasPrefix(err.Error(), "scripts/limiter/take_tokens.lua:4:11: ") {
+		t.Errorf("error does not point at the key: %v", err)
+	}
+}
+
+// TestCompiles builds and vets the generated code of every shape against
+// the runtime in this repository.
+func TestCompiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	dir := t.TempDir()
+	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens())} {
+		for _, f := range mustPackage(t, pkg) {
+			p := filepath.Join(dir, pkg.Out, f.Name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, here, _, _ := runtime.Caller(0)
+	repo := filepath.Join(filepath.Dir(here), "..", "..")
+	goMod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	requires := goMod[bytes.Index(goMod, []byte("require")):]
+	mod := "module example.com/emittest\n\ngo 1.26\n\nrequire github.com/luagen/luagen v0.0.0\n\n" + string(requires) +
+		"\nreplace github.com/luagen/luagen => " + repo + "\n"
+	sum, _ := os.ReadFile(filepath.Join(repo, "go.sum"))
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/luagen/luagen/generator/model"
+)
+
+// Import paths of the packages generated code uses. Names are fixed with
+// ImportName so jennifer never aliases them.
+const (
+	runtimePath = "github.com/luagen/luagen/runtime"
+	rueidisPath = "github.com/redis/rueidis"
+)
+
+// goType is the Go type of a luagen scalar, slice or map type (not struct or
+// none, which depend on the script).
+func goType(t model.Type) (*jen.Statement, bool) {
+	switch t {
+	case model.TypeString:
+		return jen.String(), true
+	case model.TypeBytes:
+		return jen.Index().Byte(), true
+	case model.TypeInt64:
+		return jen.Int64(), true
+	case model.TypeInt:
+		return jen.Int(), true
+	case model.TypeUint64:
+		return jen.Uint64(), true
+	case model.TypeFloat64:
+		return jen.Float64(), true
+	case model.TypeBool:
+		return jen.Bool(), true
+	case model.TypeDuration:
+		return jen.Qual("time", "Duration"), true
+	case model.TypeTime:
+		return jen.Qual("time", "Time"), true
+	case model.TypeJSON:
+		return jen.Any(), true
+	case model.TypeStrings:
+		return jen.Index().String(), true
+	case model.TypeInt64s:
+		return jen.Index().Int64(), true
+	case model.TypeStringMap:
+		return jen.Map(jen.String()).String(), true
+	case model.TypeRaw:
+		return jen.Qual(rueidisPath, "RedisMessage"), true
+	}
+	return nil, false
+}
+
+// encoders name the runtime function that puts an arg of each type on the
+// wire. TypeString needs none; TypeJSON's encoder can fail.
+var encoders = map[model.Type]string{
+	model.TypeBytes:    "FormatBytes",
+	model.TypeInt64:    "FormatInt64",
+	model.TypeInt:      "FormatInt",
+	model.TypeUint64:   "FormatUint64",
+	model.TypeFloat64:  "FormatFloat64",
+	model.TypeBool:     "FormatBool",
+	model.TypeDuration: "FormatDuration",
+	model.TypeTime:     "FormatTime",
+	model.TypeJSON:     "FormatJSON",
+}
+
+// decoders name the runtime Decoder of each non-struct result type.
+var decoders = map[model.Type]string{
+	model.TypeNone:      "DecodeNone",
+	model.TypeString:    "DecodeString",
+	model.TypeBytes:     "DecodeBytes",
+	model.TypeInt64:     "DecodeInt64",
+	model.TypeInt:       "DecodeInt",
+	model.TypeUint64:    "DecodeUint64",
+	model.TypeFloat64:   "DecodeFloat64",
+	model.TypeBool:      "DecodeBool",
+	model.TypeDuration:  "DecodeDuration",
+	model.TypeTime:      "DecodeTime",
+	model.TypeStrings:   "DecodeStrings",
+	model.TypeInt64s:    "DecodeInt64s",
+	model.TypeStringMap: "DecodeStringMap",
+	model.TypeRaw:       "DecodeRaw",
+}
+
+// nilable reports whether a nil reply already has a natural Go form for t
+// (a nil slice or map, or the nil RedisMessage itself), so a nullable result
+// of that type needs no pointer.
+func nilable(t model.Type) bool {
+	switch t {
+	case model.TypeStrings, model.TypeInt64s, model.TypeStringMap, model.TypeRaw:
+		return true
+	}
+	return false
+}
+
+// zeroValue is the literal returned with an error before a call is made.
+func zeroValue(t model.Type) *jen.Statement {
+	switch t {
+	case model.TypeString:
+		return jen.Lit("")
+	case model.TypeInt64, model.TypeInt, model.TypeUint64, model.TypeFloat64, model.TypeDuration:
+		return jen.Lit(0)
+	case model.TypeBool:
+		return jen.False()
+	case model.TypeTime:
+		return jen.Qual("time", "Time").Values()
+	case model.TypeRaw:
+		return jen.Qual(rueidisPath, "RedisMessage").Values()
+	}
+	return jen.Nil() // []byte, slices, maps
+}
+
+func rt(name string) *jen.Statement { return jen.Qual(runtimePath, name) }

@@ -1,0 +1,82 @@
+package parse
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/model"
+)
+
+// shebangFlags are the flags Redis 7 accepts after "#!lua flags=".
+var shebangFlags = []string{"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"}
+
+// checkShebang validates the first line the way Redis does when it loads the
+// script, so a typo fails at generate time instead of at the first call. It
+// returns the declared flags.
+func (s *source) checkShebang(line string) ([]string, diag.List) {
+	var diags diag.List
+	var flags []string
+	for i, part := range fieldsWithCols(line) {
+		at := model.Pos{Line: 1, Col: part.col}
+		switch {
+		case i == 0:
+			if part.text != "#!lua" {
+				diags = append(diags, s.errorAt(at, "unknown script engine %q in the shebang; allowed: #!lua", part.text))
+				return nil, diags
+			}
+		case strings.HasPrefix(part.text, "flags="):
+			col := part.col + len("flags=")
+			list := strings.TrimPrefix(part.text, "flags=")
+			if list == "" {
+				continue
+			}
+			for _, f := range strings.Split(list, ",") {
+				if contains(shebangFlags, f) {
+					flags = append(flags, f)
+				} else {
+					msg := fmt.Sprintf("unknown shebang flag %q; allowed: %s", f, strings.Join(shebangFlags, ", "))
+					if hint := diag.Suggest(f, shebangFlags); hint != "" {
+						msg += fmt.Sprintf(" (did you mean %s?)", hint)
+					}
+					diags = append(diags, s.errorAt(model.Pos{Line: 1, Col: col}, "%s", msg))
+				}
+				col += len(f) + 1
+			}
+		default:
+			diags = append(diags, s.errorAt(at, "unknown shebang option %q; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
+		}
+	}
+	return flags, diags
+}
+
+type word struct {
+	text string
+	col  int // 1-based byte column
+}
+
+// fieldsWithCols splits a line at spaces and tabs, keeping each word's column.
+func fieldsWithCols(line string) []word {
+	var out []word
+	start := -1
+	for i := 0; i <= len(line); i++ {
+		blank := i == len(line) || line[i] == ' ' || line[i] == '\t' || line[i] == '\r'
+		switch {
+		case blank && start >= 0:
+			out = append(out, word{line[start:i], start + 1})
+			start = -1
+		case !blank && start < 0:
+			start = i
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,313 @@
+package runtime_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/luagen/luagen/internal/redistest"
+	"github.com/luagen/luagen/runtime"
+)
+
+// TestFault runs continuous write load (faultWorkers goroutines of batches
+// and single calls, every call with a unique id recorded by the ledger
+// script) through the events a Redis Cluster really goes through, each on
+// its own 3-master/3-replica cluster with a 1s cluster-node-timeout. After
+// each event it reads Redis's own state back and checks that no call ran
+// twice, that every call that returned success has its effect, that every
+// call returned before its context expired, and that the runtime serves
+// calls normally afterwards. The figures are logged per scenario.
+//
+// Calls that returned an error may or may not have run (a write whose reply
+// was lost to a dropped connection is never retried, by design): they may
+// count 0 or 1, never 2.
+func TestFault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault suite: five private clusters, about a minute and a half")
+	}
+	start := time.Now()
+	defer func() { t.Logf("fault suite took %v", time.Since(start).Round(time.Millisecond)) }()
+
+	// 1. SCRIPT FLUSH on every node, again and again: every NOSCRIPT is
+	// recovered, so not a single call may fail.
+	t.Run("ScriptFlush", func(t *testing.T) {
+		e := newFaultEnv(t)
+		f := e.run(t, nil, func(l *faultLoad) map[uint16]bool {
+			flushes := 0
+			for end := time.Now().Add(3 * time.Second); time.Now().Before(end); flushes++ {
+				if err := e.cl.FlushAllScripts(); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			t.Logf("%d rounds of SCRIPT FLUSH on all 6 nodes", flushes)
+			return nil
+		})
+		if f.errored != 0 {
+			t.Errorf("%d calls failed; a script cache flush must cost no call", f.errored)
+		}
+	})
+
+	// 2. Coordinated failover (CLUSTER FAILOVER on the replica) of each
+	// master in turn. The replica's script cache is flushed first, so the
+	// new master never has the script.
+	t.Run("CoordinatedFailover", func(t *testing.T) {
+		e := newFaultEnv(t)
+		e.run(t, nil, func(l *faultLoad) map[uint16]bool {
+			for _, m := range e.cl.Masters() {
+				rep := replicaOf(t, e.cl, m)
+				if _, err := rep.Do("SCRIPT", "FLUSH"); err != nil {
+					t.Fatal(err)
+				}
+				coordinatedFailover(t, rep, m)
+				if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+					t.Fatal(err)
+				}
+				l.waitCalls(300)
+			}
+			return nil
+		})
+	})
+
+	// 3. A master killed with SIGKILL; its replica takes over after the node
+	// timeout; the old master restarts empty (no persistence) and rejoins as
+	// a replica with an empty script cache. Writes the killed master had
+	// acknowledged but not yet replicated are lost by Redis: they are
+	// counted and logged as lost-to-failover, not as failures.
+	t.Run("MasterKilled", func(t *testing.T) {
+		e := newFaultEnv(t)
+		f := e.run(t, nil, func(l *faultLoad) map[uint16]bool {
+			owners := slotOwners(t, e.cl)
+			m := owners[redistest.Slot(e.tags[0])]
+			rep := replicaOf(t, e.cl, m)
+			loss := map[uint16]bool{}
+			for s, o := range owners {
+				if o == m {
+					loss[uint16(s)] = true
+				}
+			}
+			if err := m.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			killed := time.Now()
+			waitRole(t, rep, "master", faultRoleWait)
+			if err := e.cl.WaitHealthyExcept(faultHealthy, m); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("replica %s took over from killed %s in %v", rep.Addr(), m.Addr(), time.Since(killed).Round(time.Millisecond))
+			l.waitCalls(300)
+			if err := os.Remove(filepath.Join(m.Dir(), "dump.rdb")); err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatal(err)
+			}
+			if err := m.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+				t.Fatal(err)
+			}
+			waitRole(t, m, "slave", faultRoleWait)
+			return loss
+		})
+		if f.lost > 0 {
+			t.Logf("%d acknowledged calls lost to asynchronous replication when the master was killed (Redis's window, not the runtime's)", f.lost)
+		}
+	})
+
+	// 4. Slots migrated from one master to another and back while half of
+	// all calls hit them: calls meet TRYAGAIN (some keys moved, some not),
+	// ASK (importing node, which lacks the script: NOSCRIPT after ASKING)
+	// and MOVED (after SETSLOT NODE).
+	t.Run("SlotMigration", func(t *testing.T) {
+		e := newFaultEnv(t)
+		owners := slotOwners(t, e.cl)
+		src, dst := owners[0], owners[redistest.NumSlots-1]
+		var slots []uint16
+		for s := uint16(100); s < 132; s++ {
+			if owners[s] != src {
+				t.Fatalf("slot %d not on %s", s, src.Addr())
+			}
+			slots = append(slots, s)
+		}
+		hot := tagsInSlots(slots, 2)
+		e.run(t, hot, func(l *faultLoad) map[uint16]bool {
+			migrateSlots(t, e.cl, src, dst, slots)
+			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+				t.Fatal(err)
+			}
+			l.waitCalls(300)
+			migrateSlots(t, e.cl, dst, src, slots)
+			return nil
+		})
+	})
+
+	// 5. Nodes restarted with SHUTDOWN NOSAVE: a replica (full resync, empty
+	// script cache), then a master (Redis 7 waits for its replica to catch
+	// up before exiting, so nothing acknowledged may be lost; the replica
+	// takes over, the old master comes back empty as a replica).
+	t.Run("NodeRestart", func(t *testing.T) {
+		e := newFaultEnv(t)
+		e.run(t, nil, func(l *faultLoad) map[uint16]bool {
+			rep := e.cl.Replicas()[0]
+			shutdownNoSave(t, rep)
+			if err := rep.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+				t.Fatal(err)
+			}
+			l.waitCalls(300)
+
+			m := e.cl.Masters()[0]
+			mrep := replicaOf(t, e.cl, m)
+			shutdownNoSave(t, m)
+			waitRole(t, mrep, "master", faultRoleWait)
+			if err := e.cl.WaitHealthyExcept(faultHealthy, m); err != nil {
+				t.Fatal(err)
+			}
+			l.waitCalls(300)
+			if err := m.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+				t.Fatal(err)
+			}
+			waitRole(t, m, "slave", faultRoleWait)
+			return nil
+		})
+	})
+}
+
+// faultEnv is one scenario's private cluster and runtime.
+type faultEnv struct {
+	cl     *redistest.RedisCluster
+	r      *runtime.Runner
+	script *runtime.Script
+	tags   []string
+}
+
+func newFaultEnv(t *testing.T) *faultEnv {
+	t.Helper()
+	cl := redistest.NewClusterWith(t, redistest.ClusterOptions{NodeTimeout: faultNodeTTL})
+	return &faultEnv{
+		cl:     cl,
+		r:      runtime.New(newClient(t, cl.Addrs()...)),
+		script: newScript("ledger", faultLedgerBody, false),
+		tags:   spreadTags(512),
+	}
+}
+
+// run starts the load (with hot tags if given), lets it warm up, runs the
+// event, lets the load go on briefly, stops it, waits for a healthy cluster,
+// verifies and logs the figures, and checks that calls work afterwards.
+// event returns the slots where acknowledged writes may be lost, if any.
+func (e *faultEnv) run(t *testing.T, hot []string, event func(*faultLoad) map[uint16]bool) faultFigures {
+	t.Helper()
+	l := startLoad(e.r, e.script, e.tags, hot)
+	l.waitCalls(500)
+	loss := event(l)
+	l.waitCalls(500)
+	if rest := faultMinLoad - time.Since(l.began); rest > 0 {
+		time.Sleep(rest)
+	}
+	recs := l.finish(t)
+	if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+		t.Fatal(err)
+	}
+	f := verifyLedger(t, e.cl, recs, loss)
+	f.server = serverErrors(t, e.cl)
+	t.Logf("figures: %s", f)
+	t.Logf("error replies sent by Redis (INFO errorstats): %s", formatCounts(f.server))
+	finalCalls(t, e.r, e.script, e.tags)
+	return f
+}
+
+// coordinatedFailover promotes rep over its master m with CLUSTER FAILOVER,
+// sent again if a manual failover times out (Redis gives it 5s).
+func coordinatedFailover(t *testing.T, rep, m *redistest.Server) {
+	t.Helper()
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		if _, err := rep.Do("CLUSTER", "FAILOVER"); err != nil {
+			t.Fatalf("CLUSTER FAILOVER on %s: %v", rep.Addr(), err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if role, err := rep.Role(); err == nil && role == "master" {
+				waitRole(t, m, "slave", faultRoleWait)
+				t.Logf("%s took over from %s in %v (attempt %d)", rep.Addr(), m.Addr(), time.Since(start).Round(time.Millisecond), attempt)
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if attempt == 3 {
+			t.Fatalf("CLUSTER FAILOVER on %s: still not master after %d attempts", rep.Addr(), attempt)
+		}
+	}
+}
+
+// shutdownNoSave sends SHUTDOWN NOSAVE and waits for the process to exit.
+// The reply is the connection closing; an error reply means it refused.
+func shutdownNoSave(t *testing.T, n *redistest.Server) {
+	t.Helper()
+	_, err := n.Do("SHUTDOWN", "NOSAVE")
+	var re redistest.RedisError
+	if errors.As(err, &re) {
+		t.Fatalf("SHUTDOWN NOSAVE on %s: %v", n.Addr(), err)
+	}
+	waitStopped(t, n)
+}
+
+// migrateSlots moves slots from src to dst the way redis-cli reshards:
+// IMPORTING on dst and MIGRATING on src for all slots first (so calls meet
+// the migration for its whole length), then MIGRATE of the keys in small
+// batches, then SETSLOT NODE on dst, src and the other masters.
+func migrateSlots(t *testing.T, cl *redistest.RedisCluster, src, dst *redistest.Server, slots []uint16) {
+	t.Helper()
+	start := time.Now()
+	srcID, dstID := nodeID(t, src), nodeID(t, dst)
+	do := func(n *redistest.Server, args ...string) any {
+		t.Helper()
+		v, err := n.Do(args...)
+		if err != nil {
+			t.Fatalf("%s: %v: %v", n.Addr(), args, err)
+		}
+		return v
+	}
+	for _, s := range slots {
+		slot := strconv.Itoa(int(s))
+		do(dst, "CLUSTER", "SETSLOT", slot, "IMPORTING", srcID)
+		do(src, "CLUSTER", "SETSLOT", slot, "MIGRATING", dstID)
+	}
+	moved := 0
+	for _, s := range slots {
+		slot := strconv.Itoa(int(s))
+		for {
+			keys, _ := do(src, "CLUSTER", "GETKEYSINSLOT", slot, "20").([]any)
+			if len(keys) == 0 {
+				break
+			}
+			args := []string{"MIGRATE", "127.0.0.1", strconv.Itoa(dst.Port()), "", "0", "5000", "KEYS"}
+			for _, k := range keys {
+				args = append(args, k.(string))
+			}
+			do(src, args...)
+			moved += len(keys)
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	others := cl.Masters()
+	for _, s := range slots {
+		slot := strconv.Itoa(int(s))
+		do(dst, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+		do(src, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+		for _, m := range others {
+			if m != src && m != dst {
+				do(m, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+			}
+		}
+	}
+	t.Logf("migrated %d slots (%d keys) from %s to %s in %v", len(slots), moved, src.Addr(), dst.Addr(), time.Since(start).Round(time.Millisecond))
+}

@@ -1,0 +1,4 @@
+--[[luagen
+name: same
+]]
+return 1

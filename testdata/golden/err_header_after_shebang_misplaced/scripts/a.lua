@@ -1,0 +1,5 @@
+--[[luagen
+keys: [k]
+]]
+#!lua flags=no-writes
+return redis.call('GET', KEYS[1])

@@ -1,0 +1,5 @@
+--[[luagen
+keys: [type]
+args: [func]
+]]
+return KEYS[1] .. ARGV[1]

@@ -1,0 +1,5 @@
+--[[luagen
+name: take-tokens!
+args: ["my arg"]
+]]
+return ARGV[1]

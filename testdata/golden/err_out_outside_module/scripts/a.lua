@@ -1,0 +1,3 @@
+--[[luagen
+]]
+return 1

@@ -1,0 +1,6 @@
+--[[luagen
+args:
+  - {name: n, type: int32}
+returns: floaat64
+]]
+return ARGV[1]

@@ -1,0 +1,5 @@
+--[[luagen
+keys: [queue]
+returns: {type: string, nullable: true}
+]]
+return redis.call('RPOP', KEYS[1])

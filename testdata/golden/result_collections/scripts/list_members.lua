@@ -1,0 +1,5 @@
+--[[luagen
+keys: [set]
+returns: '[]string'
+]]
+return redis.call('SMEMBERS', KEYS[1])

@@ -1,0 +1,4 @@
+--[[luagen
+keys: [k]
+]]
+redis.call('DEL', KEYS[1])

@@ -1,0 +1,4 @@
+--[[luagen
+returns: bool
+]]
+return 1

@@ -1,0 +1,4 @@
+--[[luagen
+returns: '[]byte'
+]]
+return 'bytes'

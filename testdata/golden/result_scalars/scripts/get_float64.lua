@@ -1,0 +1,4 @@
+--[[luagen
+returns: float64
+]]
+return '1.5'

@@ -1,0 +1,4 @@
+--[[luagen
+returns: int
+]]
+return 2

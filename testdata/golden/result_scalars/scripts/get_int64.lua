@@ -1,0 +1,4 @@
+--[[luagen
+returns: int64
+]]
+return 1

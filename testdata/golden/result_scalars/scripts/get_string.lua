@@ -1,0 +1,4 @@
+--[[luagen
+returns: string
+]]
+return 'x'

@@ -1,0 +1,4 @@
+--[[luagen
+returns: time.Duration
+]]
+return 1500

@@ -1,0 +1,4 @@
+--[[luagen
+returns: time.Time
+]]
+return 1700000000000

@@ -1,0 +1,4 @@
+--[[luagen
+returns: uint64
+]]
+return 3
