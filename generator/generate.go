@@ -1,3 +1,7 @@
+// Package generator is luagen's pipeline from luagen.yaml to Go files:
+// Load reads and checks the config and its scripts into a model.Project,
+// Generate renders the Go files in memory (package emit), and Write puts
+// them into the out folders, or Check compares them with what is there.
 package generator
 
 import (
@@ -27,6 +31,9 @@ type File struct {
 // encloses proj.Root (for import paths) and writes nothing, so a failure
 // here leaves the disk untouched. Files are sorted by Path.
 func Generate(proj *model.Project) ([]File, error) {
+	if proj == nil {
+		return nil, errors.New("luagen: no project to generate")
+	}
 	if err := checkOuts(proj); err != nil {
 		return nil, err
 	}

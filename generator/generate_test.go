@@ -100,7 +100,14 @@ func TestWrite(t *testing.T) {
 	out := filepath.Join(proj.Root, "internal", "limiter")
 	files := mustGenerate(t, proj)
 
-	sum, err := Write(proj, files, WriteOptions{})
+	sum, err := Write(proj, files, WriteOptions{DryRun: true})
+	if err != nil || len(sum.Written) != 3 {
+		t.Fatalf("dry run: %+v, %v", sum, err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("dry run wrote the out folder")
+	}
+	sum, err = Write(proj, files, WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"flag"
+	"go/format"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -115,6 +116,11 @@ func generateIn(t *testing.T, stderr *strings.Builder) (map[string][]byte, bool)
 	if err != nil {
 		stderr.WriteString(err.Error() + "\n")
 		return nil, false
+	}
+	for _, f := range files {
+		if formatted, err := format.Source(f.Data); err != nil || !bytes.Equal(formatted, f.Data) {
+			t.Errorf("%s: not gofmt-clean (%v)", f.Path, err)
+		}
 	}
 	again, err := Generate(proj)
 	if err != nil || len(again) != len(files) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/luagen/luagen/generator/check"
 	"github.com/luagen/luagen/generator/config"
@@ -66,7 +67,8 @@ func loadScript(dir, file string) (*model.Script, diag.List) {
 
 // checkScriptNames reports scripts of one package whose Go names clash:
 // with each other, with the names generated for another script
-// (X, XResult, XSource, XSHA1) or with the package-level names.
+// (X, XResult, XSource, XSHA1), with the package-level names or with the
+// methods of the generated types.
 func checkScriptNames(scripts []*model.Script) diag.List {
 	var diags diag.List
 	report := func(s *model.Script, format string, args ...any) {
@@ -77,10 +79,12 @@ func checkScriptNames(scripts []*model.Script) diag.List {
 		if s.GoName == "" {
 			continue // its name was already reported
 		}
-		for _, g := range s.GeneratedNames() {
-			if slices.Contains(model.PackageNames, g) {
-				report(s, "script name %s makes the Go name %s, which every generated package declares", s.GoName, g)
-			}
+		clash := slices.IndexFunc(s.GeneratedNames(), func(g string) bool { return slices.Contains(model.PackageNames, g) })
+		switch {
+		case clash >= 0:
+			report(s, "script name %s makes the Go name %s, which every generated package declares", s.GoName, s.GeneratedNames()[clash])
+		case slices.Contains(model.MethodNames, s.GoName):
+			report(s, "script name %s is also the name of a method every generated package declares (%s)", s.GoName, strings.Join(model.MethodNames, ", "))
 		}
 		for _, t := range scripts {
 			if t == s || t.GoName == "" {

@@ -100,9 +100,11 @@ func TestLoadErrors(t *testing.T) {
 		{"package-level names", map[string]string{
 			"luagen.yaml":   yaml,
 			"s/new.lua":     "--[[luagen\n]]\n",
+			"s/load.lua":    "--[[luagen\n]]\n",
 			"s/x.lua":       "--[[luagen\nname: pipeline\n]]\n",
 			"s/scripts.lua": "--[[luagen\n]]\n",
 		}, []string{
+			`s/load.lua:1:1: script name Load is also the name of a method every generated package declares (Runner, Load, Pipeline, Batch, Exec); set a different name: in the header`,
 			`s/new.lua:1:1: script name New makes the Go name New, which every generated package declares; set a different name: in the header`,
 			`s/scripts.lua:1:1: script name Scripts makes the Go name Scripts, which every generated package declares; set a different name: in the header`,
 			`s/x.lua:2:7: script name Pipeline makes the Go name Pipeline, which every generated package declares; set a different name: in the header`,

@@ -132,7 +132,7 @@ func TestFault(t *testing.T) {
 			slots = append(slots, s)
 		}
 		hot := tagsInSlots(slots, 2)
-		e.run(t, hot, func(l *faultLoad) map[uint16]bool {
+		f := e.run(t, hot, func(l *faultLoad) map[uint16]bool {
 			migrateSlots(t, e.cl, src, dst, slots)
 			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
 				t.Fatal(err)
@@ -141,6 +141,10 @@ func TestFault(t *testing.T) {
 			migrateSlots(t, e.cl, dst, src, slots)
 			return nil
 		})
+		// The point of the scenario: calls were redirected both ways.
+		if f.server["ASK"] == 0 || f.server["MOVED"] == 0 {
+			t.Errorf("Redis sent ASK %d times and MOVED %d times; the migration should have produced both", f.server["ASK"], f.server["MOVED"])
+		}
 	})
 
 	// 5. Nodes restarted with SHUTDOWN NOSAVE: a replica (full resync, empty

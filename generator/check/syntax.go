@@ -162,18 +162,6 @@ func (b *body) offset(line, col int) int {
 	return min(b.lineStarts[line-1]+col-1, len(b.src))
 }
 
-// lineText returns line n without its line break.
-func (b *body) lineText(n int) string {
-	if n < 1 || n > len(b.lineStarts) {
-		return ""
-	}
-	end := len(b.src)
-	if n < len(b.lineStarts) {
-		end = b.lineStarts[n] - 1
-	}
-	return string(b.src[b.lineStarts[n-1]:end])
-}
-
 // syntaxLine is the line a gopher-lua error points at; 0 at end of input.
 func (b *body) syntaxLine(e *parse.Error) int {
 	if e.Pos.Line == parse.EOF {
@@ -202,6 +190,8 @@ func (b *body) syntaxError(e *parse.Error) {
 	case "Invalid token":
 		b.errorf(Syntax, line, col, "unexpected character %s", quoteNear(e.Token))
 	case "syntax error", "parse error":
+		b.errorf(Syntax, line, col, "syntax error near %s", quoteNear(near))
+	case "":
 		b.errorf(Syntax, line, col, "syntax error near %s", quoteNear(near))
 	default:
 		b.errorf(Syntax, line, col, "%s near %s", strings.ToLower(e.Message[:1])+e.Message[1:], quoteNear(near))

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/model"
@@ -121,11 +122,8 @@ func inside(root, path string) bool {
 	if err != nil {
 		return false
 	}
-	return rel != ".." && !startsWithDotDot(filepath.ToSlash(rel)) && !filepath.IsAbs(rel)
-}
-
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:3] == "../"
+	rel = filepath.ToSlash(rel)
+	return rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel)
 }
 
 func (c *Config) errorAt(p model.Pos, format string, args ...any) diag.Diagnostic {

@@ -63,8 +63,16 @@ func (pl *scriptPlan) summary() []string {
 func (pl *scriptPlan) callDoc() []string {
 	lines := pl.summary()
 	var detail []string
-	detail = append(detail, paramDoc("Keys", pl.keys)...)
-	detail = append(detail, paramDoc("Args", pl.args)...)
+	for _, block := range [][]string{paramDoc("Keys", pl.keys), paramDoc("Args", pl.args)} {
+		// gofmt wants a blank line between a list and what follows it.
+		if n := len(detail); n > 0 && strings.HasPrefix(detail[n-1], "  - ") && len(block) > 0 {
+			detail = append(detail, "")
+		}
+		detail = append(detail, block...)
+	}
+	if n := len(detail); n > 0 && strings.HasPrefix(detail[n-1], "  - ") {
+		detail = append(detail, "")
+	}
 	if d := oneLine(pl.s.Result.Doc); d != "" && pl.s.Result.Type != model.TypeStruct {
 		detail = append(detail, endSentence(sentence("Returns", []string{d})[0]))
 	}
@@ -73,6 +81,9 @@ func (pl *scriptPlan) callDoc() []string {
 	}
 	if pl.s.ReadOnly {
 		detail = append(detail, "It is read-only: it runs with EVALSHA_RO and may be served by replicas.")
+	}
+	for len(detail) > 0 && detail[len(detail)-1] == "" {
+		detail = detail[:len(detail)-1]
 	}
 	if len(detail) > 0 {
 		lines = append(append(lines, ""), detail...)

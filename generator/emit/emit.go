@@ -4,14 +4,17 @@
 // source constant, result type, decoder, call method and pipeline method.
 //
 // Each construct has its own gen function in its own file (shared.go,
-// script.go, result.go, call.go, pipeline.go, iface.go); plan.go decides
-// every name up front so those functions never have to agree on anything
-// else. Output is deterministic and gofmt-formatted.
+// script.go, result.go, call.go, pipeline.go, iface.go). plan.go decides
+// every name up front, with namer.go keeping parameters clear of the names
+// generated code uses, so those functions only render; wire.go builds the
+// KEYS and ARGV both call forms send. Imports follow from the identifiers
+// used. Output is deterministic and gofmt-clean.
 package emit
 
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"path"
 	"slices"
 	"strings"
@@ -85,10 +88,24 @@ func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	return f
 }
 
+// render formats f. jennifer runs gofmt once, but gofmt may reshape doc
+// comments (user text can hold lists or code blocks) only on a second
+// pass, so format until nothing changes: the file must be gofmt-clean.
 func render(f *jen.File) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	data := buf.Bytes()
+	for range 3 {
+		formatted, err := format.Source(data)
+		if err != nil {
+			return nil, fmt.Errorf("formatting: %w\n%s", err, data)
+		}
+		if bytes.Equal(formatted, data) {
+			return data, nil
+		}
+		data = formatted
+	}
+	return nil, fmt.Errorf("gofmt does not settle on the generated code:\n%s", data)
 }

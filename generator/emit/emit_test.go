@@ -47,6 +47,14 @@ func TestLayoutAndHeader(t *testing.T) {
 	}
 }
 
+func TestGofmtClean(t *testing.T) {
+	for _, f := range mustPackage(t, allShapes()) {
+		if formatted, err := format.Source(f.Data); err != nil || !bytes.Equal(formatted, f.Data) {
+			t.Errorf("%s: not gofmt-clean (%v)", f.Name, err)
+		}
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	a, b := mustPackage(t, allShapes()), mustPackage(t, allShapes())
 	if len(a) != len(b) {
@@ -182,14 +190,14 @@ func TestDocComments(t *testing.T) {
 
 func TestModelErrors(t *testing.T) {
 	cases := map[string]func(p *model.Package){
-		"exported Go identifier":  func(p *model.Package) { p.Files[0].GoName = "take-tokens" },
-		"method Pipeline clashes": func(p *model.Package) { p.Files[0].GoName = "Pipeline" },
-		"type Scripts clashes":    func(p *model.Package) { p.Files[0].Result.StructName = "Scripts" },
-		"BarSource clashes with the one generated for scripts/limiter/Bar.lua": func(p *model.Package) {
+		"exported Go identifier": func(p *model.Package) { p.Files[0].GoName = "take-tokens" },
+		"Pipeline, which clashes with the method Scripts.Pipeline luagen generates":               func(p *model.Package) { p.Files[0].GoName = "Pipeline" },
+		"makes the Go name Scripts, which clashes with Scripts luagen generates in every package": func(p *model.Package) { p.Files[0].Result.StructName = "Scripts" },
+		"makes the Go name BarSource, which clashes with the one generated for scripts/limiter/Bar.lua": func(p *model.Package) {
 			p.Files[0].Result.StructName = "BarSource"
 			p.Files = append(p.Files, script("Bar", nil, nil, model.Result{Type: model.TypeNone}))
 		},
-		"file take_tokens.luagen.go": func(p *model.Package) {
+		"generated file take_tokens.luagen.go clashes with the one generated for other/take_tokens.lua": func(p *model.Package) {
 			s := takeTokens()
 			s.File = "other/take_tokens.lua"
 			s.GoName = "Other"
@@ -257,4 +265,54 @@ func TestCompiles(t *testing.T) {
 			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
+}
+
+// FuzzUserText feeds arbitrary bytes to every place user text reaches the
+// output: the source, the docs and the file name. Generation must not fail
+// or panic, the output must parse and be gofmt-clean, and the source
+// constant must hold the source exactly.
+func FuzzUserText(f *testing.F) {
+	f.Add("return 1\n", "Takes n tokens.", "the bucket", "take_tokens")
+	f.Add("a`b\r\n\x00\xff", "*/ /* \x00\r\n\n  - list\n\tcode", "\u2028\uFEFF", "x")
+	f.Add("", "", "", "a b")
+	f.Fuzz(func(t *testing.T, src, doc, paramDoc, base string) {
+		s := takeTokens()
+		s.Source, s.Doc = src, doc
+		s.Keys[0].Doc, s.Result.Doc, s.Result.Fields[0].Doc = paramDoc, doc, paramDoc
+		s.File = "scripts/" + base + ".lua"
+		files, err := Package(limiter(s), "example.com/x")
+		if err != nil {
+			if strings.Contains(err.Error(), "rename the script file") {
+				return // a base name the Go tool would skip or constrain
+			}
+			t.Fatal(err)
+		}
+		for _, file := range files {
+			if formatted, err := format.Source(file.Data); err != nil || !bytes.Equal(formatted, file.Data) {
+				t.Fatalf("%s: not gofmt-clean (%v):\n%s", file.Name, err, file.Data)
+			}
+		}
+		scriptFile := files[0]
+		if scriptFile.Name == SharedFile {
+			scriptFile = files[1]
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), "x.go", scriptFile.Data, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		ast.Inspect(parsed, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok && vs.Names[0].Name == "TakeTokensSource" {
+				got, _ := evalString(t, vs.Values[0])
+				if got != src {
+					t.Fatalf("source %q round-trips to %q", src, got)
+				}
+				found = true
+			}
+			return true
+		})
+		if !found {
+			t.Fatal("no source constant")
+		}
+	})
 }

@@ -61,25 +61,29 @@ func planPackage(pkg *model.Package) ([]*scriptPlan, error) {
 	slices.SortStableFunc(scripts, func(a, b *model.Script) int { return strings.Compare(a.File, b.File) })
 
 	// Exported package-level names and method names must be unique; a clash
-	// is an error because renaming would change the API behind the user's back.
-	global := map[string]string{} // name → who declared it
+	// is an error because renaming would change the API behind the user's
+	// back. Each table maps a name to a description of who declared it.
+	const everyPackage = " luagen generates in every package"
+	global := map[string]string{}
 	for _, n := range model.PackageNames {
-		global[n] = SharedFile
+		global[n] = n + everyPackage
 	}
 	methods := map[string]string{}
-	for _, n := range append(slices.Clone(scriptsMethods), pipelineMethods...) {
-		methods[n] = SharedFile
+	for _, n := range scriptsMethods {
+		methods[n] = "the method Scripts." + n + everyPackage
 	}
-	files := map[string]string{SharedFile: SharedFile}
-	claim := func(table map[string]string, name string, s *model.Script, what string) error {
-		prev, ok := table[name]
-		switch {
-		case ok && prev == SharedFile:
-			return errorAt(s.File, s.NamePos.Line, s.NamePos.Col, "%s %s clashes with one luagen generates in every package; set a different name: in the header", what, name)
-		case ok:
-			return errorAt(s.File, s.NamePos.Line, s.NamePos.Col, "%s %s clashes with the one generated for %s; set a different name: in the header", what, name, prev)
+	for _, n := range pipelineMethods {
+		methods[n] = "the method Pipeline." + n + everyPackage
+	}
+	files := map[string]string{SharedFile: SharedFile + everyPackage}
+	claim := func(table map[string]string, name string, s *model.Script) error {
+		if prev, ok := table[name]; ok {
+			if strings.HasSuffix(name, ".go") {
+				return errorAt(s.File, 0, 0, "the generated file %s clashes with %s; rename the script file", name, prev)
+			}
+			return errorAt(s.File, s.NamePos.Line, s.NamePos.Col, "script name %s makes the Go name %s, which clashes with %s; set a different name: in the header", s.GoName, name, prev)
 		}
-		table[name] = s.File
+		table[name] = "the one generated for " + s.File
 		return nil
 	}
 
@@ -95,15 +99,15 @@ func planPackage(pkg *model.Package) ([]*scriptPlan, error) {
 		if err := checkFileName(s, pl.fileName); err != nil {
 			return nil, err
 		}
-		if err := claim(files, pl.fileName, s, "file"); err != nil {
+		if err := claim(files, pl.fileName, s); err != nil {
 			return nil, err
 		}
-		if err := claim(methods, pl.name, s, "method"); err != nil {
+		if err := claim(methods, pl.name, s); err != nil {
 			return nil, err
 		}
 		pl.sourceConst, pl.sha1Const = pl.name+"Source", pl.name+"SHA1"
 		for _, n := range []string{pl.sourceConst, pl.sha1Const} {
-			if err := claim(global, n, s, "identifier"); err != nil {
+			if err := claim(global, n, s); err != nil {
 				return nil, err
 			}
 		}
@@ -111,7 +115,7 @@ func planPackage(pkg *model.Package) ([]*scriptPlan, error) {
 			if !isExported(s.Result.StructName) {
 				return nil, errorAt(s.File, s.HeaderLine, 0, "result struct name %q is not an exported Go identifier", s.Result.StructName)
 			}
-			if err := claim(global, s.Result.StructName, s, "type"); err != nil {
+			if err := claim(global, s.Result.StructName, s); err != nil {
 				return nil, err
 			}
 		}

@@ -55,6 +55,11 @@ type Script struct {
 // every generated package; no script's generated names may equal them.
 var PackageNames = []string{"Scripts", "New", "NewWithRunner", "Pipeline", "On", "Interface", "AllScripts"}
 
+// MethodNames are the methods the emitter declares on the generated Scripts
+// and pipeline types. Every script becomes a method named by its GoName on
+// both, so no GoName may equal one of these.
+var MethodNames = []string{"Runner", "Load", "Pipeline", "Batch", "Exec"}
+
 // GeneratedNames returns the package-level Go identifiers the emitter
 // declares for this script. They are reserved whether or not the script has
 // a struct result, so adding one later never breaks another script.

@@ -70,6 +70,9 @@ func (s *source) shebang() string {
 func (s *source) locate() (*header, diag.List) {
 	src := s.src
 	i := 0
+	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
+		i = 3 // a byte order mark; the body check reports it
+	}
 	if bytes.HasPrefix(src, []byte("#!")) {
 		i = len(src)
 		if nl := bytes.IndexByte(src, '\n'); nl >= 0 {

@@ -133,7 +133,11 @@ func TestScriptShorthands(t *testing.T) {
 				t.Errorf("script = %+v", sc)
 			}
 		}},
-		{"dashes in file name", "--[[luagen\n]]\n", func(t *testing.T, sc *model.Script) {}},
+		{"byte order mark", "\xEF\xBB\xBF--[[luagen\n]]\n", func(t *testing.T, sc *model.Script) {
+			if sc.HeaderLine != 1 {
+				t.Errorf("script = %+v", sc)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

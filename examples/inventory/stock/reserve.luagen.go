@@ -75,6 +75,7 @@ func decodeReserveResult(m rueidis.RedisMessage) (r ReserveResult, err error) {
 //
 // Keys:
 //   - items (KEYS[1] onward, variadic): stock counters of one warehouse; they must share its hash tag
+//
 // Args:
 //   - quantities (ARGV[1] onward, variadic): units wanted of each item, in the order of items
 func (s *Scripts) Reserve(ctx context.Context, items []string, quantities ...int64) (ReserveResult, error) {

@@ -49,9 +49,11 @@ func decodeAcquire(m rueidis.RedisMessage) (*int64, error) {
 // Keys:
 //   - lock (KEYS[1]): the lock's key; holds the owner
 //   - fence (KEYS[2]): the counter behind the fencing tokens
+//
 // Args:
 //   - owner (ARGV[1]): a unique id of the caller
 //   - ttl (ARGV[2], milliseconds): how long the lock lasts unless extended
+//
 // A nil reply gives a nil result.
 func (s *Scripts) Acquire(ctx context.Context, lock string, fence string, owner string, ttl time.Duration) (*int64, error) {
 	return runtime.Call(ctx, s.r, acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}, decodeAcquire)

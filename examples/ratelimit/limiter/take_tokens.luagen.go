@@ -91,6 +91,7 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 // Keys:
 //   - bucket (KEYS[1]): hash holding the bucket's tokens and last refill time
 //   - log (KEYS[2]): counter of refused requests
+//
 // Args:
 //   - rate (ARGV[1]): tokens added per second
 //   - capacity (ARGV[2]): most tokens the bucket holds

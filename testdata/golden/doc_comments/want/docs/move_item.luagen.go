@@ -46,9 +46,11 @@ var moveItemScript = runtime.NewScript("MoveItem", "scripts/move_item.lua", Move
 // Keys:
 //   - from (KEYS[1]): the source list
 //   - to (KEYS[2]): the destination list
+//
 // Args:
 //   - item (ARGV[1]): the value to move
 //   - timeout (ARGV[2], milliseconds)
+//
 // Returns the destination's new length, or 0 when the item was not found.
 func (s *Scripts) MoveItem(ctx context.Context, from string, to string, item string, timeout time.Duration) (int64, error) {
 	return runtime.Call(ctx, s.r, moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}, runtime.DecodeInt64)
