@@ -16,8 +16,10 @@ import (
 	"fmt"
 	"go/format"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -58,15 +60,41 @@ func Package(pkg *model.Package, importPath string) ([]File, error) {
 		return nil, fmt.Errorf("%s: %w", path.Join(pkg.Out, SharedFile), err)
 	}
 	files = append(files, File{Name: SharedFile, Data: data})
-	for _, pl := range plans {
-		f := newFile(pkg, importPath, pl.s.File)
-		genScript(f, pl)
-		data, err := render(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", pl.s.File, err)
-		}
-		files = append(files, File{Name: pl.fileName, Data: data})
+	// Script files are independent, and formatting dominates generation
+	// time, so render them on every core; each lands in its own slot, so
+	// the output does not depend on scheduling.
+	scripts := make([]File, len(plans))
+	errs := make([]error, len(plans))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(plans)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				pl := plans[i]
+				f := newFile(pkg, importPath, pl.s.File)
+				genScript(f, pl)
+				data, err := render(f)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", pl.s.File, err)
+					continue
+				}
+				scripts[i] = File{Name: pl.fileName, Data: data}
+			}
+		}()
 	}
+	for i := range plans {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	files = append(files, scripts...)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	return files, nil
 }

@@ -38,6 +38,10 @@ const (
 // relies on. It is deterministic: the same requests in the same order give
 // the same names.
 type namer struct {
+	// outer holds the names of the enclosing scope, read only: a method's
+	// namer shares the package's set instead of copying it, which kept
+	// generation quadratic in the number of scripts.
+	outer map[string]bool
 	taken map[string]bool
 }
 
@@ -51,13 +55,23 @@ func newNamer(reserved ...[]string) *namer {
 	return n
 }
 
+// inner returns a namer for a scope nested in n's, which must not change
+// while the inner namer is used.
+func (n *namer) inner(reserved ...[]string) *namer {
+	in := newNamer(reserved...)
+	in.outer = n.taken
+	return in
+}
+
+func (n *namer) isTaken(name string) bool { return n.taken[name] || n.outer[name] }
+
 // name returns want if it is free, else want+suffix, else want+suffix+N.
 // It marks the returned name as taken.
 func (n *namer) name(want, suffix string) string {
 	got := want
-	if n.taken[got] || token.IsKeyword(got) {
+	if n.isTaken(got) || token.IsKeyword(got) {
 		got = want + suffix
-		for i := 2; n.taken[got]; i++ {
+		for i := 2; n.isTaken(got); i++ {
 			got = want + suffix + strconv.Itoa(i)
 		}
 	}

@@ -146,25 +146,20 @@ func planPackage(pkg *model.Package) ([]*scriptPlan, error) {
 	// Parameter names avoid every package-level name (so a body never
 	// refers to a shadowed declaration), keywords, predeclared identifiers
 	// and the names the methods use.
-	var pkgLevel []string
-	for n := range pkgNames.taken {
-		pkgLevel = append(pkgLevel, n)
-	}
-	slices.Sort(pkgLevel)
 	for _, pl := range plans {
 		if err := checkResult(pl.s); err != nil {
 			return nil, err
 		}
-		if err := planParams(pl, pkgLevel); err != nil {
+		if err := planParams(pl, pkgNames); err != nil {
 			return nil, err
 		}
 	}
 	return plans, nil
 }
 
-func planParams(pl *scriptPlan, pkgLevel []string) error {
+func planParams(pl *scriptPlan, pkgNames *namer) error {
 	s := pl.s
-	names := newNamer(pkgLevel, methodNames, wireLocals(s))
+	names := pkgNames.inner(methodNames, wireLocals(s))
 	seen := map[string]bool{}
 	add := func(p model.Param, key bool, index, count int) (param, error) {
 		kind := "arg"
