@@ -12,6 +12,7 @@ import (
 	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/model"
 	"github.com/luagen/luagen/generator/parse"
+	"github.com/luagen/luagen/generator/vet"
 )
 
 // Load reads the config at configPath and every script it names, and
@@ -54,7 +55,7 @@ func loadScript(dir, file string) (*model.Script, diag.List) {
 		return nil, diag.List{diag.Errorf(file, 0, 0, "cannot read script: %v", err)}
 	}
 	sc, diags := parse.Script(file, src)
-	body := check.Body(sc, src)
+	body := append(check.Body(sc, src), vet.Script(sc, src)...)
 	if diags.HasErrors() {
 		// With a broken header the declared keys and args are unknown, so
 		// only findings about the Lua itself are worth reporting.
@@ -62,7 +63,7 @@ func loadScript(dir, file string) (*model.Script, diag.List) {
 			return d.Check != check.Syntax && d.Check != check.Goto
 		})
 	}
-	return sc, append(diags, body...)
+	return sc, vet.Suppress(file, src, append(diags, body...))
 }
 
 // checkScriptNames reports scripts of one package whose Go names clash:

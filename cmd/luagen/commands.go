@@ -8,6 +8,7 @@ import (
 	"github.com/luagen/luagen/generator"
 	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/model"
+	"github.com/luagen/luagen/generator/vet"
 )
 
 // load reads and checks the config and its scripts, printing every
@@ -90,12 +91,24 @@ func (c *cli) check() int {
 	return exitOK
 }
 
+// vet prints every finding as file:line:col: check-name: message on
+// stderr, or as a JSON array on stdout with -json.
 func (c *cli) vet() int {
-	proj, diags, ok := c.load()
+	proj, diags := generator.Load(c.config)
 	if proj == nil {
+		for _, d := range diags {
+			fmt.Fprintln(c.stderr, d.String())
+		}
 		return exitUsage // the config itself could not be read
 	}
-	if ok {
+	if c.json {
+		c.stdout.Write(vet.JSON(diags))
+	} else {
+		for _, d := range diags {
+			fmt.Fprintln(c.stderr, vet.Format(d))
+		}
+	}
+	if !diags.HasErrors() {
 		// Emitting catches what only shows once names meet (two scripts
 		// generating the same identifier); nothing is written.
 		if _, err := generator.Generate(proj); err != nil {

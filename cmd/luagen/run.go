@@ -44,7 +44,7 @@ type command struct {
 var commands = []*command{
 	{name: "generate", summary: "Generate writes the Go bindings of every package in the config into its out\nfolder. Warnings go to stderr; on any error nothing is written. It only\noverwrites or deletes files that start with luagen's \"Code generated\" line.", run: (*cli).generate},
 	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
-	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use. It prints every finding, warnings included,\nand exits 1 if there is one (2 if the config cannot be read).", run: (*cli).vet},
+	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message, and exits 1 if there is\none (2 if the config cannot be read). A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
 	{name: "init", summary: "Init writes a luagen.yaml and a sample script next to it (the config path\nis -f). It refuses to overwrite any existing file.", run: (*cli).initScaffold},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
 }
@@ -54,6 +54,7 @@ type cli struct {
 	stdout, stderr io.Writer
 	config         string
 	verbose        bool
+	json           bool // vet -json
 }
 
 // run is main without the process: it parses args (without the program
@@ -89,6 +90,8 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&c.verbose, "v", false, "list each file written or removed")
 	case "init":
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
+	case "vet":
+		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} on stdout")
 	}
 	fs.Usage = func() {
 		w := fs.Output()

@@ -56,6 +56,7 @@ func (d *decoder) script(sc *model.Script, h *header, flags []string) {
 		// Redis refuses EVALSHA_RO for a script whose shebang does not
 		// promise no-writes, and replicas refuse it with EVALSHA too.
 		d.errorf(fields["readonly"], "readonly: true needs flags=no-writes in the shebang; Redis refuses read-only calls of a script with a shebang that lacks it")
+		d.diags[len(d.diags)-1].Check = CheckShebang
 	}
 	sc.Keys = d.params(d.list(fields, "keys"), "key")
 	sc.Args = d.params(d.list(fields, "args"), "arg")

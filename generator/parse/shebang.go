@@ -8,6 +8,10 @@ import (
 	"github.com/luagen/luagen/generator/model"
 )
 
+// CheckShebang is the check name of shebang findings, shared with
+// generator/vet, for vet output and suppressions.
+const CheckShebang = "shebang"
+
 // shebangFlags are the flags Redis 7 accepts after "#!lua flags=".
 var shebangFlags = []string{"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"}
 
@@ -23,7 +27,7 @@ func (s *source) checkShebang(line string) ([]string, diag.List) {
 		case i == 0:
 			if part.text != "#!lua" {
 				diags = append(diags, s.errorAt(at, "unknown script engine %q in the shebang; allowed: #!lua", part.text))
-				return nil, diags
+				return nil, tagShebang(diags)
 			}
 		case strings.HasPrefix(part.text, "flags="):
 			col := part.col + len("flags=")
@@ -43,11 +47,20 @@ func (s *source) checkShebang(line string) ([]string, diag.List) {
 				}
 				col += len(f) + 1
 			}
+		case strings.HasPrefix(part.text, "name="):
+			diags = append(diags, s.errorAt(at, "%s is for Redis functions (FUNCTION LOAD), not scripts; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
 		default:
 			diags = append(diags, s.errorAt(at, "unknown shebang option %q; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
 		}
 	}
-	return flags, diags
+	return flags, tagShebang(diags)
+}
+
+func tagShebang(diags diag.List) diag.List {
+	for i := range diags {
+		diags[i].Check = CheckShebang
+	}
+	return diags
 }
 
 type word struct {

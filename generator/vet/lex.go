@@ -20,8 +20,8 @@ const (
 // commentLine is the text of a comment on one line; a long comment gives
 // one per line it spans.
 type commentLine struct {
-	line int
-	text string
+	line, col int // where text starts
+	text      string
 }
 
 // lex splits Lua 5.1 source into tokens and comment lines. It is the
@@ -68,13 +68,14 @@ func (l *lexer) emit(kind tokenKind, start, line, col int) {
 	l.tokens = append(l.tokens, token{kind: kind, text: string(l.src[start:l.i]), line: line, col: col})
 }
 
-// addComment records src[start:l.i], split at line breaks, starting on line.
-func (l *lexer) addComment(start, line int) {
+// addComment records src[start:l.i], split at line breaks; it starts at
+// line and col.
+func (l *lexer) addComment(start, line, col int) {
 	from := start
 	for j := start; j <= l.i; j++ {
 		if j == l.i || l.src[j] == '\n' {
-			l.comments = append(l.comments, commentLine{line: line, text: string(l.src[from:j])})
-			line++
+			l.comments = append(l.comments, commentLine{line: line, col: col, text: string(l.src[from:j])})
+			line, col = line+1, 1
 			from = j + 1
 		}
 	}
@@ -95,7 +96,7 @@ func (l *lexer) next() {
 				l.advance(1)
 			}
 		}
-		l.addComment(start, line)
+		l.addComment(start, line, col)
 	case c == '[' && (l.peek(1) == '[' || l.peek(1) == '='):
 		level, ok := l.longOpen()
 		switch {

@@ -2,6 +2,7 @@ package vet
 
 import (
 	"bytes"
+	"sort"
 
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
@@ -10,9 +11,11 @@ import (
 // source is a script's body as vet reads it: tokens with positions for
 // columns, and the statements gopher-lua parsed (lines only).
 type source struct {
-	file     string
-	tokens   []token
-	comments []commentLine
+	file       string
+	body       []byte // the file with its shebang line blanked
+	lineStarts []int  // byte offset of each line
+	tokens     []token
+	comments   []commentLine
 	// names are the indexes into tokens of every name that is a variable:
 	// keywords, field names (t.x, t:x, {x = 1}) and labels left out. The
 	// AST walk meets them in the same order, which is how an IdentExpr,
@@ -34,7 +37,7 @@ func newSource(file string, src []byte) *source {
 			body[i] = ' '
 		}
 	}
-	s := &source{file: file}
+	s := &source{file: file, body: body, lineStarts: lineStarts(body)}
 	s.tokens, s.comments = lex(body)
 	s.names = variableNames(s.tokens)
 	return s
@@ -101,6 +104,18 @@ func (s *source) forParser(src []byte) []byte {
 	return out
 }
 
+// lineText returns line n without its line break.
+func (s *source) lineText(n int) string {
+	if n < 1 || n > len(s.lineStarts) {
+		return ""
+	}
+	end := len(s.body)
+	if n < len(s.lineStarts) {
+		end = s.lineStarts[n] - 1
+	}
+	return string(s.body[s.lineStarts[n-1]:end])
+}
+
 func lineStarts(src []byte) []int {
 	starts := []int{0}
 	for i, c := range src {
@@ -153,9 +168,15 @@ func variableNames(tokens []token) []int {
 // put, when the name is not where it should be.
 func (s *source) nameAt(name string, line int, exact bool) int {
 	const window = 16 // how far a declared name may be from its statement's start
-	for k := s.cursor; k < len(s.names); k++ {
+	from := s.cursor
+	if exact {
+		// Names on earlier lines cannot match; skip them in one step, so a
+		// walk that lost its place does not rescan them at every name.
+		from = max(from, sort.Search(len(s.names), func(k int) bool { return s.tokens[s.names[k]].line >= line }))
+	}
+	for k := from; k < len(s.names); k++ {
 		t := s.tokens[s.names[k]]
-		if exact && t.line > line || !exact && k >= s.cursor+window {
+		if exact && t.line > line || !exact && k >= from+window {
 			break
 		}
 		if t.text == name && (t.line == line || !exact && t.line >= line) {

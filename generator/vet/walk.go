@@ -14,10 +14,15 @@ type binding struct {
 	// one: they take the arguments of the function's direct calls.
 	fn      *ast.FunctionExpr
 	escapes bool // the function is used other than by calling it
+	// elems are the values stored into the table it holds: t[i] = v,
+	// t.f = v, table.insert(t, v).
+	elems []value
 
 	// Results of resolveValues: whether every value is a key from KEYS,
-	// and whether every value is the KEYS table itself.
-	isKey, isKeys bool
+	// whether it always holds the KEYS table itself, and whether it holds
+	// tables whose every element is a key from KEYS (KEYS, {KEYS[1]}, a
+	// list filled from KEYS).
+	isKey, isKeys, isKeyList bool
 }
 
 // value is one thing assigned to a binding.
@@ -29,6 +34,7 @@ type value struct {
 	elemOf ast.Expr
 	line   int
 	why    string
+	param  bool // an argument of a call, given to a parameter
 }
 
 type identInfo struct {
@@ -129,11 +135,18 @@ func (w *walker) stmt(s ast.Stmt) {
 		}
 		w.exprs(s.Rhs)
 		for i, lhs := range s.Lhs {
-			if id, ok := lhs.(*ast.IdentExpr); ok {
-				if b := w.ident[id].b; b != nil {
-					if v, ok := nthValue(s.Rhs, i, lhs.Line()); ok {
-						b.add(v)
-					}
+			v, ok := nthValue(s.Rhs, i, lhs.Line())
+			if !ok {
+				continue
+			}
+			switch lhs := lhs.(type) {
+			case *ast.IdentExpr:
+				if b := w.ident[lhs].b; b != nil {
+					b.add(v)
+				}
+			case *ast.AttrGetExpr:
+				if b := w.localTable(lhs.Object); b != nil {
+					b.elems = append(b.elems, v)
 				}
 			}
 		}
@@ -365,6 +378,11 @@ func (w *walker) expr(e ast.Expr) {
 			w.fieldCalls = append(w.fieldCalls, e)
 		}
 		w.exprs(e.Args)
+		if lib, field, ok := w.libraryField(e); ok && lib.Value == "table" && field == "insert" && len(e.Args) >= 2 {
+			if b := w.localTable(e.Args[0]); b != nil {
+				b.elems = append(b.elems, value{expr: e.Args[len(e.Args)-1], line: e.Line()})
+			}
+		}
 	case *ast.FunctionExpr:
 		w.function(e, false)
 	case *ast.TableExpr:
@@ -409,6 +427,14 @@ func (w *walker) read(e *ast.IdentExpr, callee bool) *binding {
 		w.globalReads = append(w.globalReads, e)
 	}
 	return b
+}
+
+// localTable returns the local that e names, as the table of t[k] = v.
+func (w *walker) localTable(e ast.Expr) *binding {
+	if id, ok := e.(*ast.IdentExpr); ok {
+		return w.ident[id].b
+	}
+	return nil
 }
 
 // isGlobal reports whether e is the global name.
@@ -467,6 +493,7 @@ func (w *walker) bindParams() {
 		}
 		for i, p := range w.params[b.fn] {
 			if v, ok := nthValue(call.Args, i, call.Line()); ok {
+				v.param = true
 				p.add(v)
 			}
 		}
@@ -476,7 +503,7 @@ func (w *walker) bindParams() {
 			continue
 		}
 		for _, p := range params {
-			p.add(value{line: fn.Line(), why: "a parameter of a function that is not only called directly as a local function"})
+			p.add(value{line: fn.Line(), why: "a parameter of a function vet does not follow (only local functions that are only called by name are)"})
 		}
 	}
 }
@@ -487,18 +514,24 @@ func (w *walker) bindParams() {
 // k = k therefore keep their key.
 func (w *walker) resolveValues() {
 	for _, b := range w.bindings {
-		b.isKey, b.isKeys = len(b.values) > 0, len(b.values) > 0
+		set := len(b.values) > 0
+		b.isKey, b.isKeys, b.isKeyList = set, set, set
 	}
 	for changed := true; changed; {
 		changed = false
 		for _, b := range w.bindings {
-			key, keys := b.isKey, b.isKeys
+			key, keys, list := b.isKey, b.isKeys, b.isKeyList
 			for _, v := range b.values {
+				whole := v.elemOf == nil && v.nth == 0 && v.expr != nil
 				key = key && w.valueIsKey(v)
-				keys = keys && v.elemOf == nil && v.nth == 0 && w.isKeysTable(v.expr)
+				keys = keys && whole && w.isKeysTable(v.expr)
+				list = list && whole && w.isKeyList(v.expr)
 			}
-			if key != b.isKey || keys != b.isKeys {
-				b.isKey, b.isKeys, changed = key, keys, true
+			for _, v := range b.elems {
+				list = list && w.valueIsKey(v)
+			}
+			if key != b.isKey || keys != b.isKeys || list != b.isKeyList {
+				b.isKey, b.isKeys, b.isKeyList, changed = key, keys, list, true
 			}
 		}
 	}
@@ -506,7 +539,7 @@ func (w *walker) resolveValues() {
 
 func (w *walker) valueIsKey(v value) bool {
 	if v.elemOf != nil {
-		return w.isKeysTable(v.elemOf)
+		return w.isKeyList(v.elemOf)
 	}
 	return v.expr != nil && w.isKey(v.expr, v.nth)
 }
@@ -516,7 +549,7 @@ func (w *walker) isKey(e ast.Expr, nth int) bool {
 	if call, ok := e.(*ast.FuncCallExpr); ok && len(call.Args) > 0 {
 		switch {
 		case w.isGlobalCall(call, "unpack"):
-			return w.isKeysTable(call.Args[0])
+			return w.isKeyList(call.Args[0])
 		case w.isGlobalCall(call, "tostring") && nth == 0:
 			return w.isKey(call.Args[0], 0)
 		}
@@ -526,7 +559,7 @@ func (w *walker) isKey(e ast.Expr, nth int) bool {
 	}
 	switch e := e.(type) {
 	case *ast.AttrGetExpr:
-		return w.isKeysTable(e.Object)
+		return w.isKeyList(e.Object)
 	case *ast.IdentExpr:
 		b := w.ident[e].b
 		return b != nil && b.isKey
@@ -535,6 +568,26 @@ func (w *walker) isKey(e ast.Expr, nth int) bool {
 			return w.isKey(e.Rhs, 0) // a falsy left side is no key at all
 		}
 		return w.isKey(e.Lhs, 0) && w.isKey(e.Rhs, 0)
+	}
+	return false
+}
+
+// isKeyList reports whether e is a table whose every element is a key
+// from KEYS.
+func (w *walker) isKeyList(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.IdentExpr:
+		if b := w.ident[e].b; b != nil {
+			return b.isKeyList
+		}
+		return e.Value == "KEYS"
+	case *ast.TableExpr:
+		for _, f := range e.Fields {
+			if f != nil && !w.isKey(f.Value, 0) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

@@ -124,6 +124,13 @@ type keySpec struct {
 // one in read-only scripts) and commands scripts may not call.
 var keptFlags = []string{"may_replicate", "noscript", "write"}
 
+// mayReplicate are the commands scripts may call that carry Redis's
+// may_replicate flag, which COMMAND hides on purpose (server.c,
+// addReplyCommandFlags) but read-only scripts refuse like a write. The
+// list comes from Redis 7's src/commands/*.json; readTable checks each
+// against the server.
+var mayReplicate = []string{"pfcount", "publish", "spublish"}
+
 // globalsScript lists the global names a script sees and the fields of the
 // library tables among them.
 const globalsScript = `
@@ -174,7 +181,35 @@ func readTable(c *conn) (*table, error) {
 		t.Commands = append(t.Commands, cmd)
 	}
 	sortCommands(t.Commands)
+	for _, name := range mayReplicate {
+		if err := checkMayReplicate(c, name); err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(t.Commands, func(c *command) bool { return c.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("%s: no such command", name)
+		}
+		t.Commands[i].Flags = append(t.Commands[i].Flags, "may_replicate")
+		slices.Sort(t.Commands[i].Flags)
+	}
 	return t, nil
+}
+
+// checkMayReplicate makes sure a read-only script may not call the
+// command. Redis refuses it before running it, so nothing changes.
+func checkMayReplicate(c *conn, name string) error {
+	script := fmt.Sprintf("return redis.pcall('%s', KEYS[1], 'x')", name)
+	if name == "pfcount" {
+		script = "return redis.pcall('pfcount', KEYS[1])"
+	}
+	reply, err := c.do("EVAL_RO", script, "1", "gencommands:probe")
+	if err == nil {
+		err = fmt.Errorf("%v", reply)
+	}
+	if !strings.Contains(err.Error(), "Write commands are not allowed from read-only scripts") {
+		return fmt.Errorf("%s: expected a read-only script to be refused it, got %v", name, err)
+	}
+	return nil
 }
 
 func sortCommands(cmds []*command) {

@@ -27,6 +27,7 @@ local h = KEYS[1]
 return {
   tonumber(redis.call('HGET', h, 'id')),
   redis.call('HGET', h, 'url'),
+  -- luagen:ignore key-not-from-KEYS the tags set shares the user's {hash tag}; a real script would declare it under keys:
   redis.call('SMEMBERS', h .. ':tags'),
   {1, 2},
   redis.call('HGETALL', h),

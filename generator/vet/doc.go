@@ -1,0 +1,93 @@
+// Package vet holds luagen's static checks of script bodies beyond what
+// generation needs: bugs Redis reports only when the script runs, often on
+// a cluster and after earlier writes already happened. Each finding has a
+// stable check name, used in output and in suppressions:
+//
+//   - key-not-from-KEYS (error): a redis.call or redis.pcall whose key
+//     argument is not an element of KEYS: a literal, a concatenation, an
+//     ARGV value, a reply. Locals are followed (local k = KEYS[1]; for _, k
+//     in ipairs(KEYS); unpack(KEYS) as trailing arguments; tables filled
+//     from KEYS; parameters of a local function that is only called
+//     directly). Key positions come
+//     from Redis's key specs, so DEL k1 k2, MSET k v k v, ZUNIONSTORE dest
+//     numkeys k..., XREAD ... STREAMS k... and GEORADIUS ... STORE k are
+//     all checked.
+//   - write-in-readonly (error): a command flagged write (or may_replicate,
+//     which Redis treats as a write here) in a script declared
+//     readonly: true or with the no-writes shebang flag.
+//   - unknown-command (error): a literal command name, or subcommand of a
+//     container such as OBJECT, that Redis does not have, with a "did you
+//     mean" hint. Names with a dot (JSON.SET) are module commands and pass.
+//   - command-arity (error): a literal command with a number of arguments
+//     Redis refuses.
+//   - noscript-command (error): a command Redis refuses in scripts (EVAL,
+//     MULTI, WATCH, SCRIPT LOAD, the blocking pops ...).
+//   - global-write (error): an assignment to a global, function f() without
+//     local, or an assignment into a Redis library table (redis.x = ...);
+//     Redis's globals are read-only.
+//   - undefined-global (error): a read of a global Redis does not define, or
+//     a call of a library function it lacks (redis.cal).
+//   - dynamic-keys-index (warning): KEYS[expr] with a computed index when the
+//     header's last key is not variadic.
+//   - shebang (warning here): flags=no-cluster, which Redis refuses on a
+//     cluster. generator/parse reports the shebang errors (unknown flags,
+//     name=, readonly: true without no-writes) under the same name.
+//
+// generator/check's generate-time checks (lua-syntax, keys-index,
+// argv-index, unused-key, unused-arg, goto) report through the same
+// diag.Diagnostic with their own names, and Suppress applies to them too:
+// a comment
+//
+//	-- luagen:ignore <check-name> <reason>
+//
+// after code silences that check on its line; alone on a line (or as a
+// YAML comment in the header) it silences the next line, and on line 2 the
+// shebang's line too. Several names may be given, separated by commas. A
+// directive without a reason, naming an unknown check, or silencing
+// nothing is a warning (check "ignore"). lua-syntax, goto and the shebang
+// errors cannot be silenced: Redis would not load or run the script.
+//
+// # Command table
+//
+// The commands, their arity, flags, key specs and subcommands, and the
+// global names scripts see, are in commands.json, written from a real
+// Redis 7 server by internal/cmd/gencommands. To refresh it, run
+//
+//	go generate ./generator/vet
+//
+// which starts a throwaway redis-server from PATH, or read a running
+// server with
+//
+//	go run ./internal/cmd/gencommands -addr host:port -o generator/vet/commands.json
+//
+// The file is sorted, one command per line, so a refresh is a readable
+// diff. COMMAND hides the may_replicate flag, which read-only scripts
+// treat as a write; gencommands adds it for PUBLISH, SPUBLISH and PFCOUNT
+// and checks them against the server. Commands newer than the table's
+// Redis version are reported as unknown.
+//
+// # Positions
+//
+// gopher-lua's AST carries lines but no columns. Columns come from a
+// position-aware scan of the source with a small Lua 5.1 tokenizer: the AST
+// walk meets variable names in source order, so each name is matched to
+// its token, and a call's arguments are found by splitting its parentheses
+// at top-level commas. When the match fails (code the walk and the scan
+// disagree on, such as (redis.call)(...)), an argument's finding points at
+// the start of the call, and any other finding at column 1.
+//
+// # Limitations
+//
+// Values are followed flow-insensitively: a local counts as a key only if
+// every assignment to it in the script is one, and a local table holds
+// keys only if everything stored into it (its constructor, t[k] = v,
+// table.insert) is one, so one table mixing keys and values makes all its
+// elements suspect; a table changed by a function other than table.insert
+// is judged by what vet saw stored. Aliases of redis.call (local call =
+// redis.call) and functions stored in tables are not followed: their keys
+// are reported.
+// A command name that is not a literal string is not checked. For a key
+// count that is not a literal (ZUNIONSTORE dest #KEYS ...), only the first
+// key is checked; a multi-valued last argument (unpack(t), f()) must hold
+// keys from KEYS if any key position falls into it.
+package vet

@@ -1,0 +1,267 @@
+package vet
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/model"
+	"github.com/luagen/luagen/internal/redistest"
+)
+
+func TestCommandTable(t *testing.T) {
+	tab := commands()
+	if !strings.HasPrefix(tab.Redis, "7.") {
+		t.Errorf("table from Redis %q, want 7.x", tab.Redis)
+	}
+	for _, c := range []struct {
+		name  string
+		flags []string
+	}{
+		{"get", nil}, {"hset", []string{"write"}}, {"eval", []string{"noscript"}}, {"publish", []string{"may_replicate"}},
+	} {
+		cmd := tab.lookup(strings.ToUpper(c.name))
+		if cmd == nil {
+			t.Errorf("%s missing", c.name)
+			continue
+		}
+		for _, f := range c.flags {
+			if !cmd.has(f) {
+				t.Errorf("%s lacks flag %s: %v", c.name, f, cmd.Flags)
+			}
+		}
+	}
+	if tab.lookup("object").subcommand("Encoding") == nil {
+		t.Error("OBJECT ENCODING missing")
+	}
+	for _, g := range []string{"redis.call", "cjson.encode", "tonumber", "KEYS"} {
+		if !tab.globals[g] {
+			t.Errorf("global %s missing", g)
+		}
+	}
+}
+
+// keyCases are commands written out in full; the arguments named k1, k2 ...
+// are the keys.
+var keyCases = []string{
+	"GET k1",
+	"SET k1 v EX 10",
+	"MSET k1 v1 k2 v2",
+	"DEL k1 k2 k3",
+	"BLPOP k1 k2 0",
+	"ZUNIONSTORE k1 2 k2 k3 WEIGHTS 1 2",
+	"ZDIFFSTORE k1 2 k2 k3",
+	"SINTERCARD 2 k1 k2 LIMIT 5",
+	"LMPOP 2 k1 k2 LEFT COUNT 2",
+	"XREAD COUNT 1 STREAMS k1 k2 0 0",
+	"XREADGROUP GROUP g c COUNT 1 STREAMS k1 k2 > >",
+	"GEORADIUS k1 0 0 1 km STORE k2",
+	"GEORADIUS k1 0 0 1 km WITHDIST COUNT 3 STOREDIST k2",
+	"GEORADIUS k1 0 0 1 km",
+	"BITOP AND k1 k2 k3",
+	"LCS k1 k2",
+	"RENAME k1 k2",
+	"PFMERGE k1 k2 k3",
+	"OBJECT ENCODING k1",
+	"XGROUP CREATE k1 g $",
+	"XINFO STREAM k1",
+	"MEMORY USAGE k1",
+	"PUBLISH channel message",
+	"TIME",
+}
+
+// keyWords turns a command line into words as keyPositions sees them.
+func keyWords(line string) ([]string, words) {
+	f := strings.Fields(line)
+	return f, words{n: len(f), literal: func(i int) (string, bool) { return f[i], true }}
+}
+
+func resolveCommand(f []string) *command {
+	cmd := commands().lookup(f[0])
+	if len(cmd.Subcommands) > 0 {
+		cmd = cmd.subcommand(f[1])
+	}
+	return cmd
+}
+
+func TestKeyPositions(t *testing.T) {
+	for _, line := range keyCases {
+		f, w := keyWords(line)
+		var got, want []string
+		for _, p := range resolveCommand(f).keyPositions(w) {
+			got = append(got, f[p])
+		}
+		for _, a := range f {
+			if len(a) == 2 && a[0] == 'k' && a[1] >= '0' && a[1] <= '9' {
+				want = append(want, a)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: keys %v, want %v", line, got, want)
+		}
+	}
+}
+
+// TestKeyPositionsMatchRedis compares the key specs' reading with Redis's
+// own COMMAND GETKEYS.
+func TestKeyPositionsMatchRedis(t *testing.T) {
+	s := redistest.NewStandalone(t)
+	for _, line := range keyCases {
+		f, w := keyWords(line)
+		if len(f) == 1 {
+			continue // COMMAND GETKEYS needs arguments
+		}
+		var got []string
+		for _, p := range resolveCommand(f).keyPositions(w) {
+			got = append(got, f[p])
+		}
+		reply, err := s.Do(append([]string{"COMMAND", "GETKEYS"}, f...)...)
+		var want []string
+		if err == nil {
+			for _, k := range reply.([]any) {
+				want = append(want, k.(string))
+			}
+		} else if !strings.Contains(err.Error(), "no key arguments") && !strings.Contains(err.Error(), "Invalid arguments") {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: keys %v, Redis says %v", line, got, want)
+		}
+	}
+}
+
+func TestKeyPositionsOpenTail(t *testing.T) {
+	for _, c := range []struct {
+		line string // the last word stands for unpack(...)
+		want []int
+	}{
+		{"DEL tail", []int{1}},
+		{"DEL k1 tail", []int{1, 2}},
+		{"SADD k1 tail", []int{1}},
+		{"SET tail", []int{1}},
+		{"MSET k1 v1 tail", []int{1, 3}},
+		{"ZUNIONSTORE k1 n tail", []int{1, 3}},       // unknown count: the first key only
+		{"ZUNIONSTORE k1 2 k2 tail", []int{1, 3, 4}}, // the count says k2 and one more
+		{"XREAD STREAMS tail", []int{2}},             // keys and IDs: the tail must hold keys
+		{"BLPOP k1 tail", []int{1, 2}},
+	} {
+		f, w := keyWords(c.line)
+		w.open = true
+		if got := resolveCommand(f).keyPositions(w); !slices.Equal(got, c.want) {
+			t.Errorf("%s: positions %v, want %v", c.line, got, c.want)
+		}
+	}
+}
+
+// TestMessagesMatchRedis runs a script for each check on a real server and
+// expects the error vet quotes in its message.
+func TestMessagesMatchRedis(t *testing.T) {
+	s := redistest.NewStandalone(t)
+	for _, c := range []struct {
+		check, script string
+		readOnly      bool
+	}{
+		{UnknownCommand, "redis.call('HSETT', KEYS[1], 'f', 'v')", false},
+		{UnknownCommand, "redis.call('OBJECT', 'ENCODINGX', KEYS[1])", false},
+		{CommandArity, "redis.call('GET', KEYS[1], 'x')", false},
+		{CommandArity, "redis.call('OBJECT')", false},
+		{CommandArity, "redis.call()", false},
+		{NoscriptCommand, "redis.call('BLPOP', KEYS[1], 0)", false},
+		{WriteInReadonly, "redis.call('SET', KEYS[1], 'v')", true},
+		{WriteInReadonly, "redis.call('PUBLISH', 'c', 'm')", true},
+		{WriteInReadonly, "redis.call('PFCOUNT', KEYS[1])", true},
+		{GlobalWrite, "x = 1", false},
+		{GlobalWrite, "function f() end", false},
+		{GlobalWrite, "redis.x = 1", false},
+		{UndefinedGlobal, "return print", false},
+		{UndefinedGlobal, "redis.cal('GET', KEYS[1])", false},
+	} {
+		src := "--[[luagen\nkeys: [k]\nreturns: none\n]]\n" + c.script + "\n"
+		sc := &model.Script{File: "x.lua", Keys: []model.Param{{Name: "k"}}, ReadOnly: c.readOnly}
+		var found *diag.Diagnostic
+		for _, d := range Script(sc, []byte(src)) {
+			if d.Check == c.check {
+				found = &d
+				break
+			}
+		}
+		if found == nil {
+			t.Errorf("%s: no %s finding", c.script, c.check)
+			continue
+		}
+		eval := "EVAL"
+		if c.readOnly {
+			eval = "EVAL_RO"
+		}
+		_, err := s.Do(eval, src, "1", "vet:test")
+		if err == nil {
+			t.Errorf("%s: Redis ran it", c.script)
+			continue
+		}
+		quoted := found.Msg
+		quoted = quoted[strings.Index(quoted, `("`)+2 : strings.LastIndex(quoted, `")`)]
+		if !strings.Contains(err.Error(), quoted) {
+			t.Errorf("%s: Redis says %q; vet quotes %q", c.script, err, quoted)
+		}
+	}
+}
+
+func TestFormatAndJSON(t *testing.T) {
+	l := diag.List{
+		{File: "a.lua", Line: 3, Col: 7, Severity: diag.Error, Check: KeyNotFromKeys, Msg: "bad key"},
+		{File: "a.lua", Line: 4, Col: 1, Severity: diag.Warning, Check: DynamicKeysIndex, Msg: "computed"},
+		{File: "luagen.yaml", Severity: diag.Error, Msg: "no packages"},
+	}
+	var got []string
+	for _, d := range l {
+		got = append(got, Format(d))
+	}
+	want := []string{
+		"a.lua:3:7: key-not-from-KEYS: bad key",
+		"a.lua:4:1: dynamic-keys-index: warning: computed",
+		"luagen.yaml: no packages",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Format:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var decoded []map[string]any
+	if err := json.Unmarshal(JSON(l), &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if len(decoded) != 3 || fmt.Sprint(decoded[1]) != "map[check:dynamic-keys-index col:1 file:a.lua line:4 message:computed severity:warning]" {
+		t.Errorf("JSON: %v", decoded)
+	}
+	if got := string(JSON(nil)); got != "[]\n" {
+		t.Errorf("JSON(nil) = %q, want []", got)
+	}
+}
+
+// TestColumns checks that names are matched to their own token when a line
+// holds the same name more than once, and in constructs the walk and the
+// scan could disagree on.
+func TestColumns(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want string // line:col of the one finding
+	}{
+		{"local x = {x = 1}; y = x", "1:20"},
+		{"local t = {}; t.y = 1; y = t.y", "1:24"},
+		{"local function f(y) return y end; y = f(1)", "1:35"},
+		{"local a = 'y'; local b = a .. 'y'; y = b", "1:36"},
+		{"local o = {}; function o:m(y) return self, y end; y = 1", "1:51"},
+		{"for y = 1, 2 do end; for _, y in ipairs({}) do end; y = 1", "1:53"},
+		{"local y = 1\nlocal z =\n  y + 1; y = z; q = 1", "3:17"},
+	} {
+		sc := &model.Script{File: "x.lua"}
+		var got []string
+		for _, d := range Script(sc, []byte(c.src)) {
+			got = append(got, fmt.Sprintf("%d:%d", d.Line, d.Col))
+		}
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("%q: findings at %v, want %s", c.src, got, c.want)
+		}
+	}
+}

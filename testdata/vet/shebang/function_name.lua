@@ -1,0 +1,7 @@
+#!lua name=mylib
+--[[luagen
+doc: name= is for Redis functions (FUNCTION LOAD), not scripts.
+keys: [k]
+returns: none
+]]
+redis.call('GET', KEYS[1])

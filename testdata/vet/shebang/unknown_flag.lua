@@ -1,0 +1,7 @@
+#!lua flags=no-write
+--[[luagen
+doc: A misspelt flag.
+keys: [k]
+returns: none
+]]
+redis.call('GET', KEYS[1])
