@@ -31,6 +31,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	rt "runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -48,9 +49,10 @@ type config struct {
 	standaloneAddr string   // existing standalone server; empty: start one
 	rounds         int
 	batches        []int
-	calls          int // calls per method per round
-	stormEvery     int // SCRIPT FLUSH every N batches in the storm scenario; 0 disables it
-	conc           int // goroutines of the single-call methods
+	calls          int           // calls per method per round
+	roundTime      time.Duration // a method's round stops early after this long
+	stormEvery     int           // SCRIPT FLUSH every N batches in the storm scenario; 0 disables it
+	conc           int           // goroutines of the single-call methods
 	scripts        []string
 	only           []string // method ids to run (all when empty)
 	cpuprofile     string
@@ -63,14 +65,16 @@ func defaults(quick bool) config {
 		quick:      quick,
 		rounds:     5,
 		batches:    []int{10, 100, 1000},
-		calls:      40000,
+		calls:      30000,
+		roundTime:  time.Second,
 		stormEvery: 10,
 		conc:       64,
 		scripts:    []string{"small", "4k"},
 	}
 	if quick {
 		c.rounds = 3
-		c.calls = 10000
+		c.calls = 5000
+		c.roundTime = 250 * time.Millisecond
 	}
 	return c
 }
@@ -95,7 +99,8 @@ func parseFlags(args []string) (config, error) {
 	standaloneAddr := fs.String("standalone-addr", "", "existing standalone server `host:port` for -standalone")
 	rounds := fs.Int("rounds", 0, "rounds per scenario (default 5, quick 3)")
 	batch := fs.String("batch", "", "comma-separated batch sizes (default 10,100,1000)")
-	calls := fs.Int("calls", 0, "calls per method per round (default 40000, quick 10000)")
+	calls := fs.Int("calls", 0, "calls per method per round (default 30000, quick 5000)")
+	roundTime := fs.Duration("round-time", 0, "stop a method's round after this long even if it has not made -calls calls (default 1s, quick 250ms)")
 	storm := fs.Int("storm-every", -1, "NOSCRIPT storm: SCRIPT FLUSH on all nodes every `N` batches (default 10; 0 skips the storm)")
 	conc := fs.Int("conc", 0, "goroutines of the single-call methods (default 64)")
 	scripts := fs.String("script", "", "comma-separated script sizes: small, 4k (default both)")
@@ -119,6 +124,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if *calls > 0 {
 		cfg.calls = *calls
+	}
+	if *roundTime > 0 {
+		cfg.roundTime = *roundTime
 	}
 	if *storm >= 0 {
 		cfg.stormEvery = *storm
@@ -221,6 +229,10 @@ func runMain(cfg config) error {
 		}
 	}
 
+	if cfg.memprofile != "" {
+		// Record every allocation: exact counts per call site (slower).
+		rt.MemProfileRate = 1
+	}
 	if cfg.cpuprofile != "" {
 		f, err := os.Create(cfg.cpuprofile)
 		if err != nil {
@@ -242,6 +254,7 @@ func runMain(cfg config) error {
 			return err
 		}
 		defer f.Close()
+		rt.GC() // the profile shows allocations as of the last GC
 		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 			return err
 		}

@@ -25,11 +25,7 @@ func (r *methodResult) median(f func(roundResult) float64) float64 {
 	for i, rr := range r.rounds {
 		v[i] = f(rr)
 	}
-	slices.Sort(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	return median(v)
 }
 
 func (r *methodResult) callsPerSec() float64 { return r.median(roundResult.callsPerSec) }
@@ -45,6 +41,10 @@ func (r *methodResult) spread() float64 {
 
 func (r *methodResult) allocsPerCall() float64 {
 	return r.median(func(rr roundResult) float64 { return float64(rr.mallocs) / float64(rr.calls) })
+}
+
+func (r *methodResult) cpuPerCall() time.Duration {
+	return time.Duration(r.median(func(rr roundResult) float64 { return float64(rr.cpu) / float64(rr.calls) }))
 }
 
 func (r *methodResult) bytesPerCall() float64 {
@@ -70,12 +70,28 @@ func (s *scenario) result(id string) *methodResult {
 	return nil
 }
 
-// ratio is a's calls/s over b's, NaN when either is missing or not clean.
+// ratio is the median over rounds of a's calls/s over b's in the same
+// round (the methods of a round run back to back, so a paired ratio cancels
+// most of the drift between rounds); NaN when either is missing or not
+// clean.
 func ratio(a, b *methodResult) float64 {
-	if a == nil || b == nil || !a.clean() || !b.clean() {
+	if a == nil || b == nil || !a.clean() || !b.clean() || len(a.rounds) != len(b.rounds) || len(a.rounds) == 0 {
 		return math.NaN()
 	}
-	return a.callsPerSec() / b.callsPerSec()
+	v := make([]float64, len(a.rounds))
+	for i := range a.rounds {
+		v[i] = a.rounds[i].callsPerSec() / b.rounds[i].callsPerSec()
+	}
+	return median(v)
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
 func (r *methodResult) label(conc int) string {
@@ -95,15 +111,17 @@ func (rep *report) write(w io.Writer) {
 		fmt.Fprintf(w, "- Deployment: %s, Redis %s, %d nodes seen by the client\n", d.name, d.redisVersion, d.nodes)
 	}
 	fmt.Fprintf(w, "- Workload: a token-bucket script (2 keys sharing a hash tag, 2 args, reply {allowed, remaining}), "+
-		"key pairs spread over all 16384 slots in random order; %s calls per method per round, %d rounds after a warm-up, "+
-		"methods interleaved and their order rotated each round; single-call methods run from %d goroutines.\n",
-		fmtInt(float64(cfg.calls)), cfg.rounds, cfg.conc)
-	fmt.Fprintf(w, "- Reading the tables: calls/s is the median round (± half the range of rounds); × is relative to the hand-built "+
-		"DoMulti EVALSHA of the same table; latency is per batch (per call for single-call methods), over all rounds; "+
-		"allocations and bytes per call are process-wide runtime.MemStats deltas over a method's run (median round); "+
+		"key pairs spread over all 16384 slots in random order; %s calls per method per round (a method still running after %v stops there), "+
+		"%d rounds after a warm-up, methods interleaved and their order rotated each round; single-call methods run from %d goroutines.\n",
+		fmtInt(float64(cfg.calls)), cfg.roundTime, cfg.rounds, cfg.conc)
+	fmt.Fprintf(w, "- Reading the tables: calls/s is the median round (± half the range of rounds); × hand-built is the median over rounds of "+
+		"the method's calls/s over the hand-built DoMulti EVALSHA's in the same round; latency is per batch (per call for single-call methods), over all rounds; "+
+		"client CPU/call is the bench process's user+system CPU time (getrusage) over a method's run divided by its calls, "+
+		"and allocations and bytes per call are process-wide runtime.MemStats deltas (median rounds); "+
 		"\"state\" checks Redis after the run: every successful call applied exactly once and nothing else. "+
 		"A method with failed calls or a wrong state is marked ✗ and not ranked.\n")
-	fmt.Fprintf(w, "- Total run time: %v\n", rep.wall.Round(time.Second))
+	fmt.Fprintf(w, "- Total run time: %v; load average (1 min) %s at the start, %s at the end (the Redis servers and the bench share the machine's CPUs: anything else running skews the numbers)\n",
+		rep.wall.Round(time.Second), rep.loadStart, rep.loadEnd)
 
 	for _, sc := range rep.scenarios {
 		fmt.Fprintf(w, "\n### %s\n\n", sc.title())
@@ -112,8 +130,8 @@ func (rep *report) write(w io.Writer) {
 			continue
 		}
 		ref := sc.result(refID)
-		fmt.Fprintf(w, "| Method | calls/s | × hand-built | p50 | p99 | allocs/call | bytes/call | state |\n")
-		fmt.Fprintf(w, "|---|--:|--:|--:|--:|--:|--:|---|\n")
+		fmt.Fprintf(w, "| Method | calls/s | × hand-built | p50 | p99 | client CPU/call | allocs/call | bytes/call | state |\n")
+		fmt.Fprintf(w, "|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 		for _, r := range sc.results {
 			x := "—"
 			if r == ref && r.clean() {
@@ -121,10 +139,10 @@ func (rep *report) write(w io.Writer) {
 			} else if v := ratio(r, ref); !math.IsNaN(v) {
 				x = fmt.Sprintf("%.2f×", v)
 			}
-			fmt.Fprintf(w, "| %s | %s ±%.0f%% | %s | %s | %s | %.1f | %s | %s |\n",
+			fmt.Fprintf(w, "| %s | %s ±%.0f%% | %s | %s | %s | %.1f µs | %.1f | %s | %s |\n",
 				r.label(sc.conc), fmtInt(r.callsPerSec()), 100*r.spread(), x,
 				fmtDur(r.percentile(0.50)), fmtDur(r.percentile(0.99)),
-				r.allocsPerCall(), fmtInt(r.bytesPerCall()), state(r))
+				r.cpuPerCall().Seconds()*1e6, r.allocsPerCall(), fmtInt(r.bytesPerCall()), state(r))
 		}
 	}
 	rep.writeTargets(w)
@@ -168,7 +186,10 @@ type target struct {
 
 func (rep *report) find(dep *deployment, script string, batch int, storm bool) *scenario {
 	for _, sc := range rep.scenarios {
-		if sc.dep == dep && sc.script.label == script && (storm == (sc.stormEvery > 0)) && (storm || sc.batch == batch) {
+		if sc.dep != dep || storm != (sc.stormEvery > 0) {
+			continue
+		}
+		if storm || (sc.script.label == script && sc.batch == batch) {
 			return sc
 		}
 	}
@@ -191,7 +212,7 @@ func (rep *report) targets() []target {
 			if math.IsNaN(v) {
 				t.measured = "not comparable (a method failed)"
 			} else {
-				t.measured = fmt.Sprintf("%.2f×", v)
+				t.measured = fmt.Sprintf("%.3f×", v)
 				t.met = v >= goal
 			}
 		}
@@ -219,9 +240,10 @@ func (rep *report) targets() []target {
 		ratioTarget("luagen pipeline ≥ 1.35× rueidis Lua.ExecMulti", script, 100, "luagen", "execmulti", 1.35)
 	}
 	ratioTarget("luagen pipeline ≥ 2.3× rueidis DoMulti EVAL", big, 100, "luagen", "dmeval", 2.3)
-	for _, script := range []string{small, big} {
-		sc := rep.find(dep, script, 100, false)
-		t := target{what: fmt.Sprintf("allocs/call of luagen pipeline (string params) ≤ hand-built + 1 — %s script, batch 100", script)}
+	for _, b := range []int{10, 100, 1000} {
+		script := small
+		sc := rep.find(dep, script, b, false)
+		t := target{what: fmt.Sprintf("allocs/call of luagen pipeline (string params) ≤ hand-built + 1 — %s script, batch %d", script, b)}
 		if sc != nil && sc.result("luagen") != nil && sc.result(refID) != nil {
 			l, h := sc.result("luagen").allocsPerCall(), sc.result(refID).allocsPerCall()
 			t.known, t.met = true, l <= h+1 && sc.result("luagen").clean()
@@ -252,6 +274,19 @@ func (rep *report) writeTargets(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s |\n", t.what, t.measured, map[bool]string{true: "✓", false: "✗"}[t.met])
 	}
+}
+
+// loadAvg is the 1-minute load average.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
 }
 
 func machine() string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/luagen/luagen/bench/internal/gen"
@@ -135,6 +136,7 @@ type methodResult struct {
 type roundResult struct {
 	calls   int
 	elapsed time.Duration
+	cpu     time.Duration // the bench process's user+system CPU time
 	mallocs uint64
 	bytes   uint64
 }
@@ -147,12 +149,15 @@ type report struct {
 	deps      []*deployment
 	scenarios []*scenario
 	wall      time.Duration
+	loadStart string
+	loadEnd   string
 }
 
 // run measures every scenario on every deployment. Progress goes to log.
 func run(ctx context.Context, cfg config, deps []*deployment, log io.Writer) (*report, error) {
 	progressOut = log
-	rep := &report{cfg: cfg, deps: deps}
+	rep := &report{cfg: cfg, deps: deps, loadStart: loadAvg()}
+	defer func() { rep.loadEnd = loadAvg() }()
 	refBatch := cfg.batches[0]
 	for _, b := range cfg.batches {
 		if b == 100 {
@@ -212,14 +217,14 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	}
 	// Warm-up: connections, pools, the server's caches and the keys' first
 	// writes. These calls count for verification like the measured ones.
-	warm := min(cfg.calls, 2000)
+	warm := min(cfg.calls, max(2000, 3*sc.batch))
 	for _, r := range sc.results {
-		runMethod(ctx, sc, r, warm, false)
+		runMethod(ctx, sc, r, warm, cfg.roundTime/2, false)
 	}
 	for round := range cfg.rounds {
 		n := len(sc.results)
 		for i := range n {
-			runMethod(ctx, sc, sc.results[(i+round)%n], cfg.calls, true)
+			runMethod(ctx, sc, sc.results[(i+round)%n], cfg.calls, cfg.roundTime, true)
 		}
 	}
 	if err := verify(ctx, sc); err != nil {
@@ -229,11 +234,12 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	return nil
 }
 
-// runMethod runs calls calls of r's method. When record is set it measures
-// the run: wall time, latency of every batch (or call) and the process's
-// allocations (runtime.MemStats deltas, after a GC so that garbage from
-// earlier runs is not collected during this one).
-func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, record bool) {
+// runMethod runs calls calls of r's method, or fewer if limit (when not 0)
+// passes first, and returns how many it made. When record is set it
+// measures the run: wall time, CPU time, latency of every batch (or call)
+// and the process's allocations (runtime.MemStats deltas, after a GC so that
+// garbage from earlier runs is not collected during this one).
+func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, limit time.Duration, record bool) int {
 	var lat []time.Duration
 	if record {
 		n := calls
@@ -250,20 +256,24 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, re
 	var m0, m1 rt.MemStats
 	rt.GC()
 	rt.ReadMemStats(&m0)
+	cpu0 := cpuTime()
 	start := time.Now()
 	var ok, failed int64
 	var first error
+	made := 0
 	if r.m.single {
-		ok, failed, first = runSingle(ctx, sc, r, calls, lat, flush)
+		ok, failed, first = runSingle(ctx, sc, r, calls, limit, lat, flush)
+		made = int(ok + failed)
+		lat = lat[:min(made, len(lat))]
 	} else {
-		off := r.off
-		for b, done := 0, 0; done < calls; b++ {
+		b := 0
+		for ; made < calls && (limit == 0 || time.Since(start) < limit); b++ {
 			if sc.stormEvery > 0 && b > 0 && b%sc.stormEvery == 0 {
 				flush()
 			}
-			n := min(sc.batch, calls-done)
+			n := min(sc.batch, calls-made)
 			t := time.Now()
-			good, err := r.pipe(ctx, off+done, n)
+			good, err := r.pipe(ctx, r.off+made, n)
 			if lat != nil {
 				lat[b] = time.Since(t)
 			}
@@ -272,29 +282,38 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, re
 			if err != nil && first == nil {
 				first = err
 			}
-			done += n
+			made += n
 		}
+		lat = lat[:min(b, len(lat))]
 	}
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	rt.ReadMemStats(&m1)
-	r.off += calls
+	r.off += made
 	r.ok += ok
 	r.failed += failed
 	if first != nil && r.first == nil {
 		r.first = first
 	}
 	if record {
-		r.rounds = append(r.rounds, roundResult{calls: calls, elapsed: elapsed, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc})
+		r.rounds = append(r.rounds, roundResult{calls: made, elapsed: elapsed, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc})
 		r.lat = append(r.lat, lat...)
 	}
+	return made
 }
 
-// runSingle makes calls calls from cfg.conc goroutines, each taking the
-// next call number until all are taken. In a storm, the goroutine that
-// takes call k·stormEvery·batch flushes the scripts first (the others go
-// on meanwhile).
-func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, lat []time.Duration, flush func()) (ok, failed int64, first error) {
+// runSingle makes up to calls calls from sc.conc goroutines, each taking
+// the next call number until all are taken or limit passed. In a storm,
+// the goroutine that takes call k·stormEvery·batch flushes the scripts
+// first (the others go on meanwhile). Call numbers 0..ok+failed-1 are the
+// ones made.
+func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, limit time.Duration, lat []time.Duration, flush func()) (ok, failed int64, first error) {
 	var next atomic.Int64
+	var stop atomic.Bool
+	if limit > 0 {
+		t := time.AfterFunc(limit, func() { stop.Store(true) })
+		defer t.Stop()
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	every := int64(sc.stormEvery * sc.batch)
@@ -303,7 +322,7 @@ func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, la
 		wg.Go(func() {
 			var myOK, myFailed int64
 			var myFirst error
-			for {
+			for !stop.Load() {
 				i := next.Add(1) - 1
 				if i >= int64(calls) {
 					break
@@ -336,4 +355,13 @@ func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, la
 	}
 	wg.Wait()
 	return ok, failed, first
+}
+
+// cpuTime is the user plus system CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

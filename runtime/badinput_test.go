@@ -356,8 +356,8 @@ func showValue(v any) string {
 // give; every other shape must be a *runtime.ReplyError. "*" accepts any
 // value.
 var shapeWant = map[string]map[string]string{
-	"int64": {"int": "7", "neg": "-5", "true": "1", "numstr": "42", "negstr": "-3", "doubleint": "3"},
-	"int":   {"int": "7", "neg": "-5", "true": "1", "numstr": "42", "negstr": "-3", "doubleint": "3"},
+	"int64":  {"int": "7", "neg": "-5", "true": "1", "numstr": "42", "negstr": "-3", "doubleint": "3"},
+	"int":    {"int": "7", "neg": "-5", "true": "1", "numstr": "42", "negstr": "-3", "doubleint": "3"},
 	"uint64": {"int": "7", "true": "1", "numstr": "42", "bigintstr": "9223372036854775808", "doubleint": "3"},
 	"string": {"int": "7", "neg": "-5", "true": "1", "numstr": "42", "negstr": "-3", "bigintstr": "9223372036854775808",
 		"str": "text", "emptystr": "", "floatstr": "2.5", "status": "FINE"},
@@ -369,8 +369,8 @@ var shapeWant = map[string]map[string]string{
 	"time":     {"int": "t:7", "neg": "t:-5", "true": "t:1", "numstr": "t:42", "negstr": "t:-3", "doubleint": "t:3"},
 	"[]string": {"nil": "nil", "ints": `["1" "2" "3"]`, "pair": `["1" "5"]`, "pairs": `["a" "1" "b" "2"]`, "odd": `["a" "b" "c"]`,
 		"emptyarr": "[]", "nilhole": `["1"]`, "set": `["a"]`},
-	"[]int64": {"nil": "nil", "ints": "[1 2 3]", "pair": "[1 5]", "emptyarr": "[]", "nilhole": "[1]"},
-	"map": {"nil": "nil", "pair": "map[1:5]", "pairs": "map[a:1 b:2]", "emptyarr": "map[]", "map": "map[a:1]", "mapint": "map[a:1]"},
+	"[]int64":  {"nil": "nil", "ints": "[1 2 3]", "pair": "[1 5]", "emptyarr": "[]", "nilhole": "[1]"},
+	"map":      {"nil": "nil", "pair": "map[1:5]", "pairs": "map[a:1 b:2]", "emptyarr": "map[]", "map": "map[a:1]", "mapint": "map[a:1]"},
 	"nullable": {"int": "&7", "neg": "&-5", "true": "&1", "numstr": "&42", "negstr": "&-3", "doubleint": "&3", "nil": "nil"},
 	"struct":   {"pair": "{true 5}", "nilhole": "{true nil}"},
 }
@@ -389,7 +389,7 @@ func TestEveryDecoderEveryShape(t *testing.T) {
 	type getter func() (string, error)
 	// run queues (b != nil) or calls (b == nil) one decoder on one shape.
 	type runner func(b *runtime.Batch, s *runtime.Script) getter
-	mk := func(call func(*runtime.Batch, *runtime.Script) (func() (any, error))) runner {
+	mk := func(call func(*runtime.Batch, *runtime.Script) func() (any, error)) runner {
 		return func(b *runtime.Batch, s *runtime.Script) getter {
 			get := call(b, s)
 			return func() (string, error) {
@@ -574,14 +574,30 @@ func TestCancelMidBatch(t *testing.T) {
 	const n = 100_000
 	sa := redistest.NewStandalone(t)
 	cl := redistest.Cluster(t)
+	dbsize := func(nodes ...*redistest.Server) func() int64 {
+		return func() int64 {
+			var total int64
+			for _, n := range nodes {
+				if v, err := n.Do("DBSIZE"); err == nil {
+					total += v.(int64)
+				}
+			}
+			return total
+		}
+	}
 	for _, d := range []struct {
 		name  string
 		addrs []string
 		flush func() error
+		keys  func() int64 // keys on the masters: each call that ran made one
 	}{
-		{"standalone", []string{sa.Addr()}, func() error { _, err := sa.Do("SCRIPT", "FLUSH"); return err }},
-		{"cluster", cl.Addrs(), cl.FlushAllScripts},
+		{"standalone", []string{sa.Addr()}, func() error { _, err := sa.Do("SCRIPT", "FLUSH"); return err }, dbsize(sa)},
+		{"cluster", cl.Addrs(), cl.FlushAllScripts, dbsize(cl.Masters()...)},
 	} {
+		// The cancel run cancels once a quarter of the calls ran; the
+		// deadline run gets the time that took (Exec builds the commands
+		// first, so most of it passes before the first call runs).
+		quarter := 30 * time.Millisecond
 		for _, mode := range []string{"cancel", "deadline"} {
 			t.Run(d.name+"/"+mode, func(t *testing.T) {
 				leaks := leakCheck(t)
@@ -598,22 +614,32 @@ func TestCancelMidBatch(t *testing.T) {
 				p := prefix(t)
 				key := func(i int) string { return "{" + p + strconv.Itoa(i) + "}" }
 
-				var ctx context.Context
-				var cancel context.CancelFunc
-				if mode == "cancel" {
-					ctx, cancel = context.WithCancel(context.Background())
-					time.AfterFunc(30*time.Millisecond, cancel)
-				} else {
-					ctx, cancel = context.WithTimeout(context.Background(), 30*time.Millisecond)
-				}
-				defer cancel()
 				b := r.NewBatch()
 				futs := make([]runtime.Future[int64], n)
 				for i := range futs {
 					futs[i] = runtime.Queue(b, ledger, []string{key(i)}, nil, runtime.DecodeInt64)
 				}
-				done := make(chan error, 1)
+				var ctx context.Context
+				var cancel context.CancelFunc
 				start := time.Now()
+				if mode == "cancel" {
+					ctx, cancel = context.WithCancel(context.Background())
+					base := d.keys()
+					go func() {
+						for time.Since(start) < time.Minute && ctx.Err() == nil {
+							if d.keys()-base >= n/4 {
+								quarter = time.Since(start)
+								break
+							}
+							time.Sleep(time.Millisecond)
+						}
+						cancel()
+					}()
+				} else {
+					ctx, cancel = context.WithTimeout(context.Background(), quarter)
+				}
+				defer cancel()
+				done := make(chan error, 1)
 				go func() { done <- b.Exec(ctx) }()
 				select {
 				case err = <-done:

@@ -49,7 +49,10 @@ func describe(m *rueidis.RedisMessage) string {
 		a, _ := m.ToArray()
 		return "array of " + strconv.Itoa(len(a))
 	case m.IsMap():
-		mm, _ := m.ToMap()
+		mm, err := m.ToMap()
+		if err != nil {
+			return "map with non-string keys"
+		}
 		return "map of " + strconv.Itoa(len(mm))
 	case m.Error() != nil:
 		return "error " + strconv.Quote(m.Error().Error())
@@ -236,7 +239,12 @@ func DecodeStringMap(m rueidis.RedisMessage) (map[string]string, error) {
 	case m.IsNil():
 		return nil, nil
 	case m.IsMap():
-		mm, _ := m.ToMap()
+		// rueidis's ToMap takes string keys only: a RESP3 map with other
+		// keys (a Lua {map={[1]='a'}}) is a wrong shape, not an empty map.
+		mm, err := m.ToMap()
+		if err != nil {
+			return nil, wrongShape("map with string keys", &m)
+		}
 		out := make(map[string]string, len(mm))
 		for k, v := range mm {
 			s, err := DecodeString(v)

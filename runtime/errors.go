@@ -42,7 +42,18 @@ func (e *ScriptError) Error() string {
 func (e *ScriptError) Unwrap() error { return e.err }
 
 // IsPermission reports whether the ACL refused the call or a command inside it.
-func (e *ScriptError) IsPermission() bool { return e.Code == "NOPERM" }
+func (e *ScriptError) IsPermission() bool {
+	if e.Code == "NOPERM" { // the call itself: a key in KEYS, or the command
+		return true
+	}
+	// A command or key refused inside the script is an ERR reply, worded
+	// "The user executing the script can't ..." by Redis 7.0 and "ACL
+	// failure in script: ..." by Redis 7.2 and later. rueidis strips the
+	// "ERR ", so Code is not to be relied on here (the latter reads "ACL").
+	msg := strings.TrimPrefix(e.Msg, "ERR ")
+	return strings.HasPrefix(msg, "The user executing the script can't ") ||
+		strings.HasPrefix(msg, "ACL failure in script:")
+}
 
 func newScriptError(s *Script, re *rueidis.RedisError) *ScriptError {
 	msg := re.Error()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -15,11 +16,26 @@ import (
 // finding to stderr. ok is false when an error stops the command.
 func (c *cli) load() (proj *model.Project, diags diag.List, ok bool) {
 	proj, diags = generator.Load(c.config)
+	c.rebase(proj, diags)
 	diags.Sort()
 	for _, d := range diags {
 		fmt.Fprintln(c.stderr, d.String())
 	}
 	return proj, diags, proj != nil && !diags.HasErrors()
+}
+
+// rebase makes script paths in findings, which are relative to the config's
+// folder, relative to the working directory, so that they can be opened
+// from where luagen runs (-f elsewhere/luagen.yaml).
+func (c *cli) rebase(proj *model.Project, diags diag.List) {
+	if proj == nil {
+		return
+	}
+	for i := range diags {
+		if diags[i].File != c.config && !filepath.IsAbs(diags[i].File) {
+			diags[i].File = generator.DisplayPath(proj, diags[i].File)
+		}
+	}
 }
 
 // generateFiles loads and generates in memory; on failure it has printed
@@ -95,6 +111,8 @@ func (c *cli) check() int {
 // stderr, or as a JSON array on stdout with -json.
 func (c *cli) vet() int {
 	proj, diags := generator.Load(c.config)
+	c.rebase(proj, diags)
+	diags.Sort()
 	if proj == nil {
 		for _, d := range diags {
 			fmt.Fprintln(c.stderr, d.String())

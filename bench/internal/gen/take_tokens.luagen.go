@@ -5,7 +5,6 @@ package gen
 
 import (
 	"context"
-
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -48,7 +47,7 @@ type TakeTokensResult struct {
 	Remaining int64
 }
 
-func decodeTakeTokens(m rueidis.RedisMessage) (r TakeTokensResult, err error) {
+func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err error) {
 	f, err := runtime.Fields(m, 2)
 	if err != nil {
 		return r, err
@@ -62,12 +61,20 @@ func decodeTakeTokens(m rueidis.RedisMessage) (r TakeTokensResult, err error) {
 	return r, nil
 }
 
-// TakeTokens takes n tokens from a bucket and counts the call in a log.
+// TakeTokens takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+//
+// Keys:
+//   - bucket (KEYS[1]): hash whose field tokens holds what is left
+//   - log (KEYS[2]): counter of allowed calls
+//
+// Args:
+//   - n (ARGV[1]): tokens to take
+//   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokens)
+	return runtime.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensResult)
 }
 
-// TakeTokens queues a TakeTokens call; its result is ready after Exec.
+// TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokens(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensResult] {
-	return runtime.Queue(p.b, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokens)
+	return runtime.Queue(p.b, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensResult)
 }

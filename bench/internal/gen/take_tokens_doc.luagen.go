@@ -5,7 +5,6 @@ package gen
 
 import (
 	"context"
-
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -117,7 +116,7 @@ type TakeTokensDocResult struct {
 	Remaining int64
 }
 
-func decodeTakeTokensDoc(m rueidis.RedisMessage) (r TakeTokensDocResult, err error) {
+func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, err error) {
 	f, err := runtime.Fields(m, 2)
 	if err != nil {
 		return r, err
@@ -131,12 +130,20 @@ func decodeTakeTokensDoc(m rueidis.RedisMessage) (r TakeTokensDocResult, err err
 	return r, nil
 }
 
-// TakeTokensDoc takes n tokens from a bucket and counts the call in a log.
+// TakeTokensDoc takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+//
+// Keys:
+//   - bucket (KEYS[1]): hash whose field tokens holds what is left
+//   - log (KEYS[2]): counter of allowed calls
+//
+// Args:
+//   - n (ARGV[1]): tokens to take
+//   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensDocResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDoc)
+	return runtime.Call(ctx, s.r, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
 }
 
-// TakeTokensDoc queues a TakeTokensDoc call; its result is ready after Exec.
+// TakeTokensDoc queues a [Scripts.TakeTokensDoc] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensDoc(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensDocResult] {
-	return runtime.Queue(p.b, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDoc)
+	return runtime.Queue(p.b, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
 }

@@ -5,7 +5,6 @@ package gen
 
 import (
 	"context"
-
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -117,7 +116,7 @@ type TakeTokensDocTypedResult struct {
 	Remaining int64
 }
 
-func decodeTakeTokensDocTyped(m rueidis.RedisMessage) (r TakeTokensDocTypedResult, err error) {
+func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocTypedResult, err error) {
 	f, err := runtime.Fields(m, 2)
 	if err != nil {
 		return r, err
@@ -131,12 +130,20 @@ func decodeTakeTokensDocTyped(m rueidis.RedisMessage) (r TakeTokensDocTypedResul
 	return r, nil
 }
 
-// TakeTokensDocTyped takes n tokens from a bucket and counts the call in a log.
+// TakeTokensDocTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+//
+// Keys:
+//   - bucket (KEYS[1]): hash whose field tokens holds what is left
+//   - log (KEYS[2]): counter of allowed calls
+//
+// Args:
+//   - n (ARGV[1]): tokens to take
+//   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokensDocTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensDocTypedResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTyped)
+	return runtime.Call(ctx, s.r, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
 }
 
-// TakeTokensDocTyped queues a TakeTokensDocTyped call; its result is ready after Exec.
+// TakeTokensDocTyped queues a [Scripts.TakeTokensDocTyped] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensDocTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
-	return runtime.Queue(p.b, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTyped)
+	return runtime.Queue(p.b, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
 }

@@ -5,7 +5,6 @@ package gen
 
 import (
 	"context"
-
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -48,7 +47,7 @@ type TakeTokensTypedResult struct {
 	Remaining int64
 }
 
-func decodeTakeTokensTyped(m rueidis.RedisMessage) (r TakeTokensTypedResult, err error) {
+func decodeTakeTokensTypedResult(m rueidis.RedisMessage) (r TakeTokensTypedResult, err error) {
 	f, err := runtime.Fields(m, 2)
 	if err != nil {
 		return r, err
@@ -62,12 +61,20 @@ func decodeTakeTokensTyped(m rueidis.RedisMessage) (r TakeTokensTypedResult, err
 	return r, nil
 }
 
-// TakeTokensTyped takes n tokens from a bucket and counts the call in a log.
+// TakeTokensTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+//
+// Keys:
+//   - bucket (KEYS[1]): hash whose field tokens holds what is left
+//   - log (KEYS[2]): counter of allowed calls
+//
+// Args:
+//   - n (ARGV[1]): tokens to take
+//   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokensTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensTypedResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensTyped)
+	return runtime.Call(ctx, s.r, takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensTypedResult)
 }
 
-// TakeTokensTyped queues a TakeTokensTyped call; its result is ready after Exec.
+// TakeTokensTyped queues a [Scripts.TakeTokensTyped] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensTypedResult] {
-	return runtime.Queue(p.b, takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensTyped)
+	return runtime.Queue(p.b, takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensTypedResult)
 }
