@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/redis/rueidis"
@@ -24,8 +25,10 @@ type call struct {
 	script *Script             // nil for a plain command
 	cmd    rueidis.Completed   // plain commands only
 	off    int32               // start of keys in Batch.strs
-	nkeys  int32               //
+	nkeys  int32               // number of keys, then args, after off
 	nargs  int32               //
+	loaded bool                // its script was loaded after a NOSCRIPT
+	eval   bool                // send by EVAL: loading did not help
 	err    error               // why the call failed, if it did
 	res    rueidis.RedisResult // the reply
 }
@@ -127,75 +130,93 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	b.executed = true
 	r := b.r
-	sent := r.epoch.Load()
 
-	cmds := make([]rueidis.Completed, 0, len(b.calls))
-	idx := make([]int32, 0, len(b.calls))
+	pending := make([]int32, 0, len(b.calls))
 	for i := range b.calls {
-		c := &b.calls[i]
-		if c.err != nil {
-			continue
+		if b.calls[i].err == nil {
+			pending = append(pending, int32(i))
 		}
-		if c.script == nil {
-			cmds = append(cmds, c.cmd)
-			c.cmd = rueidis.Completed{} // rueidis recycles it
-		} else {
-			cmds = append(cmds, r.evalsha(c.script, b.keys(c), b.args(c)))
-		}
-		idx = append(idx, int32(i))
 	}
-	noscript := b.send(ctx, cmds, idx)
-	if len(noscript) > 0 {
-		b.recover(ctx, sent, noscript, cmds[:0])
+	cmds := make([]rueidis.Completed, 0, len(pending))
+	retries := 0
+	for len(pending) > 0 {
+		cmds = cmds[:0]
+		for _, i := range pending {
+			c := &b.calls[i]
+			switch {
+			case c.script == nil:
+				cmds = append(cmds, c.cmd)  // plain commands are sent once
+				c.cmd = rueidis.Completed{} // rueidis recycles it
+			case c.eval:
+				cmds = append(cmds, r.eval(c.script, b.keys(c), b.args(c)))
+			default:
+				cmds = append(cmds, r.evalsha(c.script, b.keys(c), b.args(c)))
+			}
+		}
+		sent := r.epoch.Load()
+		noscript, again := b.send(ctx, cmds, pending)
+		if len(noscript) > 0 {
+			b.recover(ctx, sent, noscript)
+		}
+		if len(again) > 0 {
+			if retries >= maxRetries || !backoff(ctx, retries) {
+				again = again[:0] // their TRYAGAIN-like replies stand
+			}
+			retries++
+		}
+		pending = append(noscript, again...)
+		slices.Sort(pending) // queue order within each node
 	}
 	return b.summary()
 }
 
 // send runs cmds, stores each reply in its call and returns the indexes of
-// script calls that came back NOSCRIPT.
-func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32) (noscript []int32) {
-	if len(cmds) == 0 {
-		return nil
-	}
+// script calls that came back NOSCRIPT, and of those that got another reply
+// meaning they did not run (see notRun).
+func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32) (noscript, again []int32) {
 	if b.r.cluster {
 		routeKeyless(cmds)
 	}
 	for j, res := range b.r.client.DoMulti(ctx, cmds...) {
 		c := &b.calls[idx[j]]
 		c.res = res
-		if c.script != nil && isNoScript(res) {
+		if c.script == nil {
+			continue
+		}
+		if isNoScript(res) {
 			noscript = append(noscript, idx[j])
+		} else if notRun(res) {
+			again = append(again, idx[j])
 		}
 	}
-	return noscript
+	return noscript, again
 }
 
-// recover runs NOSCRIPT calls again, each exactly once more per NOSCRIPT:
-// after loading their scripts everywhere by EVALSHA, then any still missing
-// by EVAL. A NOSCRIPT reply means the script did not run, so this never
-// doubles a call.
-func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32, cmds []rueidis.Completed) {
-	r := b.r
-	failed := r.loadScripts(ctx, sent, b.scriptsOf(noscript))
-	cmds = cmds[:0]
+// recover prepares NOSCRIPT calls to be sent again. A NOSCRIPT reply means
+// the script did not run, so this never doubles a call. After a first
+// NOSCRIPT the script is loaded on every node and the call goes again by
+// EVALSHA; after a second one (a node that joined or was flushed in
+// between), or when loading failed, by EVAL, which cannot miss.
+func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
+	var load []int32
 	for _, i := range noscript {
 		c := &b.calls[i]
-		if failed[c.script] {
-			cmds = append(cmds, r.eval(c.script, b.keys(c), b.args(c)))
+		if c.loaded {
+			c.eval = true
 		} else {
-			cmds = append(cmds, r.evalsha(c.script, b.keys(c), b.args(c)))
+			c.loaded = true
+			load = append(load, i)
 		}
 	}
-	again := b.send(ctx, cmds, noscript)
-	if len(again) == 0 {
+	if len(load) == 0 {
 		return
 	}
-	cmds = cmds[:0]
-	for _, i := range again {
-		c := &b.calls[i]
-		cmds = append(cmds, r.eval(c.script, b.keys(c), b.args(c)))
+	failed := b.r.loadScripts(ctx, sent, b.scriptsOf(load))
+	for _, i := range load {
+		if c := &b.calls[i]; failed[c.script] {
+			c.eval = true
+		}
 	}
-	b.send(ctx, cmds, again)
 }
 
 // scriptsOf lists the distinct scripts of the given calls.

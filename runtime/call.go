@@ -7,7 +7,8 @@ import (
 )
 
 // Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
-// EVAL. keys and args are not retained. A reply that does not fit decode is
+// EVAL; replies that say the call did not run (TRYAGAIN, CLUSTERDOWN,
+// LOADING) are retried after a pause. keys and args are not retained. A reply that does not fit decode is
 // a *ReplyError; an error reply is a *ScriptError; keys in different cluster
 // slots are a *CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
@@ -17,11 +18,22 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			return zero, err
 		}
 	}
-	res := r.client.Do(ctx, r.evalsha(s, keys, args))
-	if isNoScript(res) {
-		res = r.client.Do(ctx, r.eval(s, keys, args))
+	useEval := false
+	var res rueidis.RedisResult
+	for attempt := 0; ; attempt++ {
+		if useEval {
+			res = r.client.Do(ctx, r.eval(s, keys, args))
+		} else {
+			res = r.client.Do(ctx, r.evalsha(s, keys, args))
+		}
+		switch {
+		case !useEval && isNoScript(res):
+			useEval = true // did not run; EVAL also caches the script there
+		case notRun(res) && attempt < maxRetries && backoff(ctx, attempt):
+		default:
+			return result(s, res, decode)
+		}
 	}
-	return result(s, res, decode)
 }
 
 // result turns a reply into the call's value or error.

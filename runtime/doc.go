@@ -31,8 +31,13 @@
 // should share a batch only if they are already loaded (see Runner.Load) or be
 // combined into one script.
 //
-// Network errors and timeouts are never retried for write scripts (the script
-// may have run); rueidis retries read-only ones (EVALSHA_RO is retryable).
+// Replies that Redis gives before running anything other than NOSCRIPT —
+// TRYAGAIN during a slot migration, CLUSTERDOWN during a failover, LOADING
+// from a restarted node, a refused connection to a node that is down — are
+// retried too, after a growing pause (10ms up to
+// 250ms, at most 12 times) and only while the context allows. Network errors
+// and timeouts are never retried for write scripts (the script may have run);
+// rueidis retries read-only ones (EVALSHA_RO is retryable).
 //
 // # Slots
 //
