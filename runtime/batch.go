@@ -80,7 +80,17 @@ func (f Future[T]) Err() error {
 }
 
 // Queue adds a script call to b; keys and args are copied.
+//
+// Generated code uses Add and NewFuture instead: the compiler cannot see
+// through a generic function instantiated in another package, so slices
+// passed to Queue from an inlined caller are moved to the heap.
 func Queue[T any](b *Batch, s *Script, keys, args []string, decode Decoder[T]) Future[T] {
+	return NewFuture(b, b.Add(s, keys, args), decode)
+}
+
+// Add adds a script call to b and returns its index for NewFuture; keys and
+// args are copied, not retained.
+func (b *Batch) Add(s *Script, keys, args []string) int {
 	c := call{script: s, off: int32(len(b.strs)), nkeys: int32(len(keys)), nargs: int32(len(args))}
 	if b.executed {
 		c.err = ErrExecuted
@@ -94,7 +104,12 @@ func Queue[T any](b *Batch, s *Script, keys, args []string, decode Decoder[T]) F
 		b.strs = append(b.strs, args...)
 	}
 	b.calls = append(b.calls, c)
-	return Future[T]{b: b, i: int32(len(b.calls) - 1), dec: decode}
+	return len(b.calls) - 1
+}
+
+// NewFuture returns the future of call i of b (from Add), decoded by decode.
+func NewFuture[T any](b *Batch, i int, decode Decoder[T]) Future[T] {
+	return Future[T]{b: b, i: int32(i), dec: decode}
 }
 
 // QueueErr adds a call that failed before it could be sent, such as one

@@ -17,6 +17,10 @@ func genQueue(f *jen.File, pl *scriptPlan) {
 		for _, st := range w.prep {
 			g.Add(st)
 		}
-		g.Return(rt("Queue").Call(jen.Id("p").Dot("b"), jen.Id(pl.scriptVar), w.keys, w.args, pl.decoder()))
+		// Add then NewFuture rather than the generic Queue: slices passed
+		// to a generic function of another package escape once the
+		// method is inlined into its caller.
+		g.Return(rt("NewFuture").Call(jen.Id("p").Dot("b"),
+			jen.Id("p").Dot("b").Dot("Add").Call(jen.Id(pl.scriptVar), w.keys, w.args), pl.decoder()))
 	})
 }

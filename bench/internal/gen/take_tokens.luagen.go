@@ -76,5 +76,5 @@ func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, n s
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokens(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensResult] {
-	return runtime.Queue(p.b, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensResult)
+	return runtime.NewFuture(p.b, p.b.Add(takeTokensScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensResult)
 }

@@ -145,5 +145,5 @@ func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket string, log string, 
 
 // TakeTokensDoc queues a [Scripts.TakeTokensDoc] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensDoc(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensDocResult] {
-	return runtime.Queue(p.b, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
+	return runtime.NewFuture(p.b, p.b.Add(takeTokensDocScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensDocResult)
 }

@@ -145,5 +145,5 @@ func (s *Scripts) TakeTokensDocTyped(ctx context.Context, bucket string, log str
 
 // TakeTokensDocTyped queues a [Scripts.TakeTokensDocTyped] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensDocTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
-	return runtime.Queue(p.b, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
+	return runtime.NewFuture(p.b, p.b.Add(takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}), decodeTakeTokensDocTypedResult)
 }

@@ -76,5 +76,5 @@ func (s *Scripts) TakeTokensTyped(ctx context.Context, bucket string, log string
 
 // TakeTokensTyped queues a [Scripts.TakeTokensTyped] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensTypedResult] {
-	return runtime.Queue(p.b, takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensTypedResult)
+	return runtime.NewFuture(p.b, p.b.Add(takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}), decodeTakeTokensTypedResult)
 }

@@ -38,5 +38,5 @@ func (s *Scripts) Levels(ctx context.Context, items ...string) ([]int64, error) 
 
 // Levels queues a [Scripts.Levels] call; its future holds the result after Exec.
 func (p Pipeline) Levels(items ...string) runtime.Future[[]int64] {
-	return runtime.Queue(p.b, levelsScript, items, nil, runtime.DecodeInt64s)
+	return runtime.NewFuture(p.b, p.b.Add(levelsScript, items, nil), runtime.DecodeInt64s)
 }

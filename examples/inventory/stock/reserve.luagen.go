@@ -92,5 +92,5 @@ func (p Pipeline) Reserve(items []string, quantities ...int64) runtime.Future[Re
 	for _, v := range quantities {
 		args = append(args, runtime.FormatInt64(v))
 	}
-	return runtime.Queue(p.b, reserveScript, items, args, decodeReserveResult)
+	return runtime.NewFuture(p.b, p.b.Add(reserveScript, items, args), decodeReserveResult)
 }

@@ -61,5 +61,5 @@ func (s *Scripts) Acquire(ctx context.Context, lock string, fence string, owner 
 
 // Acquire queues a [Scripts.Acquire] call; its future holds the result after Exec.
 func (p Pipeline) Acquire(lock string, fence string, owner string, ttl time.Duration) runtime.Future[*int64] {
-	return runtime.Queue(p.b, acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}, decodeAcquire)
+	return runtime.NewFuture(p.b, p.b.Add(acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}), decodeAcquire)
 }

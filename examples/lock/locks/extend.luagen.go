@@ -48,5 +48,5 @@ func (s *Scripts) Extend(ctx context.Context, lock string, owner string, ttl tim
 
 // Extend queues a [Scripts.Extend] call; its future holds the result after Exec.
 func (p Pipeline) Extend(lock string, owner string, ttl time.Duration) runtime.Future[*time.Duration] {
-	return runtime.Queue(p.b, extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}, decodeExtend)
+	return runtime.NewFuture(p.b, p.b.Add(extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}), decodeExtend)
 }

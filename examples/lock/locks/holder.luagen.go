@@ -71,5 +71,5 @@ func (s *Scripts) Holder(ctx context.Context, lock string) (*HolderResult, error
 
 // Holder queues a [Scripts.Holder] call; its future holds the result after Exec.
 func (p Pipeline) Holder(lock string) runtime.Future[*HolderResult] {
-	return runtime.Queue(p.b, holderScript, []string{lock}, nil, decodeHolder)
+	return runtime.NewFuture(p.b, p.b.Add(holderScript, []string{lock}, nil), decodeHolder)
 }

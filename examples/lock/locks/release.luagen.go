@@ -39,5 +39,5 @@ func (s *Scripts) Release(ctx context.Context, lock string, owner string) (bool,
 
 // Release queues a [Scripts.Release] call; its future holds the result after Exec.
 func (p Pipeline) Release(lock string, owner string) runtime.Future[bool] {
-	return runtime.Queue(p.b, releaseScript, []string{lock}, []string{owner}, runtime.DecodeBool)
+	return runtime.NewFuture(p.b, p.b.Add(releaseScript, []string{lock}, []string{owner}), runtime.DecodeBool)
 }

@@ -34,5 +34,5 @@ func (s *Scripts) Refused(ctx context.Context, log string) (int64, error) {
 
 // Refused queues a [Scripts.Refused] call; its future holds the result after Exec.
 func (p Pipeline) Refused(log string) runtime.Future[int64] {
-	return runtime.Queue(p.b, refusedScript, []string{log}, nil, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(refusedScript, []string{log}, nil), runtime.DecodeInt64)
 }

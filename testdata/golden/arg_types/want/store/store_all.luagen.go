@@ -62,5 +62,5 @@ func (p Pipeline) StoreAll(h string, sArg string, b []byte, i64 int64, i int, u6
 	if err != nil {
 		return runtime.QueueErr[struct{}](p.b, storeAllScript, runtime.ArgError(storeAllScript, "payload", err))
 	}
-	return runtime.Queue(p.b, storeAllScript, []string{h}, []string{sArg, runtime.FormatBytes(b), runtime.FormatInt64(i64), runtime.FormatInt(i), runtime.FormatUint64(u64), runtime.FormatFloat64(f64), runtime.FormatBool(flag), runtime.FormatDuration(ttl), runtime.FormatTime(at), payloadJSON}, runtime.DecodeNone)
+	return runtime.NewFuture(p.b, p.b.Add(storeAllScript, []string{h}, []string{sArg, runtime.FormatBytes(b), runtime.FormatInt64(i64), runtime.FormatInt(i), runtime.FormatUint64(u64), runtime.FormatFloat64(f64), runtime.FormatBool(flag), runtime.FormatDuration(ttl), runtime.FormatTime(at), payloadJSON}), runtime.DecodeNone)
 }

@@ -31,5 +31,5 @@ func (s *Scripts) Echo(ctx context.Context, msg string) (string, error) {
 
 // Echo queues a [Scripts.Echo] call; its future holds the result after Exec.
 func (p Pipeline) Echo(msg string) runtime.Future[string] {
-	return runtime.Queue(p.b, echoScript, nil, []string{msg}, runtime.DecodeString)
+	return runtime.NewFuture(p.b, p.b.Add(echoScript, nil, []string{msg}), runtime.DecodeString)
 }

@@ -58,5 +58,5 @@ func (s *Scripts) MoveItem(ctx context.Context, from string, to string, item str
 
 // MoveItem queues a [Scripts.MoveItem] call; its future holds the result after Exec.
 func (p Pipeline) MoveItem(from string, to string, item string, timeout time.Duration) runtime.Future[int64] {
-	return runtime.Queue(p.b, moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}), runtime.DecodeInt64)
 }

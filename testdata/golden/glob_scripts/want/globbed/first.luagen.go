@@ -30,5 +30,5 @@ func (s *Scripts) First(ctx context.Context, k string) (string, error) {
 
 // First queues a [Scripts.First] call; its future holds the result after Exec.
 func (p Pipeline) First(k string) runtime.Future[string] {
-	return runtime.Queue(p.b, firstScript, []string{k}, nil, runtime.DecodeString)
+	return runtime.NewFuture(p.b, p.b.Add(firstScript, []string{k}, nil), runtime.DecodeString)
 }

@@ -30,5 +30,5 @@ func (s *Scripts) Second(ctx context.Context, k string) (int64, error) {
 
 // Second queues a [Scripts.Second] call; its future holds the result after Exec.
 func (p Pipeline) Second(k string) runtime.Future[int64] {
-	return runtime.Queue(p.b, secondScript, []string{k}, nil, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(secondScript, []string{k}, nil), runtime.DecodeInt64)
 }

@@ -65,5 +65,5 @@ func (s *Scripts) GetUserIDByURL(ctx context.Context, urlIndex string, httpURL s
 
 // GetUserIDByURL queues a [Scripts.GetUserIDByURL] call; its future holds the result after Exec.
 func (p Pipeline) GetUserIDByURL(urlIndex string, httpURL string, apiID int64) runtime.Future[GetUserIDByURLResult] {
-	return runtime.Queue(p.b, getUserIDByURLScript, []string{urlIndex}, []string{httpURL, runtime.FormatInt64(apiID)}, decodeGetUserIDByURLResult)
+	return runtime.NewFuture(p.b, p.b.Add(getUserIDByURLScript, []string{urlIndex}, []string{httpURL, runtime.FormatInt64(apiID)}), decodeGetUserIDByURLResult)
 }

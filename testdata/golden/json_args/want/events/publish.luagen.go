@@ -46,5 +46,5 @@ func (p Pipeline) Publish(history string, channel string, event any, maxLen int)
 	if err != nil {
 		return runtime.QueueErr[int64](p.b, publishScript, runtime.ArgError(publishScript, "event", err))
 	}
-	return runtime.Queue(p.b, publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}), runtime.DecodeInt64)
 }

@@ -31,5 +31,5 @@ func (s *Scripts) IncrementCounter(ctx context.Context, counter string) (int64, 
 
 // IncrementCounter queues a [Scripts.IncrementCounter] call; its future holds the result after Exec.
 func (p Pipeline) IncrementCounter(counter string) runtime.Future[int64] {
-	return runtime.Queue(p.b, incrementCounterScript, []string{counter}, nil, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(incrementCounterScript, []string{counter}, nil), runtime.DecodeInt64)
 }

@@ -52,5 +52,5 @@ func (p Pipeline) Collide(ctxKey string, sKey string, pKey string, keys string, 
 	if err != nil {
 		return runtime.QueueErr[struct{}](p.b, collideScript, runtime.ArgError(collideScript, "context", err))
 	}
-	return runtime.Queue(p.b, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, runtime.FormatInt64(runtimeArg), contextArgJSON, runtime.FormatTime(timeArg), stringArg}, runtime.DecodeNone)
+	return runtime.NewFuture(p.b, p.b.Add(collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, runtime.FormatInt64(runtimeArg), contextArgJSON, runtime.FormatTime(timeArg), stringArg}), runtime.DecodeNone)
 }

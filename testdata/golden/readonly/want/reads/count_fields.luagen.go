@@ -34,5 +34,5 @@ func (s *Scripts) CountFields(ctx context.Context, hash string) (int64, error) {
 
 // CountFields queues a [Scripts.CountFields] call; its future holds the result after Exec.
 func (p Pipeline) CountFields(hash string) runtime.Future[int64] {
-	return runtime.Queue(p.b, countFieldsScript, []string{hash}, nil, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(countFieldsScript, []string{hash}, nil), runtime.DecodeInt64)
 }

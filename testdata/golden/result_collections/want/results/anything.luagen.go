@@ -31,5 +31,5 @@ func (s *Scripts) Anything(ctx context.Context, k string) (rueidis.RedisMessage,
 
 // Anything queues a [Scripts.Anything] call; its future holds the result after Exec.
 func (p Pipeline) Anything(k string) runtime.Future[rueidis.RedisMessage] {
-	return runtime.Queue(p.b, anythingScript, []string{k}, nil, runtime.DecodeRaw)
+	return runtime.NewFuture(p.b, p.b.Add(anythingScript, []string{k}, nil), runtime.DecodeRaw)
 }

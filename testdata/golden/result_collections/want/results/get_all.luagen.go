@@ -30,5 +30,5 @@ func (s *Scripts) GetAll(ctx context.Context, hash string) (map[string]string, e
 
 // GetAll queues a [Scripts.GetAll] call; its future holds the result after Exec.
 func (p Pipeline) GetAll(hash string) runtime.Future[map[string]string] {
-	return runtime.Queue(p.b, getAllScript, []string{hash}, nil, runtime.DecodeStringMap)
+	return runtime.NewFuture(p.b, p.b.Add(getAllScript, []string{hash}, nil), runtime.DecodeStringMap)
 }

@@ -30,5 +30,5 @@ func (s *Scripts) ListMembers(ctx context.Context, set string) ([]string, error)
 
 // ListMembers queues a [Scripts.ListMembers] call; its future holds the result after Exec.
 func (p Pipeline) ListMembers(set string) runtime.Future[[]string] {
-	return runtime.Queue(p.b, listMembersScript, []string{set}, nil, runtime.DecodeStrings)
+	return runtime.NewFuture(p.b, p.b.Add(listMembersScript, []string{set}, nil), runtime.DecodeStrings)
 }

@@ -30,5 +30,5 @@ func (s *Scripts) NoReturns(ctx context.Context, k string) error {
 
 // NoReturns queues a [Scripts.NoReturns] call; its future holds the result after Exec.
 func (p Pipeline) NoReturns(k string) runtime.Future[struct{}] {
-	return runtime.Queue(p.b, noReturnsScript, []string{k}, nil, runtime.DecodeNone)
+	return runtime.NewFuture(p.b, p.b.Add(noReturnsScript, []string{k}, nil), runtime.DecodeNone)
 }

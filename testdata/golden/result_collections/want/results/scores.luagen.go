@@ -32,5 +32,5 @@ func (s *Scripts) Scores(ctx context.Context, list string) ([]int64, error) {
 
 // Scores queues a [Scripts.Scores] call; its future holds the result after Exec.
 func (p Pipeline) Scores(list string) runtime.Future[[]int64] {
-	return runtime.Queue(p.b, scoresScript, []string{list}, nil, runtime.DecodeInt64s)
+	return runtime.NewFuture(p.b, p.b.Add(scoresScript, []string{list}, nil), runtime.DecodeInt64s)
 }

@@ -31,5 +31,5 @@ func (s *Scripts) Touch(ctx context.Context, k string) error {
 
 // Touch queues a [Scripts.Touch] call; its future holds the result after Exec.
 func (p Pipeline) Touch(k string) runtime.Future[struct{}] {
-	return runtime.Queue(p.b, touchScript, []string{k}, nil, runtime.DecodeNone)
+	return runtime.NewFuture(p.b, p.b.Add(touchScript, []string{k}, nil), runtime.DecodeNone)
 }

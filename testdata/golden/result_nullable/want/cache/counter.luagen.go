@@ -37,5 +37,5 @@ func (s *Scripts) Counter(ctx context.Context, k string) (*int64, error) {
 
 // Counter queues a [Scripts.Counter] call; its future holds the result after Exec.
 func (p Pipeline) Counter(k string) runtime.Future[*int64] {
-	return runtime.Queue(p.b, counterScript, []string{k}, nil, decodeCounter)
+	return runtime.NewFuture(p.b, p.b.Add(counterScript, []string{k}, nil), decodeCounter)
 }

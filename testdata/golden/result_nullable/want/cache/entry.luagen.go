@@ -67,5 +67,5 @@ func (s *Scripts) Entry(ctx context.Context, k string) (*EntryResult, error) {
 
 // Entry queues a [Scripts.Entry] call; its future holds the result after Exec.
 func (p Pipeline) Entry(k string) runtime.Future[*EntryResult] {
-	return runtime.Queue(p.b, entryScript, []string{k}, nil, decodeEntry)
+	return runtime.NewFuture(p.b, p.b.Add(entryScript, []string{k}, nil), decodeEntry)
 }

@@ -39,5 +39,5 @@ func (s *Scripts) Lookup(ctx context.Context, k string) (*string, error) {
 
 // Lookup queues a [Scripts.Lookup] call; its future holds the result after Exec.
 func (p Pipeline) Lookup(k string) runtime.Future[*string] {
-	return runtime.Queue(p.b, lookupScript, []string{k}, nil, decodeLookup)
+	return runtime.NewFuture(p.b, p.b.Add(lookupScript, []string{k}, nil), decodeLookup)
 }

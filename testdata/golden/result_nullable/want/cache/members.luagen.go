@@ -32,5 +32,5 @@ func (s *Scripts) Members(ctx context.Context, k string) ([]string, error) {
 
 // Members queues a [Scripts.Members] call; its future holds the result after Exec.
 func (p Pipeline) Members(k string) runtime.Future[[]string] {
-	return runtime.Queue(p.b, membersScript, []string{k}, nil, runtime.DecodeStrings)
+	return runtime.NewFuture(p.b, p.b.Add(membersScript, []string{k}, nil), runtime.DecodeStrings)
 }

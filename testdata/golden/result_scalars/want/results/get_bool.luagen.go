@@ -27,5 +27,5 @@ func (s *Scripts) GetBool(ctx context.Context) (bool, error) {
 
 // GetBool queues a [Scripts.GetBool] call; its future holds the result after Exec.
 func (p Pipeline) GetBool() runtime.Future[bool] {
-	return runtime.Queue(p.b, getBoolScript, nil, nil, runtime.DecodeBool)
+	return runtime.NewFuture(p.b, p.b.Add(getBoolScript, nil, nil), runtime.DecodeBool)
 }

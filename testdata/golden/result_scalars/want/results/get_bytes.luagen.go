@@ -27,5 +27,5 @@ func (s *Scripts) GetBytes(ctx context.Context) ([]byte, error) {
 
 // GetBytes queues a [Scripts.GetBytes] call; its future holds the result after Exec.
 func (p Pipeline) GetBytes() runtime.Future[[]byte] {
-	return runtime.Queue(p.b, getBytesScript, nil, nil, runtime.DecodeBytes)
+	return runtime.NewFuture(p.b, p.b.Add(getBytesScript, nil, nil), runtime.DecodeBytes)
 }

@@ -27,5 +27,5 @@ func (s *Scripts) GetFloat64(ctx context.Context) (float64, error) {
 
 // GetFloat64 queues a [Scripts.GetFloat64] call; its future holds the result after Exec.
 func (p Pipeline) GetFloat64() runtime.Future[float64] {
-	return runtime.Queue(p.b, getFloat64Script, nil, nil, runtime.DecodeFloat64)
+	return runtime.NewFuture(p.b, p.b.Add(getFloat64Script, nil, nil), runtime.DecodeFloat64)
 }

@@ -27,5 +27,5 @@ func (s *Scripts) GetInt(ctx context.Context) (int, error) {
 
 // GetInt queues a [Scripts.GetInt] call; its future holds the result after Exec.
 func (p Pipeline) GetInt() runtime.Future[int] {
-	return runtime.Queue(p.b, getIntScript, nil, nil, runtime.DecodeInt)
+	return runtime.NewFuture(p.b, p.b.Add(getIntScript, nil, nil), runtime.DecodeInt)
 }

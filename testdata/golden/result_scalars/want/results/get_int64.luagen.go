@@ -27,5 +27,5 @@ func (s *Scripts) GetInt64(ctx context.Context) (int64, error) {
 
 // GetInt64 queues a [Scripts.GetInt64] call; its future holds the result after Exec.
 func (p Pipeline) GetInt64() runtime.Future[int64] {
-	return runtime.Queue(p.b, getInt64Script, nil, nil, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(getInt64Script, nil, nil), runtime.DecodeInt64)
 }

@@ -27,5 +27,5 @@ func (s *Scripts) GetString(ctx context.Context) (string, error) {
 
 // GetString queues a [Scripts.GetString] call; its future holds the result after Exec.
 func (p Pipeline) GetString() runtime.Future[string] {
-	return runtime.Queue(p.b, getStringScript, nil, nil, runtime.DecodeString)
+	return runtime.NewFuture(p.b, p.b.Add(getStringScript, nil, nil), runtime.DecodeString)
 }

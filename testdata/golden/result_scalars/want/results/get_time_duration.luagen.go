@@ -28,5 +28,5 @@ func (s *Scripts) GetTimeDuration(ctx context.Context) (time.Duration, error) {
 
 // GetTimeDuration queues a [Scripts.GetTimeDuration] call; its future holds the result after Exec.
 func (p Pipeline) GetTimeDuration() runtime.Future[time.Duration] {
-	return runtime.Queue(p.b, getTimeDurationScript, nil, nil, runtime.DecodeDuration)
+	return runtime.NewFuture(p.b, p.b.Add(getTimeDurationScript, nil, nil), runtime.DecodeDuration)
 }

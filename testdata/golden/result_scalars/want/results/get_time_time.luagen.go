@@ -28,5 +28,5 @@ func (s *Scripts) GetTimeTime(ctx context.Context) (time.Time, error) {
 
 // GetTimeTime queues a [Scripts.GetTimeTime] call; its future holds the result after Exec.
 func (p Pipeline) GetTimeTime() runtime.Future[time.Time] {
-	return runtime.Queue(p.b, getTimeTimeScript, nil, nil, runtime.DecodeTime)
+	return runtime.NewFuture(p.b, p.b.Add(getTimeTimeScript, nil, nil), runtime.DecodeTime)
 }

@@ -27,5 +27,5 @@ func (s *Scripts) GetUint64(ctx context.Context) (uint64, error) {
 
 // GetUint64 queues a [Scripts.GetUint64] call; its future holds the result after Exec.
 func (p Pipeline) GetUint64() runtime.Future[uint64] {
-	return runtime.Queue(p.b, getUint64Script, nil, nil, runtime.DecodeUint64)
+	return runtime.NewFuture(p.b, p.b.Add(getUint64Script, nil, nil), runtime.DecodeUint64)
 }

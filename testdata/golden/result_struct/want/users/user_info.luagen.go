@@ -148,5 +148,5 @@ func (s *Scripts) UserInfo(ctx context.Context, user string) (UserInfoResult, er
 
 // UserInfo queues a [Scripts.UserInfo] call; its future holds the result after Exec.
 func (p Pipeline) UserInfo(user string) runtime.Future[UserInfoResult] {
-	return runtime.Queue(p.b, userInfoScript, []string{user}, nil, decodeUserInfoResult)
+	return runtime.NewFuture(p.b, p.b.Add(userInfoScript, []string{user}, nil), decodeUserInfoResult)
 }

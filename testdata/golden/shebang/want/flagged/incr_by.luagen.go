@@ -34,5 +34,5 @@ func (s *Scripts) IncrBy(ctx context.Context, counter string, by int64) (int64, 
 
 // IncrBy queues a [Scripts.IncrBy] call; its future holds the result after Exec.
 func (p Pipeline) IncrBy(counter string, by int64) runtime.Future[int64] {
-	return runtime.Queue(p.b, incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}), runtime.DecodeInt64)
 }

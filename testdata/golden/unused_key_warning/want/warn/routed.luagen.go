@@ -33,5 +33,5 @@ func (s *Scripts) Routed(ctx context.Context, route string, value string) (strin
 
 // Routed queues a [Scripts.Routed] call; its future holds the result after Exec.
 func (p Pipeline) Routed(route string, value string) runtime.Future[string] {
-	return runtime.Queue(p.b, routedScript, []string{route}, []string{value}, runtime.DecodeString)
+	return runtime.NewFuture(p.b, p.b.Add(routedScript, []string{route}, []string{value}), runtime.DecodeString)
 }

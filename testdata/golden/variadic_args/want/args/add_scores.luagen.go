@@ -48,5 +48,5 @@ func (p Pipeline) AddScores(zset string, member string, increments ...float64) r
 	for _, v := range increments {
 		args = append(args, runtime.FormatFloat64(v))
 	}
-	return runtime.Queue(p.b, addScoresScript, []string{zset}, args, runtime.DecodeFloat64)
+	return runtime.NewFuture(p.b, p.b.Add(addScoresScript, []string{zset}, args), runtime.DecodeFloat64)
 }

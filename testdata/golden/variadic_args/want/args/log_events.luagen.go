@@ -52,5 +52,5 @@ func (p Pipeline) LogEvents(stream string, events ...any) runtime.Future[struct{
 		}
 		args = append(args, enc)
 	}
-	return runtime.Queue(p.b, logEventsScript, []string{stream}, args, runtime.DecodeNone)
+	return runtime.NewFuture(p.b, p.b.Add(logEventsScript, []string{stream}, args), runtime.DecodeNone)
 }

@@ -33,5 +33,5 @@ func (s *Scripts) PushAll(ctx context.Context, list string, values ...string) (i
 
 // PushAll queues a [Scripts.PushAll] call; its future holds the result after Exec.
 func (p Pipeline) PushAll(list string, values ...string) runtime.Future[int64] {
-	return runtime.Queue(p.b, pushAllScript, []string{list}, values, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(pushAllScript, []string{list}, values), runtime.DecodeInt64)
 }

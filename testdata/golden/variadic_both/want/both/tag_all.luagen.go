@@ -38,5 +38,5 @@ func (s *Scripts) TagAll(ctx context.Context, sets []string, tags ...string) err
 
 // TagAll queues a [Scripts.TagAll] call; its future holds the result after Exec.
 func (p Pipeline) TagAll(sets []string, tags ...string) runtime.Future[struct{}] {
-	return runtime.Queue(p.b, tagAllScript, sets, tags, runtime.DecodeNone)
+	return runtime.NewFuture(p.b, p.b.Add(tagAllScript, sets, tags), runtime.DecodeNone)
 }

@@ -32,5 +32,5 @@ func (s *Scripts) DeleteAll(ctx context.Context, keys ...string) (int64, error) 
 
 // DeleteAll queues a [Scripts.DeleteAll] call; its future holds the result after Exec.
 func (p Pipeline) DeleteAll(keys ...string) runtime.Future[int64] {
-	return runtime.Queue(p.b, deleteAllScript, keys, nil, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(deleteAllScript, keys, nil), runtime.DecodeInt64)
 }

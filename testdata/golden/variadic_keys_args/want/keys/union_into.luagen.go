@@ -45,5 +45,5 @@ func (p Pipeline) UnionInto(dest string, sources []string, ttl time.Duration) ru
 	keys := make([]string, 0, 1+len(sources))
 	keys = append(keys, dest)
 	keys = append(keys, sources...)
-	return runtime.Queue(p.b, unionIntoScript, keys, []string{runtime.FormatDuration(ttl)}, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(unionIntoScript, keys, []string{runtime.FormatDuration(ttl)}), runtime.DecodeInt64)
 }

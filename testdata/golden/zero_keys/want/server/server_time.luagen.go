@@ -30,5 +30,5 @@ func (s *Scripts) ServerTime(ctx context.Context) (time.Time, error) {
 
 // ServerTime queues a [Scripts.ServerTime] call; its future holds the result after Exec.
 func (p Pipeline) ServerTime() runtime.Future[time.Time] {
-	return runtime.Queue(p.b, serverTimeScript, nil, nil, runtime.DecodeTime)
+	return runtime.NewFuture(p.b, p.b.Add(serverTimeScript, nil, nil), runtime.DecodeTime)
 }

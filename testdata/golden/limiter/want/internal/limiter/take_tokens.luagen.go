@@ -85,5 +85,5 @@ func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, rat
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokens(bucket string, log string, rate float64, capacity int64, now time.Time) runtime.Future[TakeTokensResult] {
-	return runtime.Queue(p.b, takeTokensScript, []string{bucket, log}, []string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)}, decodeTakeTokensResult)
+	return runtime.NewFuture(p.b, p.b.Add(takeTokensScript, []string{bucket, log}, []string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)}), decodeTakeTokensResult)
 }

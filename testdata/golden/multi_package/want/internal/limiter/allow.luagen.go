@@ -33,5 +33,5 @@ func (s *Scripts) Allow(ctx context.Context, counter string, limit int64) (bool,
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64) runtime.Future[bool] {
-	return runtime.Queue(p.b, allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}, runtime.DecodeBool)
+	return runtime.NewFuture(p.b, p.b.Add(allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}), runtime.DecodeBool)
 }

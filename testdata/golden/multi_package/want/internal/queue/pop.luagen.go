@@ -37,5 +37,5 @@ func (s *Scripts) Pop(ctx context.Context, queue string) (*string, error) {
 
 // Pop queues a [Scripts.Pop] call; its future holds the result after Exec.
 func (p Pipeline) Pop(queue string) runtime.Future[*string] {
-	return runtime.Queue(p.b, popScript, []string{queue}, nil, decodePop)
+	return runtime.NewFuture(p.b, p.b.Add(popScript, []string{queue}, nil), decodePop)
 }

@@ -32,5 +32,5 @@ func (s *Scripts) Push(ctx context.Context, queue string, item string) (int64, e
 
 // Push queues a [Scripts.Push] call; its future holds the result after Exec.
 func (p Pipeline) Push(queue string, item string) runtime.Future[int64] {
-	return runtime.Queue(p.b, pushScript, []string{queue}, []string{item}, runtime.DecodeInt64)
+	return runtime.NewFuture(p.b, p.b.Add(pushScript, []string{queue}, []string{item}), runtime.DecodeInt64)
 }
