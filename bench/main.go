@@ -63,9 +63,9 @@ type config struct {
 func defaults(quick bool) config {
 	c := config{
 		quick:      quick,
-		rounds:     5,
+		rounds:     6,
 		batches:    []int{10, 100, 1000},
-		calls:      30000,
+		calls:      24000,
 		roundTime:  time.Second,
 		stormEvery: 10,
 		conc:       64,
@@ -97,14 +97,15 @@ func parseFlags(args []string) (config, error) {
 	addr := fs.String("addr", "", "comma-separated `host:port` list of an existing deployment (cluster or standalone) instead of starting a local cluster")
 	standalone := fs.Bool("standalone", false, "also run against a standalone server (started locally unless -standalone-addr)")
 	standaloneAddr := fs.String("standalone-addr", "", "existing standalone server `host:port` for -standalone")
-	rounds := fs.Int("rounds", 0, "rounds per scenario (default 5, quick 3)")
+	rounds := fs.Int("rounds", 0, "rounds per scenario (default 6, quick 3)")
 	batch := fs.String("batch", "", "comma-separated batch sizes (default 10,100,1000)")
-	calls := fs.Int("calls", 0, "calls per method per round (default 30000, quick 5000)")
+	calls := fs.Int("calls", 0, "calls per method per round (default 24000, quick 5000)")
 	roundTime := fs.Duration("round-time", 0, "stop a method's round after this long even if it has not made -calls calls (default 1s, quick 250ms)")
 	storm := fs.Int("storm-every", -1, "NOSCRIPT storm: SCRIPT FLUSH on all nodes every `N` batches (default 10; 0 skips the storm)")
 	conc := fs.Int("conc", 0, "goroutines of the single-call methods (default 64)")
 	scripts := fs.String("script", "", "comma-separated script sizes: small, 4k (default both)")
 	only := fs.String("only", "", "comma-separated method ids to run (e.g. luagen,dmsha; see the table), for profiling")
+	fs.BoolVar(&verbose, "v", false, "print every method's every round to stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to `file`")
 	memprofile := fs.String("memprofile", "", "write an allocation profile to `file` at the end")
 	if err := fs.Parse(args); err != nil {
@@ -211,7 +212,7 @@ func runMain(cfg config) error {
 			return err
 		}
 		started = append(started, d)
-		deps = append(deps, &deployment{name: "cluster 3+3 (local)", addrs: d.Addrs()})
+		deps = append(deps, &deployment{name: "cluster 3+3 (local)", addrs: d.Addrs(), expectNodes: len(d.Addrs())})
 	} else {
 		deps = append(deps, &deployment{name: "existing deployment " + strings.Join(cfg.addrs, ","), addrs: cfg.addrs})
 	}
@@ -225,7 +226,7 @@ func runMain(cfg config) error {
 				return err
 			}
 			started = append(started, d)
-			deps = append(deps, &deployment{name: "standalone (local)", addrs: d.Addrs()})
+			deps = append(deps, &deployment{name: "standalone (local)", addrs: d.Addrs(), expectNodes: 1})
 		}
 	}
 

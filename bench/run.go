@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	rt "runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,8 +22,9 @@ import (
 
 // deployment is one Redis deployment and the clients the methods use.
 type deployment struct {
-	name  string
-	addrs []string
+	name        string
+	addrs       []string
+	expectNodes int // nodes the clients must see before the run (0: any)
 
 	cluster      bool
 	nodes        int
@@ -36,11 +38,29 @@ type deployment struct {
 func (d *deployment) open(ctx context.Context) error {
 	var err error
 	opt := rueidis.ClientOption{InitAddress: d.addrs, DisableCache: true}
-	if d.rue, err = rueidis.NewClient(opt); err != nil {
-		return fmt.Errorf("%s: %w", d.name, err)
-	}
-	if d.admin, err = rueidis.NewClient(opt); err != nil {
-		return fmt.Errorf("%s: %w", d.name, err)
+	// rueidis takes the topology from one node when it connects and leaves
+	// out replicas that are not online yet; for a deployment the bench
+	// started, wait until both clients see every node (scripts are loaded
+	// and flushed on the nodes the clients know).
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if d.rue, err = rueidis.NewClient(opt); err != nil {
+			return fmt.Errorf("%s: %w", d.name, err)
+		}
+		if d.admin, err = rueidis.NewClient(opt); err != nil {
+			d.rue.Close()
+			return fmt.Errorf("%s: %w", d.name, err)
+		}
+		n1, n2 := len(d.rue.Nodes()), len(d.admin.Nodes())
+		if d.expectNodes == 0 || (n1 >= d.expectNodes && n2 >= d.expectNodes) {
+			break
+		}
+		d.rue.Close()
+		d.admin.Close()
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: the client sees %d and %d of %d nodes", d.name, n1, n2, d.expectNodes)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	d.cluster = d.rue.Mode() == rueidis.ClientModeCluster
 	if d.cluster {
@@ -216,15 +236,21 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 		sc.results = append(sc.results, r)
 	}
 	// Warm-up: connections, pools, the server's caches and the keys' first
-	// writes. These calls count for verification like the measured ones.
-	warm := min(cfg.calls, max(2000, 3*sc.batch))
+	// writes (up to one call per key pair, so that measured rounds update
+	// keys rather than create them). These calls count for verification
+	// like the measured ones.
+	warm := min(cfg.calls, nslots)
 	for _, r := range sc.results {
 		runMethod(ctx, sc, r, warm, cfg.roundTime/2, false)
 	}
 	for round := range cfg.rounds {
-		n := len(sc.results)
-		for i := range n {
-			runMethod(ctx, sc, sc.results[(i+round)%n], cfg.calls, cfg.roundTime, true)
+		for _, i := range roundOrder(len(sc.results), round) {
+			r := sc.results[i]
+			// The label lets a CPU profile be split per method:
+			// go tool pprof -tagfocus='method=^luagen$' ...
+			pprof.Do(ctx, pprof.Labels("method", r.m.id), func(ctx context.Context) {
+				runMethod(ctx, sc, r, cfg.calls, cfg.roundTime, true)
+			})
 		}
 	}
 	if err := verify(ctx, sc); err != nil {
@@ -232,6 +258,39 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	}
 	progress("  done in %v", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// roundOrder is the order of n methods in a round: a Williams design, so
+// that every method runs right after every other equally often (once over
+// n rounds for even n, twice over 2n rounds for odd n) and which method
+// goes first rotates. A method can leave
+// the process or the servers in a state that slows the next one for a while
+// (the 64-goroutine methods do); plain rotation would always hand that to
+// the same successor.
+func roundOrder(n, round int) []int {
+	base := make([]int, n)
+	lo, hi := 1, n-1
+	for j := 1; j < n; j++ {
+		if j%2 == 1 {
+			base[j] = lo
+			lo++
+		} else {
+			base[j] = hi
+			hi--
+		}
+	}
+	shift := round
+	if n%2 == 1 {
+		shift = round / 2
+	}
+	out := make([]int, n)
+	for j, b := range base {
+		out[j] = (b + shift) % n
+	}
+	if n%2 == 1 && round%2 == 1 {
+		slices.Reverse(out)
+	}
+	return out
 }
 
 // runMethod runs calls calls of r's method, or fewer if limit (when not 0)
@@ -289,6 +348,8 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 	elapsed := time.Since(start)
 	cpu := cpuTime() - cpu0
 	rt.ReadMemStats(&m1)
+	prev := lastRun
+	lastRun = r.m.id
 	r.off += made
 	r.ok += ok
 	r.failed += failed
@@ -296,8 +357,13 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		r.first = first
 	}
 	if record {
-		r.rounds = append(r.rounds, roundResult{calls: made, elapsed: elapsed, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc})
+		rr := roundResult{calls: made, elapsed: elapsed, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc}
+		r.rounds = append(r.rounds, rr)
 		r.lat = append(r.lat, lat...)
+		if verbose {
+			progress("  round %d %-10s after %-10s %8.0f calls/s %5.1f µs CPU/call %4.1f allocs/call %3d GCs %6.1f MB heap", len(r.rounds), r.m.id, prev, rr.callsPerSec(),
+				float64(rr.cpu)/float64(rr.calls)/1e3, float64(rr.mallocs)/float64(rr.calls), m1.NumGC-m0.NumGC, float64(m1.HeapAlloc)/1e6)
+		}
 	}
 	return made
 }
@@ -365,3 +431,9 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// verbose prints every method's every round (-v).
+var verbose bool
+
+// lastRun is the id of the method that ran last (for -v).
+var lastRun string

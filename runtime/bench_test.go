@@ -73,7 +73,7 @@ func BenchmarkBatch(b *testing.B) {
 			batch := r.NewBatch()
 			for i := range futs {
 				j := (off + i) & 16383
-				futs[i] = runtime.Queue(batch, s, []string{k1[j], k2[j]}, []string{take, capacity}, decode)
+				futs[i] = runtime.NewFuture(batch, batch.Add(s, []string{k1[j], k2[j]}, []string{take, capacity}), decode)
 			}
 			off += benchBatch
 			if err := batch.Exec(ctx); err != nil {
