@@ -34,7 +34,16 @@ type call struct {
 }
 
 // NewBatch starts an empty batch on r.
-func (r *Runner) NewBatch() *Batch { return &Batch{r: r} }
+func (r *Runner) NewBatch() *Batch {
+	// Size the batch like the last one this runner ran (capped): growing
+	// the slices call by call was most of a batch's client-side cost.
+	calls, strs := r.lastCalls.Load(), r.lastStrs.Load()
+	return &Batch{r: r, calls: make([]call, 0, min(calls, maxBatchHint)), strs: make([]string, 0, min(strs, 4*maxBatchHint))}
+}
+
+// maxBatchHint caps the size a new batch is given up front, so that one huge
+// batch does not make every later one huge.
+const maxBatchHint = 4096
 
 // Len is the number of queued calls.
 func (b *Batch) Len() int { return len(b.calls) }
@@ -145,6 +154,8 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	b.executed = true
 	r := b.r
+	r.lastCalls.Store(int64(len(b.calls)))
+	r.lastStrs.Store(int64(len(b.strs)))
 
 	pending := make([]int32, 0, len(b.calls))
 	for i := range b.calls {

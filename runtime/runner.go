@@ -40,6 +40,9 @@ type Runner struct {
 	// without it); NOSCRIPT calls then go straight to EVAL, which needs
 	// no extra permission and caches the script on that node.
 	loadRefused atomic.Bool
+	// lastCalls and lastStrs are the sizes of the last batch run, to size
+	// the next one.
+	lastCalls, lastStrs atomic.Int64
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
