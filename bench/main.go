@@ -26,6 +26,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -81,6 +82,9 @@ func defaults(quick bool) config {
 
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
@@ -101,7 +105,7 @@ func parseFlags(args []string) (config, error) {
 	batch := fs.String("batch", "", "comma-separated batch sizes (default 10,100,1000)")
 	calls := fs.Int("calls", 0, "calls per method per round (default 24000, quick 5000)")
 	roundTime := fs.Duration("round-time", 0, "stop a method's round after this long even if it has not made -calls calls (default 1s, quick 250ms)")
-	storm := fs.Int("storm-every", -1, "NOSCRIPT storm: SCRIPT FLUSH on all nodes every `N` batches (default 10; 0 skips the storm)")
+	storm := fs.Int("storm-every", 10, "NOSCRIPT storm: SCRIPT FLUSH on all nodes every `N` batches (0 skips the storm)")
 	conc := fs.Int("conc", 0, "goroutines of the single-call methods (default 64)")
 	scripts := fs.String("script", "", "comma-separated script sizes: small, 4k (default both)")
 	only := fs.String("only", "", "comma-separated method ids to run (e.g. luagen,dmsha; see the table), for profiling")
@@ -129,9 +133,10 @@ func parseFlags(args []string) (config, error) {
 	if *roundTime > 0 {
 		cfg.roundTime = *roundTime
 	}
-	if *storm >= 0 {
-		cfg.stormEvery = *storm
+	if *storm < 0 {
+		return config{}, fmt.Errorf("-storm-every: %d is negative", *storm)
 	}
+	cfg.stormEvery = *storm
 	if *conc > 0 {
 		cfg.conc = *conc
 	}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/luagen/luagen/bench/internal/cluster"
+)
+
+// TestQuickRun runs the whole bench on a tiny workload against a local
+// cluster and a standalone server, so the command cannot rot: every method
+// must make every call and leave exactly the Redis state its calls imply,
+// and in the NOSCRIPT storm every luagen call must succeed. It needs
+// redis-server and redis-cli; without them it skips, unless CI=true.
+func TestQuickRun(t *testing.T) {
+	if _, _, err := cluster.Binaries(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	if testing.Short() {
+		t.Skip("starts a Redis Cluster")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cl, err := cluster.StartCluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Stop()
+	st, err := cluster.StartStandalone(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Stop()
+
+	cfg, err := parseFlags([]string{"-quick", "-calls", "2000", "-rounds", "1", "-storm-every", "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := []*deployment{
+		{name: "cluster", addrs: cl.Addrs(), expectNodes: 6},
+		{name: "standalone", addrs: st.Addrs(), expectNodes: 1},
+	}
+	var log bytes.Buffer
+	rep, err := run(ctx, cfg, deps, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if !deps[0].cluster || deps[1].cluster {
+		t.Errorf("cluster mode: got %v and %v, want true and false", deps[0].cluster, deps[1].cluster)
+	}
+	// Script sizes × batch sizes, and the storm, per deployment.
+	if want := 2 * (len(cfg.scripts)*len(cfg.batches) + 1); len(rep.scenarios) != want {
+		t.Errorf("%d scenarios, want %d", len(rep.scenarios), want)
+	}
+	for _, sc := range rep.scenarios {
+		for _, r := range sc.results {
+			if len(r.rounds) != cfg.rounds || r.rounds[0].calls == 0 {
+				t.Errorf("%s: %s: rounds %+v", sc.title(), r.m.name, r.rounds)
+			}
+			if !r.verified {
+				t.Errorf("%s: %s: Redis state wrong: %s", sc.title(), r.m.name, r.verifyErr)
+			}
+			storm := sc.stormEvery > 0
+			mustSucceed := !storm || strings.HasPrefix(r.m.id, "luagen") ||
+				r.m.id == "execmulti" || r.m.id == "dmeval" || r.m.single
+			if mustSucceed && r.failed > 0 {
+				t.Errorf("%s: %s: %d of %d calls failed, first: %v", sc.title(), r.m.name, r.failed, r.ok+r.failed, r.first)
+			}
+			if storm && (r.m.id == refID || r.m.id == "goredis") && r.failed == 0 {
+				t.Errorf("%s: %s: no call failed; the storm did not flush scripts", sc.title(), r.m.name)
+			}
+		}
+	}
+	var out bytes.Buffer
+	rep.write(&out)
+	for _, want := range []string{"## luagen benchmark", "| luagen pipeline |", "### NOSCRIPT storm", "### Targets"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Logf("report:\n%s", out.String())
+	}
+}
+
+// TestRoundOrder checks the Williams design: every round is a permutation
+// and every method follows every other equally often: once over n rounds
+// (n even), twice over 2n rounds (n odd).
+func TestRoundOrder(t *testing.T) {
+	for n := 1; n <= 10; n++ {
+		rounds, want := n, 1
+		if n%2 == 1 {
+			rounds, want = 2*n, 2
+		}
+		follows := map[[2]int]int{}
+		for r := range rounds {
+			order := roundOrder(n, r)
+			seen := map[int]bool{}
+			for j, m := range order {
+				if m < 0 || m >= n || seen[m] {
+					t.Fatalf("n=%d round %d: %v is not a permutation", n, r, order)
+				}
+				seen[m] = true
+				if j > 0 {
+					follows[[2]int{order[j-1], m}]++
+				}
+			}
+		}
+		for a := range n {
+			for b := range n {
+				if a != b && follows[[2]int{a, b}] != want {
+					t.Errorf("n=%d: %d follows %d %d times, want %d", n, b, a, follows[[2]int{a, b}], want)
+				}
+			}
+		}
+	}
+}
