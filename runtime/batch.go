@@ -17,20 +17,22 @@ type Batch struct {
 	// strs holds every call's keys then args back to back, so a call that
 	// comes back NOSCRIPT can be rebuilt after rueidis recycled its command,
 	// without an allocation per call.
-	strs     []string
+	strs []string
+	// res holds the replies, res[i] for calls[i]: when every call was sent
+	// in order, the slice DoMulti returned, kept as is.
+	res      []rueidis.RedisResult
 	executed bool
 }
 
 type call struct {
-	script *Script             // nil for a plain command
-	cmd    rueidis.Completed   // plain commands only
-	off    int32               // start of keys in Batch.strs
-	nkeys  int32               // number of keys, then args, after off
-	nargs  int32               //
-	loaded bool                // its script was loaded after a NOSCRIPT
-	eval   bool                // send by EVAL: loading did not help
-	err    error               // why the call failed, if it did
-	res    rueidis.RedisResult // the reply
+	script *Script           // nil for a plain command
+	cmd    rueidis.Completed // plain commands only
+	off    int32             // start of keys in Batch.strs
+	nkeys  int32             // number of keys, then args, after off
+	nargs  int32             //
+	loaded bool              // its script was loaded after a NOSCRIPT
+	eval   bool              // send by EVAL: loading did not help
+	err    error             // why the call failed, if it did
 }
 
 // NewBatch starts an empty batch on r.
@@ -73,13 +75,13 @@ func (f Future[T]) Get() (T, error) {
 	}
 	if c.script == nil {
 		// A plain command: rueidis's own conventions, nil reply included.
-		msg, err := c.res.ToMessage()
+		msg, err := f.b.res[f.i].ToMessage()
 		if err != nil {
 			return zero, err
 		}
 		return f.dec(msg)
 	}
-	return result(c.script, c.res, f.dec)
+	return result(c.script, f.b.res[f.i], f.dec)
 }
 
 // Err returns the call's error, nil when it succeeded (see Get).
@@ -203,9 +205,19 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32)
 	if b.r.cluster {
 		routeKeyless(cmds)
 	}
-	for j, res := range b.r.client.DoMulti(ctx, cmds...) {
+	results := b.r.client.DoMulti(ctx, cmds...)
+	if b.res == nil && len(results) == len(b.calls) {
+		b.res = results // every call sent in queue order: idx is the identity
+	} else {
+		if b.res == nil {
+			b.res = make([]rueidis.RedisResult, len(b.calls))
+		}
+		for j, res := range results {
+			b.res[idx[j]] = res
+		}
+	}
+	for j, res := range results {
 		c := &b.calls[idx[j]]
-		c.res = res
 		if c.script == nil {
 			continue
 		}
@@ -292,7 +304,7 @@ func (b *Batch) summary() error {
 	for i := range b.calls {
 		c := &b.calls[i]
 		if c.err == nil {
-			c.err = replyErr(c)
+			c.err = replyErr(c, b.res[i])
 		}
 		if c.err != nil {
 			failed++
@@ -309,11 +321,11 @@ func (b *Batch) summary() error {
 
 // replyErr is the error a reply stands for: a transport error, or an error
 // reply (a *ScriptError for script calls). A nil reply is not an error.
-func replyErr(c *call) error {
-	if err := c.res.NonRedisError(); err != nil {
+func replyErr(c *call, res rueidis.RedisResult) error {
+	if err := res.NonRedisError(); err != nil {
 		return err
 	}
-	err := c.res.Error()
+	err := res.Error()
 	if err == nil || rueidis.IsRedisNil(err) {
 		return nil
 	}
