@@ -119,13 +119,15 @@ func appendFile(t *testing.T, path, data string) {
 	}
 }
 
-// TestExamplesFresh is `luagen check` on every example: the committed
+// TestExamplesFresh is `luagen check` on every example and the init scaffold: the committed
 // generated code matches its scripts.
 func TestExamplesFresh(t *testing.T) {
 	configs, err := filepath.Glob(filepath.Join("..", "..", "examples", "*", "luagen.yaml"))
 	if err != nil || len(configs) < 3 {
 		t.Fatalf("examples: %v, %v", configs, err)
 	}
+	// The init scaffold ships its generated code too.
+	configs = append(configs, filepath.Join("..", "..", "templates", "init", "luagen.yaml"))
 	for _, c := range configs {
 		dir, _ := filepath.Abs(filepath.Dir(c))
 		code, stdout, stderr := runIn(t, dir, "check")
