@@ -106,7 +106,7 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 	if b.executed {
 		c.err = ErrExecuted
 	} else if b.r.slotCheck {
-		if _, err := checkSlots(s, keys); err != nil {
+		if err := checkSlots(s, keys); err != nil {
 			c.err = err
 		}
 	}

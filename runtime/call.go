@@ -13,7 +13,7 @@ import (
 // slots are a *CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
 	if r.slotCheck {
-		if _, err := checkSlots(s, keys); err != nil {
+		if err := checkSlots(s, keys); err != nil {
 			var zero T
 			return zero, err
 		}
@@ -58,7 +58,7 @@ func result[T any](s *Script, res rueidis.RedisResult, decode Decoder[T]) (T, er
 
 func (r *Runner) evalsha(s *Script, keys, args []string) rueidis.Completed {
 	b := r.client.B()
-	n := numkeys(len(keys))
+	n := int64(len(keys))
 	if s.readOnly {
 		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(keys...).Arg(args...).Build()
 	}
@@ -67,14 +67,12 @@ func (r *Runner) evalsha(s *Script, keys, args []string) rueidis.Completed {
 
 func (r *Runner) eval(s *Script, keys, args []string) rueidis.Completed {
 	b := r.client.B()
-	n := numkeys(len(keys))
+	n := int64(len(keys))
 	if s.readOnly {
 		return b.EvalRo().Script(s.source).Numkeys(n).Key(keys...).Arg(args...).Build()
 	}
 	return b.Eval().Script(s.source).Numkeys(n).Key(keys...).Arg(args...).Build()
 }
-
-func numkeys(n int) int64 { return int64(n) }
 
 // keylessSlot is the slot rueidis's cluster builder gives commands without
 // keys (its internal InitSlot); such commands need SetSlot before they can

@@ -45,16 +45,18 @@ var crc16Table = func() (t [256]uint16) {
 	return t
 }()
 
-// checkSlots returns the slot shared by keys, or a *CrossSlotError.
-func checkSlots(s *Script, keys []string) (uint16, error) {
-	if len(keys) == 0 {
-		return 0, nil
+// checkSlots returns a *CrossSlotError when keys hash to different slots.
+// One key cannot, so it is not hashed: rueidis's builder hashes every key
+// again anyway, and this runs on every call.
+func checkSlots(s *Script, keys []string) error {
+	if len(keys) < 2 {
+		return nil
 	}
 	first := Slot(keys[0])
 	for _, k := range keys[1:] {
 		if Slot(k) != first {
-			return 0, newCrossSlotError(s, keys)
+			return newCrossSlotError(s, keys)
 		}
 	}
-	return first, nil
+	return nil
 }
