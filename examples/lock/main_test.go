@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/luagen/luagen/examples/internal/connect"
+	"github.com/luagen/luagen/examples/internal/exampletest"
 	"github.com/luagen/luagen/internal/redistest"
 )
 
@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 // cluster, twice each (the second run starts from the first run's state),
 // and checks what it prints.
 func TestRun(t *testing.T) {
-	for _, d := range connect.TestDeployments(t) {
+	for _, d := range exampletest.Deployments(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			for round := range 2 {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

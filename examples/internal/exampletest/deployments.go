@@ -1,7 +1,12 @@
-package connect
+// Package exampletest runs the examples on every kind of Redis in tests.
+// It is apart from package connect so the example programs do not link the
+// test helpers.
+package exampletest
 
 import (
 	"testing"
+
+	"github.com/luagen/luagen/examples/internal/connect"
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/redis/rueidis"
@@ -13,13 +18,13 @@ type Deployment struct {
 	Client rueidis.Client
 }
 
-// TestDeployments returns the embedded Redis, a real standalone server and
+// Deployments returns the embedded Redis, a real standalone server and
 // the shared real 3+3 cluster, each with a client closed when t ends. The
 // calling package's TestMain must call redistest.Main.
-func TestDeployments(t *testing.T) []Deployment {
+func Deployments(t *testing.T) []Deployment {
 	t.Helper()
 	var out []Deployment
-	embedded, _, closeEmbedded, err := Open("")
+	embedded, _, closeEmbedded, err := connect.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
