@@ -12,47 +12,82 @@ import (
 // one rueidis DoMulti: one round trip per node. Queue calls from one
 // goroutine; a batch runs once.
 type Batch struct {
-	r     *Runner
-	calls []call
-	// strs holds every call's keys then args back to back, so a call that
-	// comes back NOSCRIPT can be rebuilt after rueidis recycled its command,
-	// without an allocation per call.
-	strs []string
-	// res holds the replies, res[i] for calls[i]: when every call was sent
-	// in order, the slice DoMulti returned, kept as is.
-	res      []rueidis.RedisResult
+	r *Runner
+	n int32 // calls queued, Exec's included
+	// buf holds what is needed only until Exec returns; Exec gives it back
+	// to bufPool, so a program running batches in a loop allocates nothing
+	// per batch but what rueidis does.
+	buf *batchBuf
+	// res holds the replies, res[i] for call i: when every call was sent in
+	// order, the slice DoMulti returned, kept as is.
+	res []rueidis.RedisResult
+	// errs holds the calls that failed before they could be sent (rare).
+	errs     map[int32]error
 	executed bool
 }
 
+type batchBuf struct {
+	calls []call
+	// strs holds every call's keys then args back to back, so a call that
+	// comes back NOSCRIPT can be rebuilt after rueidis recycled its command.
+	strs    []string
+	cmds    []rueidis.Completed
+	pending []int32
+}
+
+var bufPool sync.Pool // of *batchBuf
+
+// maxPooledCalls caps the batches whose buffers are kept for reuse, so that
+// one huge batch does not pin its memory.
+const maxPooledCalls = 1 << 16
+
 type call struct {
 	script *Script           // nil for a plain command
-	cmd    rueidis.Completed // plain commands only
-	off    int32             // start of keys in Batch.strs
+	cmd    rueidis.Completed // its first command, until sent
+	off    int32             // start of keys in strs
 	nkeys  int32             // number of keys, then args, after off
 	nargs  int32             //
+	failed bool              // failed before it could be sent: see Batch.errs
 	loaded bool              // its script was loaded after a NOSCRIPT
 	eval   bool              // send by EVAL: loading did not help
-	err    error             // why the call failed, if it did
 }
 
 // NewBatch starts an empty batch on r.
 func (r *Runner) NewBatch() *Batch {
-	// Size the batch like the last one this runner ran (capped): growing
-	// the slices call by call was most of a batch's client-side cost.
-	calls, strs := r.lastCalls.Load(), r.lastStrs.Load()
-	return &Batch{r: r, calls: make([]call, 0, min(calls, maxBatchHint)), strs: make([]string, 0, min(strs, 4*maxBatchHint))}
+	buf, _ := bufPool.Get().(*batchBuf)
+	if buf == nil {
+		// Size the batch like the last one this runner ran (capped):
+		// growing the slices call by call was most of a batch's
+		// client-side cost.
+		calls, strs := r.lastCalls.Load(), r.lastStrs.Load()
+		buf = &batchBuf{calls: make([]call, 0, min(calls, maxBatchHint)), strs: make([]string, 0, min(strs, 4*maxBatchHint))}
+	}
+	return &Batch{r: r, buf: buf}
 }
 
 // maxBatchHint caps the size a new batch is given up front, so that one huge
 // batch does not make every later one huge.
 const maxBatchHint = 4096
 
+// release clears buf of references and returns it to the pool.
+func (buf *batchBuf) release() {
+	if cap(buf.calls) > maxPooledCalls {
+		return
+	}
+	clear(buf.calls)
+	clear(buf.strs)
+	clear(buf.cmds)
+	buf.calls, buf.strs, buf.cmds, buf.pending = buf.calls[:0], buf.strs[:0], buf.cmds[:0], buf.pending[:0]
+	bufPool.Put(buf)
+}
+
 // Len is the number of queued calls.
-func (b *Batch) Len() int { return len(b.calls) }
+func (b *Batch) Len() int { return int(b.n) }
 
 // Future is the result of one queued call, ready once Exec returned.
 type Future[T any] struct {
 	b   *Batch
+	s   *Script // nil for a plain command
 	i   int32
 	dec Decoder[T]
 }
@@ -63,25 +98,27 @@ type Future[T any] struct {
 // shape, or the network or context error.
 func (f Future[T]) Get() (T, error) {
 	var zero T
-	if f.b == nil {
+	b := f.b
+	if b == nil {
 		return zero, ErrNotExecuted
 	}
-	c := &f.b.calls[f.i]
-	if c.err != nil {
-		return zero, c.err
+	if b.errs != nil {
+		if err, ok := b.errs[f.i]; ok {
+			return zero, err
+		}
 	}
-	if !f.b.executed {
+	if !b.executed {
 		return zero, ErrNotExecuted
 	}
-	if c.script == nil {
+	if f.s == nil {
 		// A plain command: rueidis's own conventions, nil reply included.
-		msg, err := f.b.res[f.i].ToMessage()
+		msg, err := b.res[f.i].ToMessage()
 		if err != nil {
 			return zero, err
 		}
 		return f.dec(msg)
 	}
-	return result(c.script, f.b.res[f.i], f.dec)
+	return result(f.s, b.res[f.i], f.dec)
 }
 
 // Err returns the call's error, nil when it succeeded (see Get).
@@ -102,48 +139,67 @@ func Queue[T any](b *Batch, s *Script, keys, args []string, decode Decoder[T]) F
 // Add adds a script call to b and returns its index for NewFuture; keys and
 // args are copied, not retained.
 func (b *Batch) Add(s *Script, keys, args []string) int {
-	c := call{script: s, off: int32(len(b.strs)), nkeys: int32(len(keys)), nargs: int32(len(args))}
-	if b.executed {
-		c.err = ErrExecuted
-	} else if b.r.slotCheck {
-		if err := checkSlots(s, keys); err != nil {
-			c.err = err
-		}
+	if b.buf == nil {
+		return b.fail(ErrExecuted)
 	}
-	if c.err == nil {
-		b.strs = append(b.strs, keys...)
-		b.strs = append(b.strs, args...)
+	cmd, err := b.r.firstCommand(s, keys, args)
+	if err != nil {
+		return b.fail(err)
 	}
-	b.calls = append(b.calls, c)
-	return len(b.calls) - 1
+	buf := b.buf
+	buf.calls = append(buf.calls, call{script: s, cmd: cmd, off: int32(len(buf.strs)), nkeys: int32(len(keys)), nargs: int32(len(args))})
+	buf.strs = append(buf.strs, keys...)
+	buf.strs = append(buf.strs, args...)
+	b.n++
+	return int(b.n - 1)
+}
+
+// fail queues a call that failed before it could be sent and returns its
+// index; its future returns err.
+func (b *Batch) fail(err error) int {
+	if b.buf != nil {
+		b.buf.calls = append(b.buf.calls, call{failed: true}) // keeps call i at index i
+	}
+	if b.errs == nil {
+		b.errs = make(map[int32]error)
+	}
+	b.errs[b.n] = err
+	b.n++
+	return int(b.n - 1)
 }
 
 // NewFuture returns the future of call i of b (from Add), decoded by decode.
 func NewFuture[T any](b *Batch, i int, decode Decoder[T]) Future[T] {
-	return Future[T]{b: b, i: int32(i), dec: decode}
+	f := Future[T]{b: b, i: int32(i), dec: decode}
+	if b.buf != nil && i < len(b.buf.calls) {
+		f.s = b.buf.calls[i].script
+	}
+	return f
 }
 
 // QueueErr adds a call that failed before it could be sent, such as one
 // whose argument could not be encoded. Its future returns err.
 func QueueErr[T any](b *Batch, s *Script, err error) Future[T] {
-	b.calls = append(b.calls, call{script: s, err: err})
-	return Future[T]{b: b, i: int32(len(b.calls) - 1)}
+	return Future[T]{b: b, s: s, i: int32(b.fail(err))}
 }
 
 // Do adds a plain rueidis command, built with Runner.Client().B(). Its
 // future follows rueidis's conventions (a nil reply is rueidis.Nil).
 func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
-	c := call{cmd: cmd}
-	if b.executed {
-		c.err = ErrExecuted
+	f := Future[rueidis.RedisMessage]{b: b, dec: DecodeRaw}
+	if b.buf == nil {
+		f.i = int32(b.fail(ErrExecuted))
+		return f
 	}
-	b.calls = append(b.calls, c)
-	return Future[rueidis.RedisMessage]{b: b, i: int32(len(b.calls) - 1), dec: DecodeRaw}
+	b.buf.calls = append(b.buf.calls, call{cmd: cmd})
+	f.i = b.n
+	b.n++
+	return f
 }
 
-func (b *Batch) keys(c *call) []string { return b.strs[c.off : c.off+c.nkeys] }
-func (b *Batch) args(c *call) []string {
-	return b.strs[c.off+c.nkeys : c.off+c.nkeys+c.nargs]
+func (buf *batchBuf) keys(c *call) []string { return buf.strs[c.off : c.off+c.nkeys] }
+func (buf *batchBuf) args(c *call) []string {
+	return buf.strs[c.off+c.nkeys : c.off+c.nkeys+c.nargs]
 }
 
 // Exec sends every queued call and fills the futures. It returns nil when
@@ -155,30 +211,27 @@ func (b *Batch) Exec(ctx context.Context) error {
 		return ErrExecuted
 	}
 	b.executed = true
-	r := b.r
-	r.lastCalls.Store(int64(len(b.calls)))
-	r.lastStrs.Store(int64(len(b.strs)))
+	buf, r := b.buf, b.r
+	r.lastCalls.Store(int64(len(buf.calls)))
+	r.lastStrs.Store(int64(len(buf.strs)))
 
-	pending := make([]int32, 0, len(b.calls))
-	for i := range b.calls {
-		if b.calls[i].err == nil {
+	pending := buf.pending[:0]
+	for i := range buf.calls {
+		if !buf.calls[i].failed {
 			pending = append(pending, int32(i))
 		}
 	}
-	cmds := make([]rueidis.Completed, 0, len(pending))
+	cmds := buf.cmds[:0]
 	retries := 0
 	for len(pending) > 0 {
 		cmds = cmds[:0]
 		for _, i := range pending {
-			c := &b.calls[i]
-			switch {
-			case c.script == nil:
-				cmds = append(cmds, c.cmd)  // plain commands are sent once
+			c := &buf.calls[i]
+			if !c.cmd.IsEmpty() {
+				cmds = append(cmds, c.cmd)  // built by Add or Do; sent once
 				c.cmd = rueidis.Completed{} // rueidis recycles it
-			case c.eval:
-				cmds = append(cmds, r.eval(c.script, b.keys(c), b.args(c)))
-			default:
-				cmds = append(cmds, r.evalsha(c.script, b.keys(c), b.args(c)))
+			} else {
+				cmds = append(cmds, r.command(c.script, buf.keys(c), buf.args(c), c.eval))
 			}
 		}
 		sent := r.epoch.Load()
@@ -192,10 +245,15 @@ func (b *Batch) Exec(ctx context.Context) error {
 			}
 			retries++
 		}
-		pending = append(noscript, again...)
+		pending = append(pending[:0], noscript...)
+		pending = append(pending, again...)
 		slices.Sort(pending) // queue order within each node
 	}
-	return b.summary()
+	err := b.summary()
+	buf.cmds, buf.pending = cmds, pending
+	b.buf = nil
+	buf.release()
+	return err
 }
 
 // send runs cmds, stores each reply in its call and returns the indexes of
@@ -206,19 +264,19 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32)
 		routeKeyless(cmds)
 	}
 	results := b.r.client.DoMulti(ctx, cmds...)
-	if b.res == nil && len(results) == len(b.calls) {
+	if b.res == nil && len(results) == int(b.n) {
 		b.res = results // every call sent in queue order: idx is the identity
 	} else {
 		if b.res == nil {
-			b.res = make([]rueidis.RedisResult, len(b.calls))
+			b.res = make([]rueidis.RedisResult, b.n)
 		}
 		for j, res := range results {
 			b.res[idx[j]] = res
 		}
 	}
+	calls := b.buf.calls
 	for j, res := range results {
-		c := &b.calls[idx[j]]
-		if c.script == nil {
+		if calls[idx[j]].script == nil || res.Error() == nil {
 			continue
 		}
 		if isNoScript(res) {
@@ -237,8 +295,9 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32)
 // between), or when loading failed, by EVAL, which cannot miss.
 func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	var load []int32
+	calls := b.buf.calls
 	for _, i := range noscript {
-		c := &b.calls[i]
+		c := &calls[i]
 		if c.loaded {
 			c.eval = true
 		} else {
@@ -251,7 +310,7 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	}
 	failed := b.r.loadScripts(ctx, sent, b.scriptsOf(load))
 	for _, i := range load {
-		if c := &b.calls[i]; failed[c.script] {
+		if c := &calls[i]; failed[c.script] {
 			c.eval = true
 		}
 	}
@@ -262,7 +321,7 @@ func (b *Batch) scriptsOf(idx []int32) []*Script {
 	var out []*Script
 	seen := make(map[*Script]bool)
 	for _, i := range idx {
-		if s := b.calls[i].script; !seen[s] {
+		if s := b.buf.calls[i].script; !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
@@ -297,26 +356,29 @@ func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script
 	return failed
 }
 
-// summary sets each call's error from its reply and reports the batch.
+// summary reports the batch from the calls' errors and replies.
 func (b *Batch) summary() error {
 	var failed int
 	var first error
-	for i := range b.calls {
-		c := &b.calls[i]
-		if c.err == nil {
-			c.err = replyErr(c, b.res[i])
+	for i := range b.buf.calls {
+		c := &b.buf.calls[i]
+		var err error
+		if c.failed {
+			err = b.errs[int32(i)]
+		} else {
+			err = replyErr(c, b.res[i])
 		}
-		if c.err != nil {
+		if err != nil {
 			failed++
 			if first == nil {
-				first = c.err
+				first = err
 			}
 		}
 	}
 	if failed == 0 {
 		return nil
 	}
-	return &BatchError{Failed: failed, Total: len(b.calls), First: first}
+	return &BatchError{Failed: failed, Total: int(b.n), First: first}
 }
 
 // replyErr is the error a reply stands for: a transport error, or an error
@@ -339,14 +401,18 @@ func replyErr(c *call, res rueidis.RedisResult) error {
 // commands) the slot of the first keyed command: rueidis's cluster DoMulti
 // cannot mix the two. A batch of only keyless commands is left alone.
 func routeKeyless(cmds []rueidis.Completed) {
-	target := -1
+	target, keyless := -1, false
 	for i := range cmds {
-		if cmds[i].Slot() != keylessSlot {
+		if cmds[i].Slot() == keylessSlot {
+			keyless = true
+		} else if target < 0 {
 			target = int(cmds[i].Slot())
+		}
+		if keyless && target >= 0 {
 			break
 		}
 	}
-	if target < 0 {
+	if !keyless || target < 0 {
 		return
 	}
 	key := slotKey(uint16(target))

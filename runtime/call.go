@@ -12,20 +12,14 @@ import (
 // a *ReplyError; an error reply is a *ScriptError; keys in different cluster
 // slots are a *CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
-	if r.slotCheck {
-		if err := checkSlots(s, keys); err != nil {
-			var zero T
-			return zero, err
-		}
+	cmd, err := r.firstCommand(s, keys, args)
+	if err != nil {
+		var zero T
+		return zero, err
 	}
 	useEval := false
-	var res rueidis.RedisResult
 	for attempt := 0; ; attempt++ {
-		if useEval {
-			res = r.client.Do(ctx, r.eval(s, keys, args))
-		} else {
-			res = r.client.Do(ctx, r.evalsha(s, keys, args))
-		}
+		res := r.client.Do(ctx, cmd)
 		switch {
 		case !useEval && isNoScript(res):
 			useEval = true // did not run; EVAL also caches the script there
@@ -33,6 +27,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		default:
 			return result(s, res, decode)
 		}
+		cmd = r.command(s, keys, args, useEval) // rueidis recycled the last one
 	}
 }
 
@@ -56,22 +51,46 @@ func result[T any](s *Script, res rueidis.RedisResult, decode Decoder[T]) (T, er
 	return v, nil
 }
 
-func (r *Runner) evalsha(s *Script, keys, args []string) rueidis.Completed {
-	b := r.client.B()
-	n := int64(len(keys))
-	if s.readOnly {
-		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(keys...).Arg(args...).Build()
+// firstCommand builds a call's first EVALSHA and, when the runner checks
+// slots, returns a *CrossSlotError instead if its keys are in different
+// slots. The builder hashed the first key for routing; the others are
+// hashed here, so that every key is hashed once, as in a hand-built
+// command.
+func (r *Runner) firstCommand(s *Script, keys, args []string) (rueidis.Completed, error) {
+	cmd := r.command(s, keys, args, false)
+	if r.slotCheck && len(keys) > 1 {
+		first := cmd.Slot() & slotMask // a standalone builder also sets NoSlot
+		for _, k := range keys[1:] {
+			if Slot(k) != first {
+				return rueidis.Completed{}, newCrossSlotError(s, keys)
+			}
+		}
 	}
-	return b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(keys...).Arg(args...).Build()
+	return cmd, nil
 }
 
-func (r *Runner) eval(s *Script, keys, args []string) rueidis.Completed {
+// command builds a call's EVALSHA, or EVAL when eval is set (the _RO forms
+// for read-only scripts). Only the first key goes through the builder's Key,
+// which hashes keys for routing (and panics on a cluster client when they
+// differ); the others follow as plain arguments: Redis receives the same
+// bytes, and firstCommand checked them.
+func (r *Runner) command(s *Script, keys, args []string, eval bool) rueidis.Completed {
 	b := r.client.B()
 	n := int64(len(keys))
-	if s.readOnly {
-		return b.EvalRo().Script(s.source).Numkeys(n).Key(keys...).Arg(args...).Build()
+	first, rest := keys, []string(nil)
+	if len(keys) > 1 {
+		first, rest = keys[:1], keys[1:]
 	}
-	return b.Eval().Script(s.source).Numkeys(n).Key(keys...).Arg(args...).Build()
+	switch {
+	case eval && s.readOnly:
+		return b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+	case eval:
+		return b.Eval().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+	case s.readOnly:
+		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+	default:
+		return b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+	}
 }
 
 // keylessSlot is the slot rueidis's cluster builder gives commands without

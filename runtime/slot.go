@@ -9,7 +9,7 @@ func Slot(key string) uint16 {
 			key = key[start+1 : start+1+end]
 		}
 	}
-	return crc16(key) & 16383
+	return crc16(key) & slotMask
 }
 
 func indexByte(s string, c byte) int {
@@ -45,18 +45,5 @@ var crc16Table = func() (t [256]uint16) {
 	return t
 }()
 
-// checkSlots returns a *CrossSlotError when keys hash to different slots.
-// One key cannot, so it is not hashed: rueidis's builder hashes every key
-// again anyway, and this runs on every call.
-func checkSlots(s *Script, keys []string) error {
-	if len(keys) < 2 {
-		return nil
-	}
-	first := Slot(keys[0])
-	for _, k := range keys[1:] {
-		if Slot(k) != first {
-			return newCrossSlotError(s, keys)
-		}
-	}
-	return nil
-}
+// slotMask keeps the slot bits of a slot (Redis Cluster has 16384 slots).
+const slotMask = 16383
