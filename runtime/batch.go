@@ -118,7 +118,7 @@ func (f Future[T]) Get() (T, error) {
 		}
 		return f.dec(msg)
 	}
-	return result(f.s, b.res[f.i], f.dec)
+	return result(f.s, &b.res[f.i], f.dec)
 }
 
 // Err returns the call's error, nil when it succeeded (see Get).
@@ -142,14 +142,16 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 	if b.buf == nil {
 		return b.fail(ErrExecuted)
 	}
-	cmd, err := b.r.firstCommand(s, keys, args)
-	if err != nil {
-		return b.fail(err)
-	}
 	buf := b.buf
-	buf.calls = append(buf.calls, call{script: s, cmd: cmd, off: int32(len(buf.strs)), nkeys: int32(len(keys)), nargs: int32(len(args))})
+	off := len(buf.strs)
 	buf.strs = append(buf.strs, keys...)
 	buf.strs = append(buf.strs, args...)
+	cmd, err := b.r.firstCommand(s, buf.strs[off:], len(keys))
+	if err != nil {
+		buf.strs = buf.strs[:off]
+		return b.fail(err)
+	}
+	buf.calls = append(buf.calls, call{script: s, cmd: cmd, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
 	b.n++
 	return int(b.n - 1)
 }
@@ -197,11 +199,6 @@ func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
 	return f
 }
 
-func (buf *batchBuf) keys(c *call) []string { return buf.strs[c.off : c.off+c.nkeys] }
-func (buf *batchBuf) args(c *call) []string {
-	return buf.strs[c.off+c.nkeys : c.off+c.nkeys+c.nargs]
-}
-
 // Exec sends every queued call and fills the futures. It returns nil when
 // every call got a reply that is not an error, else a *BatchError (or
 // ErrExecuted on a second Exec). A reply of the wrong shape for its declared
@@ -215,9 +212,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 	r.lastCalls.Store(int64(len(buf.calls)))
 	r.lastStrs.Store(int64(len(buf.strs)))
 
+	var sum summary
 	pending := buf.pending[:0]
 	for i := range buf.calls {
-		if !buf.calls[i].failed {
+		if buf.calls[i].failed {
+			sum.add(int32(i), b.errs[int32(i)])
+		} else {
 			pending = append(pending, int32(i))
 		}
 	}
@@ -231,17 +231,20 @@ func (b *Batch) Exec(ctx context.Context) error {
 				cmds = append(cmds, c.cmd)  // built by Add or Do; sent once
 				c.cmd = rueidis.Completed{} // rueidis recycles it
 			} else {
-				cmds = append(cmds, r.command(c.script, buf.keys(c), buf.args(c), c.eval))
+				cmds = append(cmds, r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval))
 			}
 		}
 		sent := r.epoch.Load()
-		noscript, again := b.send(ctx, cmds, pending)
+		noscript, again := b.send(ctx, cmds, pending, &sum)
 		if len(noscript) > 0 {
 			b.recover(ctx, sent, noscript)
 		}
 		if len(again) > 0 {
 			if retries >= maxRetries || !backoff(ctx, retries) {
-				again = again[:0] // their TRYAGAIN-like replies stand
+				for _, i := range again { // their TRYAGAIN-like replies stand
+					sum.add(i, replyErr(&buf.calls[i], b.res[i]))
+				}
+				again = again[:0]
 			}
 			retries++
 		}
@@ -249,17 +252,37 @@ func (b *Batch) Exec(ctx context.Context) error {
 		pending = append(pending, again...)
 		slices.Sort(pending) // queue order within each node
 	}
-	err := b.summary()
 	buf.cmds, buf.pending = cmds, pending
 	b.buf = nil
 	buf.release()
-	return err
+	if sum.failed == 0 {
+		return nil
+	}
+	return &BatchError{Failed: sum.failed, Total: int(b.n), First: sum.first}
 }
 
-// send runs cmds, stores each reply in its call and returns the indexes of
-// script calls that came back NOSCRIPT, and of those that got another reply
-// meaning they did not run (see notRun).
-func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32) (noscript, again []int32) {
+// summary counts a batch's failed calls and keeps the first one's error.
+type summary struct {
+	failed int
+	firstI int32
+	first  error
+}
+
+func (s *summary) add(i int32, err error) {
+	if err == nil {
+		return
+	}
+	s.failed++
+	if s.first == nil || i < s.firstI {
+		s.first, s.firstI = err, i
+	}
+}
+
+// send runs cmds and stores each reply in its call. It returns the indexes
+// of script calls that came back NOSCRIPT, and of those that got another
+// reply meaning they did not run (see notRun); every other failed call is
+// counted in sum.
+func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32, sum *summary) (noscript, again []int32) {
 	if b.r.cluster {
 		routeKeyless(cmds)
 	}
@@ -276,13 +299,18 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32)
 	}
 	calls := b.buf.calls
 	for j, res := range results {
-		if calls[idx[j]].script == nil || res.Error() == nil {
+		if res.Error() == nil {
 			continue
 		}
-		if isNoScript(res) {
-			noscript = append(noscript, idx[j])
-		} else if notRun(res) {
-			again = append(again, idx[j])
+		i := idx[j]
+		c := &calls[i]
+		switch {
+		case c.script != nil && isNoScript(res):
+			noscript = append(noscript, i)
+		case c.script != nil && notRun(res):
+			again = append(again, i)
+		default:
+			sum.add(i, replyErr(c, res))
 		}
 	}
 	return noscript, again
@@ -354,31 +382,6 @@ func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script
 	}
 	wg.Wait()
 	return failed
-}
-
-// summary reports the batch from the calls' errors and replies.
-func (b *Batch) summary() error {
-	var failed int
-	var first error
-	for i := range b.buf.calls {
-		c := &b.buf.calls[i]
-		var err error
-		if c.failed {
-			err = b.errs[int32(i)]
-		} else {
-			err = replyErr(c, b.res[i])
-		}
-		if err != nil {
-			failed++
-			if first == nil {
-				first = err
-			}
-		}
-	}
-	if failed == 0 {
-		return nil
-	}
-	return &BatchError{Failed: failed, Total: int(b.n), First: first}
 }
 
 // replyErr is the error a reply stands for: a transport error, or an error

@@ -12,7 +12,11 @@ import (
 // a *ReplyError; an error reply is a *ScriptError; keys in different cluster
 // slots are a *CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
-	cmd, err := r.firstCommand(s, keys, args)
+	// The builder takes keys then args as one list (see command); most
+	// calls fit in this array on the stack.
+	var kaBuf [8]string
+	ka := append(append(kaBuf[:0], keys...), args...)
+	cmd, err := r.firstCommand(s, ka, len(keys))
 	if err != nil {
 		var zero T
 		return zero, err
@@ -25,14 +29,14 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			useEval = true // did not run; EVAL also caches the script there
 		case notRun(res) && attempt < maxRetries && backoff(ctx, attempt):
 		default:
-			return result(s, res, decode)
+			return result(s, &res, decode)
 		}
-		cmd = r.command(s, keys, args, useEval) // rueidis recycled the last one
+		cmd = r.command(s, ka, len(keys), useEval) // rueidis recycled the last one
 	}
 }
 
 // result turns a reply into the call's value or error.
-func result[T any](s *Script, res rueidis.RedisResult, decode Decoder[T]) (T, error) {
+func result[T any](s *Script, res *rueidis.RedisResult, decode Decoder[T]) (T, error) {
 	var zero T
 	if err := res.NonRedisError(); err != nil {
 		return zero, err
@@ -51,18 +55,18 @@ func result[T any](s *Script, res rueidis.RedisResult, decode Decoder[T]) (T, er
 	return v, nil
 }
 
-// firstCommand builds a call's first EVALSHA and, when the runner checks
-// slots, returns a *CrossSlotError instead if its keys are in different
-// slots. The builder hashed the first key for routing; the others are
-// hashed here, so that every key is hashed once, as in a hand-built
-// command.
-func (r *Runner) firstCommand(s *Script, keys, args []string) (rueidis.Completed, error) {
-	cmd := r.command(s, keys, args, false)
-	if r.slotCheck && len(keys) > 1 {
+// firstCommand builds a call's first EVALSHA from ka, its nkeys keys then
+// its args, and, when the runner checks slots, returns a *CrossSlotError
+// instead if the keys are in different slots. The builder hashed the first
+// key for routing; the others are hashed here, so that every key is hashed
+// once, as in a hand-built command.
+func (r *Runner) firstCommand(s *Script, ka []string, nkeys int) (rueidis.Completed, error) {
+	cmd := r.command(s, ka, nkeys, false)
+	if r.slotCheck && nkeys > 1 {
 		first := cmd.Slot() & slotMask // a standalone builder also sets NoSlot
-		for _, k := range keys[1:] {
+		for _, k := range ka[1:nkeys] {
 			if Slot(k) != first {
-				return rueidis.Completed{}, newCrossSlotError(s, keys)
+				return rueidis.Completed{}, newCrossSlotError(s, ka[:nkeys])
 			}
 		}
 	}
@@ -70,26 +74,24 @@ func (r *Runner) firstCommand(s *Script, keys, args []string) (rueidis.Completed
 }
 
 // command builds a call's EVALSHA, or EVAL when eval is set (the _RO forms
-// for read-only scripts). Only the first key goes through the builder's Key,
-// which hashes keys for routing (and panics on a cluster client when they
-// differ); the others follow as plain arguments: Redis receives the same
-// bytes, and firstCommand checked them.
-func (r *Runner) command(s *Script, keys, args []string, eval bool) rueidis.Completed {
+// for read-only scripts), from ka: its nkeys keys, then its args. Only the
+// first key goes through the builder's Key, which hashes keys for routing
+// (and panics on a cluster client when they differ); the rest follow as
+// plain arguments: Redis receives the same bytes, and firstCommand checked
+// them.
+func (r *Runner) command(s *Script, ka []string, nkeys int, eval bool) rueidis.Completed {
 	b := r.client.B()
-	n := int64(len(keys))
-	first, rest := keys, []string(nil)
-	if len(keys) > 1 {
-		first, rest = keys[:1], keys[1:]
-	}
+	n := int64(nkeys)
+	first, rest := ka[:min(nkeys, 1)], ka[min(nkeys, 1):]
 	switch {
 	case eval && s.readOnly:
-		return b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+		return b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case eval:
-		return b.Eval().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+		return b.Eval().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case s.readOnly:
-		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
 	default:
-		return b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Arg(args...).Build()
+		return b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
 	}
 }
 

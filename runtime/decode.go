@@ -302,17 +302,26 @@ func Fields(m rueidis.RedisMessage, n int) ([]rueidis.RedisMessage, error) {
 	return a, nil
 }
 
-// Field decodes element i of a struct result.
+// Field decodes element i of a struct result. It is kept small enough to be
+// inlined into generated decoders, where dec then becomes a direct call.
 func Field[T any](fields []rueidis.RedisMessage, i int, name string, dec Decoder[T]) (T, error) {
-	if i >= len(fields) {
-		var zero T
-		return zero, fmt.Errorf("field %s (element %d): missing: the reply has %d elements (a Lua array ends at its first nil)", name, i+1, len(fields))
+	if i < len(fields) {
+		v, err := dec(fields[i])
+		if err != nil {
+			return v, fieldError(name, i, err)
+		}
+		return v, nil
 	}
-	v, err := dec(fields[i])
-	if err != nil {
-		return v, fmt.Errorf("field %s (element %d): %w", name, i+1, err)
-	}
-	return v, nil
+	var zero T
+	return zero, missingField(name, i, len(fields))
+}
+
+func fieldError(name string, i int, err error) error {
+	return fmt.Errorf("field %s (element %d): %w", name, i+1, err)
+}
+
+func missingField(name string, i, n int) error {
+	return fmt.Errorf("field %s (element %d): missing: the reply has %d elements (a Lua array ends at its first nil)", name, i+1, n)
 }
 
 // NullableField decodes element i of a struct result; absent or nil gives nil.
@@ -322,7 +331,7 @@ func NullableField[T any](fields []rueidis.RedisMessage, i int, name string, dec
 	}
 	v, err := Nullable(fields[i], dec)
 	if err != nil {
-		return nil, fmt.Errorf("field %s (element %d): %w", name, i+1, err)
+		return nil, fieldError(name, i, err)
 	}
 	return v, nil
 }
