@@ -300,14 +300,14 @@ type pairResult struct {
 
 func decodePair(m rueidis.RedisMessage) (pairResult, error) {
 	var p pairResult
-	f, err := runtime.Fields(m, 2)
+	f, err := runtime.Fields(&m, 2)
 	if err != nil {
 		return p, err
 	}
-	if p.OK, err = runtime.Field(f, 0, "ok", runtime.DecodeBool); err != nil {
+	if p.OK, err = runtime.Field(f, 0, "ok", runtime.ReadBool); err != nil {
 		return p, err
 	}
-	p.Remaining, err = runtime.NullableField(f, 1, "remaining", runtime.DecodeInt64)
+	p.Remaining, err = runtime.NullableField(f, 1, "remaining", runtime.ReadInt64)
 	return p, err
 }
 

@@ -52,14 +52,14 @@ func BenchmarkBatch(b *testing.B) {
 	take, capacity := "1", "1000000"
 	decode := func(m rueidis.RedisMessage) ([2]int64, error) {
 		var out [2]int64
-		f, err := runtime.Fields(m, 2)
+		f, err := runtime.Fields(&m, 2)
 		if err != nil {
 			return out, err
 		}
-		if out[0], err = runtime.Field(f, 0, "ok", runtime.DecodeInt64); err != nil {
+		if out[0], err = runtime.Field(f, 0, "ok", runtime.ReadInt64); err != nil {
 			return out, err
 		}
-		out[1], err = runtime.Field(f, 1, "tokens", runtime.DecodeInt64)
+		out[1], err = runtime.Field(f, 1, "tokens", runtime.ReadInt64)
 		return out, err
 	}
 	report := func(b *testing.B) {

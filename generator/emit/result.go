@@ -57,10 +57,10 @@ func genStructDecoder(f *jen.File, pl *scriptPlan) {
 	f.Func().Id(pl.structDecoder).Params(jen.Id("m").Qual(rueidisPath, "RedisMessage")).Params(
 		jen.Id("r").Id(r.StructName), jen.Err().Error(),
 	).BlockFunc(func(g *jen.Group) {
-		g.List(jen.Id("f"), jen.Err()).Op(":=").Add(rt("Fields")).Call(jen.Id("m"), jen.Lit(len(r.Fields)))
+		g.List(jen.Id("f"), jen.Err()).Op(":=").Add(rt("Fields")).Call(jen.Op("&").Id("m"), jen.Lit(len(r.Fields)))
 		g.If(jen.Err().Op("!=").Nil()).Block(ret.Clone())
 		for i, fl := range r.Fields {
-			args := []jen.Code{jen.Id("f"), jen.Lit(i), jen.Lit(fl.Name), rt(decoders[fl.Type])}
+			args := []jen.Code{jen.Id("f"), jen.Lit(i), jen.Lit(fl.Name), rt(readerOf(fl.Type))}
 			switch {
 			case !fl.Nullable:
 				g.If(jen.List(jen.Id("r").Dot(fl.GoName), jen.Err()).Op("=").Add(rt("Field")).Call(args...), jen.Err().Op("!=").Nil()).Block(ret.Clone())

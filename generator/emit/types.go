@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/luagen/luagen/generator/model"
@@ -79,6 +81,12 @@ var decoders = map[model.Type]string{
 	model.TypeInt64s:    "DecodeInt64s",
 	model.TypeStringMap: "DecodeStringMap",
 	model.TypeRaw:       "DecodeRaw",
+}
+
+// readerOf names the runtime Reader of type t, which reads a struct field
+// in place (DecodeX's ReadX).
+func readerOf(t model.Type) string {
+	return "Read" + strings.TrimPrefix(decoders[t], "Decode")
 }
 
 // nilable reports whether a nil reply already has a natural Go form for t

@@ -48,14 +48,14 @@ type TakeTokensTypedResult struct {
 }
 
 func decodeTakeTokensTypedResult(m rueidis.RedisMessage) (r TakeTokensTypedResult, err error) {
-	f, err := runtime.Fields(m, 2)
+	f, err := runtime.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.DecodeBool); err != nil {
+	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.DecodeInt64); err != nil {
+	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
 		return r, err
 	}
 	return r, nil

@@ -57,14 +57,14 @@ type ReserveResult struct {
 }
 
 func decodeReserveResult(m rueidis.RedisMessage) (r ReserveResult, err error) {
-	f, err := runtime.Fields(m, 2)
+	f, err := runtime.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Reserved, err = runtime.Field(f, 0, "reserved", runtime.DecodeBool); err != nil {
+	if r.Reserved, err = runtime.Field(f, 0, "reserved", runtime.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Short, err = runtime.Field(f, 1, "short", runtime.DecodeStrings); err != nil {
+	if r.Short, err = runtime.Field(f, 1, "short", runtime.ReadStrings); err != nil {
 		return r, err
 	}
 	return r, nil

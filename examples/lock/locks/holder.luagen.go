@@ -42,14 +42,14 @@ type HolderResult struct {
 }
 
 func decodeHolderResult(m rueidis.RedisMessage) (r HolderResult, err error) {
-	f, err := runtime.Fields(m, 2)
+	f, err := runtime.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Owner, err = runtime.Field(f, 0, "owner", runtime.DecodeString); err != nil {
+	if r.Owner, err = runtime.Field(f, 0, "owner", runtime.ReadString); err != nil {
 		return r, err
 	}
-	if r.TTL, err = runtime.Field(f, 1, "ttl", runtime.DecodeDuration); err != nil {
+	if r.TTL, err = runtime.Field(f, 1, "ttl", runtime.ReadDuration); err != nil {
 		return r, err
 	}
 	return r, nil

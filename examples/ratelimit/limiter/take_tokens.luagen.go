@@ -69,17 +69,17 @@ type TakeTokensResult struct {
 }
 
 func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err error) {
-	f, err := runtime.Fields(m, 3)
+	f, err := runtime.Fields(&m, 3)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.DecodeBool); err != nil {
+	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.DecodeInt64); err != nil {
+	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.RetryAfter, err = runtime.Field(f, 2, "retry_after", runtime.DecodeDuration); err != nil {
+	if r.RetryAfter, err = runtime.Field(f, 2, "retry_after", runtime.ReadDuration); err != nil {
 		return r, err
 	}
 	return r, nil

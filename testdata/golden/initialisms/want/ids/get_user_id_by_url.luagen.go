@@ -39,17 +39,17 @@ type GetUserIDByURLResult struct {
 }
 
 func decodeGetUserIDByURLResult(m rueidis.RedisMessage) (r GetUserIDByURLResult, err error) {
-	f, err := runtime.Fields(m, 3)
+	f, err := runtime.Fields(&m, 3)
 	if err != nil {
 		return r, err
 	}
-	if r.UserID, err = runtime.Field(f, 0, "user_id", runtime.DecodeInt64); err != nil {
+	if r.UserID, err = runtime.Field(f, 0, "user_id", runtime.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.JSONBlob, err = runtime.Field(f, 1, "json_blob", runtime.DecodeString); err != nil {
+	if r.JSONBlob, err = runtime.Field(f, 1, "json_blob", runtime.ReadString); err != nil {
 		return r, err
 	}
-	if r.Sha1, err = runtime.Field(f, 2, "sha1", runtime.DecodeString); err != nil {
+	if r.Sha1, err = runtime.Field(f, 2, "sha1", runtime.ReadString); err != nil {
 		return r, err
 	}
 	return r, nil

@@ -39,14 +39,14 @@ type EntryResult struct {
 }
 
 func decodeEntryResult(m rueidis.RedisMessage) (r EntryResult, err error) {
-	f, err := runtime.Fields(m, 2)
+	f, err := runtime.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Value, err = runtime.Field(f, 0, "value", runtime.DecodeString); err != nil {
+	if r.Value, err = runtime.Field(f, 0, "value", runtime.ReadString); err != nil {
 		return r, err
 	}
-	if r.ExpiresAt, err = runtime.NullableField(f, 1, "expires_at", runtime.DecodeTime); err != nil {
+	if r.ExpiresAt, err = runtime.NullableField(f, 1, "expires_at", runtime.ReadTime); err != nil {
 		return r, err
 	}
 	return r, nil

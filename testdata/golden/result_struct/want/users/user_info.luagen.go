@@ -84,53 +84,53 @@ type UserInfoResult struct {
 }
 
 func decodeUserInfoResult(m rueidis.RedisMessage) (r UserInfoResult, err error) {
-	f, err := runtime.Fields(m, 15)
+	f, err := runtime.Fields(&m, 15)
 	if err != nil {
 		return r, err
 	}
-	if r.UserID, err = runtime.Field(f, 0, "user_id", runtime.DecodeInt64); err != nil {
+	if r.UserID, err = runtime.Field(f, 0, "user_id", runtime.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.HTTPURL, err = runtime.Field(f, 1, "http_url", runtime.DecodeString); err != nil {
+	if r.HTTPURL, err = runtime.Field(f, 1, "http_url", runtime.ReadString); err != nil {
 		return r, err
 	}
-	if r.Tags, err = runtime.Field(f, 2, "tags", runtime.DecodeStrings); err != nil {
+	if r.Tags, err = runtime.Field(f, 2, "tags", runtime.ReadStrings); err != nil {
 		return r, err
 	}
-	if r.Scores, err = runtime.Field(f, 3, "scores", runtime.DecodeInt64s); err != nil {
+	if r.Scores, err = runtime.Field(f, 3, "scores", runtime.ReadInt64s); err != nil {
 		return r, err
 	}
-	if r.Attrs, err = runtime.Field(f, 4, "attrs", runtime.DecodeStringMap); err != nil {
+	if r.Attrs, err = runtime.Field(f, 4, "attrs", runtime.ReadStringMap); err != nil {
 		return r, err
 	}
-	if r.Payload, err = runtime.Field(f, 5, "payload", runtime.DecodeBytes); err != nil {
+	if r.Payload, err = runtime.Field(f, 5, "payload", runtime.ReadBytes); err != nil {
 		return r, err
 	}
-	if r.Ratio, err = runtime.Field(f, 6, "ratio", runtime.DecodeFloat64); err != nil {
+	if r.Ratio, err = runtime.Field(f, 6, "ratio", runtime.ReadFloat64); err != nil {
 		return r, err
 	}
-	if r.Active, err = runtime.Field(f, 7, "active", runtime.DecodeBool); err != nil {
+	if r.Active, err = runtime.Field(f, 7, "active", runtime.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Uid64, err = runtime.Field(f, 8, "uid64", runtime.DecodeUint64); err != nil {
+	if r.Uid64, err = runtime.Field(f, 8, "uid64", runtime.ReadUint64); err != nil {
 		return r, err
 	}
-	if r.Count, err = runtime.Field(f, 9, "count", runtime.DecodeInt); err != nil {
+	if r.Count, err = runtime.Field(f, 9, "count", runtime.ReadInt); err != nil {
 		return r, err
 	}
-	if r.TTL, err = runtime.Field(f, 10, "ttl", runtime.DecodeDuration); err != nil {
+	if r.TTL, err = runtime.Field(f, 10, "ttl", runtime.ReadDuration); err != nil {
 		return r, err
 	}
-	if r.SeenAt, err = runtime.Field(f, 11, "seen_at", runtime.DecodeTime); err != nil {
+	if r.SeenAt, err = runtime.Field(f, 11, "seen_at", runtime.ReadTime); err != nil {
 		return r, err
 	}
-	if r.Extra, err = runtime.Field(f, 12, "extra", runtime.DecodeRaw); err != nil {
+	if r.Extra, err = runtime.Field(f, 12, "extra", runtime.ReadRaw); err != nil {
 		return r, err
 	}
-	if r.Nickname, err = runtime.NullableField(f, 13, "nickname", runtime.DecodeString); err != nil {
+	if r.Nickname, err = runtime.NullableField(f, 13, "nickname", runtime.ReadString); err != nil {
 		return r, err
 	}
-	if v, err := runtime.NullableField(f, 14, "aliases", runtime.DecodeStrings); err != nil {
+	if v, err := runtime.NullableField(f, 14, "aliases", runtime.ReadStrings); err != nil {
 		return r, err
 	} else if v != nil {
 		r.Aliases = *v
