@@ -64,9 +64,9 @@ type config struct {
 func defaults(quick bool) config {
 	c := config{
 		quick:      quick,
-		rounds:     6,
+		rounds:     12,
 		batches:    []int{10, 100, 1000},
-		calls:      24000,
+		calls:      16000,
 		roundTime:  time.Second,
 		stormEvery: 10,
 		conc:       64,
@@ -101,9 +101,9 @@ func parseFlags(args []string) (config, error) {
 	addr := fs.String("addr", "", "comma-separated `host:port` list of an existing deployment (cluster or standalone) instead of starting a local cluster")
 	standalone := fs.Bool("standalone", false, "also run against a standalone server (started locally unless -standalone-addr)")
 	standaloneAddr := fs.String("standalone-addr", "", "existing standalone server `host:port` for -standalone")
-	rounds := fs.Int("rounds", 0, "rounds per scenario (default 6, quick 3)")
+	rounds := fs.Int("rounds", 0, "rounds per scenario (default 12, quick 3)")
 	batch := fs.String("batch", "", "comma-separated batch sizes (default 10,100,1000)")
-	calls := fs.Int("calls", 0, "calls per method per round (default 24000, quick 5000)")
+	calls := fs.Int("calls", 0, "calls per method per round (default 16000, quick 5000)")
 	roundTime := fs.Duration("round-time", 0, "stop a method's round after this long even if it has not made -calls calls (default 1s, quick 250ms)")
 	storm := fs.Int("storm-every", 10, "NOSCRIPT storm: SCRIPT FLUSH on all nodes every `N` batches (0 skips the storm)")
 	conc := fs.Int("conc", 0, "goroutines of the single-call methods (default 64)")

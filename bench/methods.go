@@ -24,6 +24,10 @@ type method struct {
 	id     string
 	name   string
 	single bool // one call at a time from many goroutines, not batches
+	// control marks the reference run a second time: its ratio to the
+	// reference shows how far two identical methods drift apart in the
+	// run, the noise floor of every other ratio. Not run in the storm.
+	control bool
 	// build returns the method's pipeFunc (batch methods) or callFunc
 	// (single-call methods) for one scenario; batch is the batch size.
 	build func(e *env, ks *keyset, batch int) (pipeFunc, callFunc)
@@ -46,6 +50,7 @@ var methods = []*method{
 	{id: "luagen", name: "luagen pipeline", build: luagenPipeline},
 	{id: "luagen-int", name: "luagen pipeline, int64 params", build: luagenPipelineTyped},
 	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
+	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", control: true, build: doMultiEvalsha},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
 	{id: "dmeval", name: "rueidis DoMulti EVAL", build: doMultiEval},
 	{id: "goredis", name: "go-redis pipelined EvalSha (preloaded)", build: goredisPipeline},

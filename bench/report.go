@@ -73,14 +73,25 @@ func (s *scenario) result(id string) *methodResult {
 // ratio is the median over rounds of a's calls/s over b's in the same
 // round (the methods of a round run back to back, so a paired ratio cancels
 // most of the drift between rounds); NaN when either is missing or not
-// clean.
+// clean. When b is the reference and its control ran, b's calls/s in a
+// round is the mean of its two runs there, which halves the reference's own
+// noise; the control itself is compared with the reference's first run
+// alone, so that its row shows the noise floor undiluted.
 func ratio(a, b *methodResult) float64 {
 	if a == nil || b == nil || !a.clean() || !b.clean() || len(a.rounds) != len(b.rounds) || len(a.rounds) == 0 {
 		return math.NaN()
 	}
+	again := b.again
+	if again == a || again == nil || !again.clean() || len(again.rounds) != len(b.rounds) {
+		again = nil
+	}
 	v := make([]float64, len(a.rounds))
 	for i := range a.rounds {
-		v[i] = a.rounds[i].callsPerSec() / b.rounds[i].callsPerSec()
+		den := b.rounds[i].callsPerSec()
+		if again != nil {
+			den = (den + again.rounds[i].callsPerSec()) / 2
+		}
+		v[i] = a.rounds[i].callsPerSec() / den
 	}
 	return median(v)
 }
@@ -111,16 +122,18 @@ func (rep *report) write(w io.Writer) {
 		fmt.Fprintf(w, "- Deployment: %s, Redis %s, %d nodes seen by the client\n", d.name, d.redisVersion, d.nodes)
 	}
 	fmt.Fprintf(w, "- Workload: a token-bucket script (2 keys sharing a hash tag, 2 args, reply {allowed, remaining}), "+
-		"key pairs spread over all 16384 slots in random order; %s calls per method per round (a method still running after %v stops there), "+
-		"%d rounds after a warm-up, methods interleaved with the order changing each round (a Williams design: which method goes first rotates and each follows every other equally often); "+
+		"key pairs spread over all 16384 slots in random order; %s calls per method per round (half that at batch 10; a method still running after %v stops there), "+
+		"%d rounds after a warm-up (at most %d in the storm), methods interleaved with the order changing each round (a Williams design: which method goes first rotates and each follows every other equally often); "+
 		"single-call methods run from %d goroutines.\n",
-		fmtInt(float64(cfg.calls)), cfg.roundTime, cfg.rounds, cfg.conc)
+		fmtInt(float64(cfg.calls)), cfg.roundTime, cfg.rounds, stormRounds, cfg.conc)
 	fmt.Fprintf(w, "- Reading the tables: calls/s is the median round (± half the range of rounds); × hand-built is the median over rounds of "+
 		"the method's calls/s over the hand-built DoMulti EVALSHA's in the same round; latency is per batch (per call for single-call methods), over all rounds; "+
 		"client CPU/call is the bench process's user+system CPU time (getrusage) over a method's run divided by its calls, "+
 		"and allocations and bytes per call are process-wide runtime.MemStats deltas (median rounds); "+
 		"\"state\" checks Redis after the run: every successful call applied exactly once and nothing else. "+
-		"A method with failed calls or a wrong state is marked ✗ and not ranked.\n")
+		"A method with failed calls or a wrong state is marked ✗ and not ranked. "+
+		"The hand-built DoMulti runs twice in every round: × hand-built divides by the mean of its two runs, "+
+		"and the second run's ratio to the first (its own row) is the noise floor of the ratios in its table.\n")
 	fmt.Fprintf(w, "- Total run time: %v; load average (1 min) %s at the start, %s at the end (the Redis servers and the bench share the machine's CPUs: anything else running skews the numbers)\n",
 		rep.wall.Round(time.Second), rep.loadStart, rep.loadEnd)
 

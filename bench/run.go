@@ -114,6 +114,22 @@ func (d *deployment) preload(ctx context.Context) error {
 	return d.lg.Load(ctx)
 }
 
+// size is the calls per method per round and the rounds of sc. Batches of
+// 10 make half the calls (they are slow and no ratio target needs them);
+// the storm counts failures, not ratios, and runs at most stormRounds.
+func (sc *scenario) size(cfg config) (calls, rounds int) {
+	calls, rounds = cfg.calls, cfg.rounds
+	if sc.batch < 100 && sc.stormEvery == 0 {
+		calls /= 2
+	}
+	if sc.stormEvery > 0 {
+		rounds = min(rounds, stormRounds)
+	}
+	return calls, rounds
+}
+
+const stormRounds = 4
+
 // scenario is one table: a deployment, a script size and a batch size
 // (and for the storm, how often scripts are flushed).
 type scenario struct {
@@ -151,6 +167,10 @@ type methodResult struct {
 
 	verified  bool
 	verifyErr string
+
+	// again is the reference's second run (the control), on the reference
+	// only: ratios to the reference use the mean of both runs of a round.
+	again *methodResult
 }
 
 type roundResult struct {
@@ -224,7 +244,7 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	}
 	e := &env{dep: d, script: sc.script, lua: rueidis.NewLuaScript(sc.script.src), grs: redis.NewScript(sc.script.src)}
 	for _, m := range methods {
-		if m.single && !sc.withSingle {
+		if (m.single && !sc.withSingle) || (m.control && sc.stormEvery > 0) {
 			continue
 		}
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, m.id) {
@@ -235,21 +255,29 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 		r.pipe, r.call = m.build(e, ks, sc.batch)
 		sc.results = append(sc.results, r)
 	}
+	for _, r := range sc.results {
+		if r.m.control {
+			if ref := sc.result(refID); ref != nil {
+				ref.again = r
+			}
+		}
+	}
 	// Warm-up: connections, pools, the server's caches and the keys' first
 	// writes (up to one call per key pair, so that measured rounds update
 	// keys rather than create them). These calls count for verification
 	// like the measured ones.
-	warm := min(cfg.calls, nslots)
+	calls, rounds := sc.size(cfg)
+	warm := min(calls, nslots)
 	for _, r := range sc.results {
 		runMethod(ctx, sc, r, warm, cfg.roundTime/2, false)
 	}
-	for round := range cfg.rounds {
+	for round := range rounds {
 		for _, i := range roundOrder(len(sc.results), round) {
 			r := sc.results[i]
 			// The label lets a CPU profile be split per method:
 			// go tool pprof -tagfocus='method=^luagen$' ...
 			pprof.Do(ctx, pprof.Labels("method", r.m.id), func(ctx context.Context) {
-				runMethod(ctx, sc, r, cfg.calls, cfg.roundTime, true)
+				runMethod(ctx, sc, r, calls, cfg.roundTime, true)
 			})
 		}
 	}
