@@ -24,10 +24,11 @@ type method struct {
 	id     string
 	name   string
 	single bool // one call at a time from many goroutines, not batches
-	// control marks the reference run a second time: its ratio to the
-	// reference shows how far two identical methods drift apart in the
-	// run, the noise floor of every other ratio. Not run in the storm.
-	control bool
+	// againOf names the method this one runs a second time, as a control:
+	// its ratio to that method shows how far two identical methods land
+	// apart in the run, the noise floor of the ratios to it. Not run in the
+	// storm.
+	againOf string
 	// build returns the method's pipeFunc (batch methods) or callFunc
 	// (single-call methods) for one scenario; batch is the batch size.
 	build func(e *env, ks *keyset, batch int) (pipeFunc, callFunc)
@@ -50,12 +51,13 @@ var methods = []*method{
 	{id: "luagen", name: "luagen pipeline", build: luagenPipeline},
 	{id: "luagen-int", name: "luagen pipeline, int64 params", build: luagenPipelineTyped},
 	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
-	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", control: true, build: doMultiEvalsha},
+	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", againOf: "dmsha", build: doMultiEvalsha},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
 	{id: "dmeval", name: "rueidis DoMulti EVAL", build: doMultiEval},
 	{id: "goredis", name: "go-redis pipelined EvalSha (preloaded)", build: goredisPipeline},
 	{id: "luagen-x", name: "luagen single calls", single: true, build: luagenSingle},
 	{id: "luaexec-x", name: "rueidis Lua.Exec", single: true, build: luaExec},
+	{id: "luaexec-x-again", name: "the same Lua.Exec, run again (noise floor)", single: true, againOf: "luaexec-x", build: luaExec},
 	{id: "goredis-x", name: "go-redis Script.Run", single: true, build: goredisRun},
 }
 

@@ -73,10 +73,10 @@ func (s *scenario) result(id string) *methodResult {
 // ratio is the median over rounds of a's calls/s over b's in the same
 // round (the methods of a round run back to back, so a paired ratio cancels
 // most of the drift between rounds); NaN when either is missing or not
-// clean. When b is the reference and its control ran, b's calls/s in a
-// round is the mean of its two runs there, which halves the reference's own
-// noise; the control itself is compared with the reference's first run
-// alone, so that its row shows the noise floor undiluted.
+// clean. When b ran twice (see method.againOf), b's calls/s in a round is
+// the mean of its two runs there, which halves b's own noise; the second run
+// itself is compared with the first alone, so that its row shows the noise
+// floor undiluted.
 func ratio(a, b *methodResult) float64 {
 	if a == nil || b == nil || !a.clean() || !b.clean() || len(a.rounds) != len(b.rounds) || len(a.rounds) == 0 {
 		return math.NaN()
@@ -132,8 +132,8 @@ func (rep *report) write(w io.Writer) {
 		"and allocations and bytes per call are process-wide runtime.MemStats deltas (median rounds); "+
 		"\"state\" checks Redis after the run: every successful call applied exactly once and nothing else. "+
 		"A method with failed calls or a wrong state is marked ✗ and not ranked. "+
-		"The hand-built DoMulti runs twice in every round: × hand-built divides by the mean of its two runs, "+
-		"and the second run's ratio to the first (its own row) is the noise floor of the ratios in its table.\n")
+		"The hand-built DoMulti (and rueidis Lua.Exec) run twice in every round: ratios to them divide by the mean of the two runs, "+
+		"and the second run's ratio to the first (its own row) is the noise floor of those ratios.\n")
 	fmt.Fprintf(w, "- Total run time: %v; load average (1 min) %s at the start, %s at the end (the Redis servers and the bench share the machine's CPUs: anything else running skews the numbers)\n",
 		rep.wall.Round(time.Second), rep.loadStart, rep.loadEnd)
 
@@ -227,6 +227,11 @@ func (rep *report) targets() []target {
 				t.measured = "not comparable (a method failed)"
 			} else {
 				t.measured = fmt.Sprintf("%.3f×", v)
+				if again := sc.result(b).again; again != nil {
+					if f := ratio(again, sc.result(b)); !math.IsNaN(f) {
+						t.measured += fmt.Sprintf(" (noise floor: its second run %.3f×)", f)
+					}
+				}
 				t.met = v >= goal
 			}
 		}

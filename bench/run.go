@@ -168,8 +168,8 @@ type methodResult struct {
 	verified  bool
 	verifyErr string
 
-	// again is the reference's second run (the control), on the reference
-	// only: ratios to the reference use the mean of both runs of a round.
+	// again is this method's second run (its control), if it has one:
+	// ratios to this method use the mean of both runs of a round.
 	again *methodResult
 }
 
@@ -244,7 +244,7 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	}
 	e := &env{dep: d, script: sc.script, lua: rueidis.NewLuaScript(sc.script.src), grs: redis.NewScript(sc.script.src)}
 	for _, m := range methods {
-		if (m.single && !sc.withSingle) || (m.control && sc.stormEvery > 0) {
+		if (m.single && !sc.withSingle) || (m.againOf != "" && sc.stormEvery > 0) {
 			continue
 		}
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, m.id) {
@@ -256,10 +256,8 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 		sc.results = append(sc.results, r)
 	}
 	for _, r := range sc.results {
-		if r.m.control {
-			if ref := sc.result(refID); ref != nil {
-				ref.again = r
-			}
+		if first := sc.result(r.m.againOf); first != nil {
+			first.again = r
 		}
 	}
 	// Warm-up: connections, pools, the server's caches and the keys' first
