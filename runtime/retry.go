@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -13,7 +14,11 @@ import (
 // progress), CLUSTERDOWN (no master for the slot yet, during a failover) and
 // LOADING (a restarted node reading its data) before it runs anything, and a
 // connection that could not be dialled sent nothing, so a call that got one
-// of these can be sent again without running twice.
+// of these can be sent again without running twice. READONLY (the node is a
+// replica now: a failover happened and the client has not followed yet) and
+// NOREPLICAS (min-replicas-to-write not met) come at the script's first write
+// command: Redis checks them only while a script has written nothing, so
+// the call had no effect either.
 // rueidis retries these only for commands it may also retry after a network
 // error, which excludes EVALSHA of write scripts; the runtime retries them
 // for every script call, with a growing pause, as long as the context allows
@@ -35,7 +40,14 @@ func notRun(res rueidis.RedisResult) bool {
 		return errors.As(err, &op) && op.Op == "dial"
 	}
 	re, ok := rueidis.IsRedisErr(res.Error())
-	return ok && (re.IsTryAgain() || re.IsClusterDown() || re.IsLoading())
+	if !ok {
+		return false
+	}
+	if re.IsTryAgain() || re.IsClusterDown() || re.IsLoading() {
+		return true
+	}
+	msg := re.Error()
+	return strings.HasPrefix(msg, "READONLY ") || strings.HasPrefix(msg, "NOREPLICAS ")
 }
 
 // backoff waits before retry attempt n (0-based); false when ctx ended first.

@@ -446,3 +446,26 @@ func TestMainStopsServers(t *testing.T) {
 		})
 	}
 }
+
+func TestSentinel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Sentinel deployment")
+	}
+	d := NewSentinel(t)
+	first := d.Master.Port()
+	if _, err := d.Master.Do("SET", "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.Master.Do("WAIT", "1", "5000"); err != nil || n != int64(1) {
+		t.Fatalf("WAIT: %v, %v", n, err) // the write must reach the replica before it takes over
+	}
+	if err := d.Failover(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d.Master.Port() == first || d.Replica.Port() != first {
+		t.Fatalf("roles not swapped: master %d, replica %d (master was %d)", d.Master.Port(), d.Replica.Port(), first)
+	}
+	if v, err := d.Master.Do("GET", "k"); err != nil || v != "v" {
+		t.Fatalf("GET k on the new master: %v, %v", v, err)
+	}
+}

@@ -31,7 +31,8 @@ type Server struct {
 	port    int
 	cluster bool
 	extra   []string
-	ownsDir bool // standalone servers own their temp dir; cluster nodes share the cluster's
+	ownsDir bool   // standalone servers own their temp dir; cluster nodes share the cluster's
+	conf    string // a sentinel's config file (sentinel mode needs one it can rewrite)
 
 	mu        sync.Mutex // guards the fields below and serializes lifecycle changes
 	cmd       *exec.Cmd
@@ -102,7 +103,11 @@ func (s *Server) args() []string {
 		// replicas become "online" (and usable by rueidis) promptly.
 		"--repl-ping-replica-period", "1",
 	}
-	return append(a, s.extra...)
+	a = append(a, s.extra...)
+	if s.conf != "" {
+		a = append([]string{s.conf, "--sentinel"}, a...)
+	}
+	return a
 }
 
 // Start starts the (stopped) server again on the same port and directory and
@@ -446,11 +451,25 @@ func parseCommandStats(info string) (map[string]int64, error) {
 // startStandalone starts a private standalone server in a new temp dir,
 // retrying on another port if the chosen one was taken meanwhile.
 func startStandalone(b binaries) (*Server, error) {
-	dir, err := os.MkdirTemp("", "redistest-standalone-*")
+	return startOwned(b, "standalone", "", nil)
+}
+
+// startOwned starts a server in its own temp dir: a standalone server, a
+// replica (extra: --replicaof) or, with conf (written into the dir), a
+// sentinel.
+func startOwned(b binaries, kind, conf string, extra []string) (*Server, error) {
+	dir, err := os.MkdirTemp("", "redistest-"+kind+"-*")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{bin: b.server, dir: dir, ownsDir: true}
+	s := &Server{bin: b.server, dir: dir, ownsDir: true, extra: extra}
+	if conf != "" {
+		s.conf = filepath.Join(dir, "sentinel.conf")
+		if err := os.WriteFile(s.conf, []byte(conf), 0o644); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
 	if err := register(s); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
