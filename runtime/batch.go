@@ -30,7 +30,10 @@ type batchBuf struct {
 	calls []call
 	// strs holds every call's keys then args back to back, so a call that
 	// comes back NOSCRIPT can be rebuilt after rueidis recycled its command.
-	strs    []string
+	strs []string
+	// cmds[i] is call i's first command, built by Add or given to Do (zero
+	// for a call that failed before it could be sent): when no call failed,
+	// Exec hands cmds to DoMulti as it is.
 	cmds    []rueidis.Completed
 	pending []int32
 }
@@ -42,14 +45,13 @@ var bufPool sync.Pool // of *batchBuf
 const maxPooledCalls = 1 << 16
 
 type call struct {
-	script *Script           // nil for a plain command
-	cmd    rueidis.Completed // its first command, until sent
-	off    int32             // start of keys in strs
-	nkeys  int32             // number of keys, then args, after off
-	nargs  int32             //
-	failed bool              // failed before it could be sent: see Batch.errs
-	loaded bool              // its script was loaded after a NOSCRIPT
-	eval   bool              // send by EVAL: loading did not help
+	script *Script // nil for a plain command
+	off    int32   // start of keys in strs
+	nkeys  int32   // number of keys, then args, after off
+	nargs  int32   //
+	failed bool    // failed before it could be sent: see Batch.errs
+	loaded bool    // its script was loaded after a NOSCRIPT
+	eval   bool    // send by EVAL: loading did not help
 }
 
 // NewBatch starts an empty batch on r.
@@ -60,7 +62,8 @@ func (r *Runner) NewBatch() *Batch {
 		// growing the slices call by call was most of a batch's
 		// client-side cost.
 		calls, strs := r.lastCalls.Load(), r.lastStrs.Load()
-		buf = &batchBuf{calls: make([]call, 0, min(calls, maxBatchHint)), strs: make([]string, 0, min(strs, 4*maxBatchHint))}
+		n := min(calls, maxBatchHint)
+		buf = &batchBuf{calls: make([]call, 0, n), cmds: make([]rueidis.Completed, 0, n), strs: make([]string, 0, min(strs, 4*maxBatchHint))}
 	}
 	return &Batch{r: r, buf: buf}
 }
@@ -76,7 +79,7 @@ func (buf *batchBuf) release() {
 	}
 	clear(buf.calls)
 	clear(buf.strs)
-	clear(buf.cmds)
+	clear(buf.cmds[:cap(buf.cmds)]) // retries may have left it shorter
 	buf.calls, buf.strs, buf.cmds, buf.pending = buf.calls[:0], buf.strs[:0], buf.cmds[:0], buf.pending[:0]
 	bufPool.Put(buf)
 }
@@ -151,7 +154,8 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 		buf.strs = buf.strs[:off]
 		return b.fail(err)
 	}
-	buf.calls = append(buf.calls, call{script: s, cmd: cmd, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
+	buf.calls = append(buf.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
+	buf.cmds = append(buf.cmds, cmd)
 	b.n++
 	return int(b.n - 1)
 }
@@ -159,8 +163,9 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 // fail queues a call that failed before it could be sent and returns its
 // index; its future returns err.
 func (b *Batch) fail(err error) int {
-	if b.buf != nil {
-		b.buf.calls = append(b.buf.calls, call{failed: true}) // keeps call i at index i
+	if b.buf != nil { // keep call i at index i
+		b.buf.calls = append(b.buf.calls, call{failed: true})
+		b.buf.cmds = append(b.buf.cmds, rueidis.Completed{})
 	}
 	if b.errs == nil {
 		b.errs = make(map[int32]error)
@@ -193,7 +198,8 @@ func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
 		f.i = int32(b.fail(ErrExecuted))
 		return f
 	}
-	b.buf.calls = append(b.buf.calls, call{cmd: cmd})
+	b.buf.calls = append(b.buf.calls, call{})
+	b.buf.cmds = append(b.buf.cmds, cmd)
 	f.i = b.n
 	b.n++
 	return f
@@ -213,26 +219,37 @@ func (b *Batch) Exec(ctx context.Context) error {
 	r.lastStrs.Store(int64(len(buf.strs)))
 
 	var sum summary
-	pending := buf.pending[:0]
-	for i := range buf.calls {
-		if buf.calls[i].failed {
-			sum.add(int32(i), b.errs[int32(i)])
-		} else {
-			pending = append(pending, int32(i))
-		}
-	}
-	cmds := buf.cmds[:0]
-	retries := 0
-	for len(pending) > 0 {
-		cmds = cmds[:0]
-		for _, i := range pending {
-			c := &buf.calls[i]
-			if !c.cmd.IsEmpty() {
-				cmds = append(cmds, c.cmd)  // built by Add or Do; sent once
-				c.cmd = rueidis.Completed{} // rueidis recycles it
+	calls, cmds := buf.calls, buf.cmds
+	// pending lists the calls to send, in queue order; nil means all of
+	// them, as in the first round of a batch where none failed early.
+	var pending []int32
+	if b.errs != nil {
+		pending = buf.pending[:0]
+		for i := range calls {
+			if calls[i].failed {
+				sum.add(int32(i), b.errs[int32(i)])
 			} else {
+				cmds[len(pending)] = cmds[i] // compact: the sent commands only
+				pending = append(pending, int32(i))
+			}
+		}
+		cmds = cmds[:len(pending)]
+	}
+	retries := 0
+	for round := 0; ; round++ {
+		if round > 0 {
+			if len(pending) == 0 {
+				break
+			}
+			// rueidis recycled the commands it sent: build them again.
+			cmds = cmds[:0]
+			for _, i := range pending {
+				c := &calls[i]
 				cmds = append(cmds, r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval))
 			}
+		}
+		if len(cmds) == 0 {
+			break
 		}
 		sent := r.epoch.Load()
 		noscript, again := b.send(ctx, cmds, pending, &sum)
@@ -242,17 +259,17 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if len(again) > 0 {
 			if retries >= maxRetries || !backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
-					sum.add(i, replyErr(&buf.calls[i], b.res[i]))
+					sum.add(i, replyErr(&calls[i], b.res[i]))
 				}
 				again = again[:0]
 			}
 			retries++
 		}
-		pending = append(pending[:0], noscript...)
+		pending = append(buf.pending[:0], noscript...)
 		pending = append(pending, again...)
 		slices.Sort(pending) // queue order within each node
 	}
-	buf.cmds, buf.pending = cmds, pending
+	buf.pending = pending
 	b.buf = nil
 	buf.release()
 	if sum.failed == 0 {
@@ -278,17 +295,17 @@ func (s *summary) add(i int32, err error) {
 	}
 }
 
-// send runs cmds and stores each reply in its call. It returns the indexes
-// of script calls that came back NOSCRIPT, and of those that got another
-// reply meaning they did not run (see notRun); every other failed call is
-// counted in sum.
+// send runs cmds, the commands of calls idx (nil: of every call, in order),
+// and stores each reply in its call. It returns the indexes of script calls
+// that came back NOSCRIPT, and of those that got another reply meaning they
+// did not run (see notRun); every other failed call is counted in sum.
 func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32, sum *summary) (noscript, again []int32) {
 	if b.r.cluster {
 		routeKeyless(cmds)
 	}
 	results := b.r.client.DoMulti(ctx, cmds...)
-	if b.res == nil && len(results) == int(b.n) {
-		b.res = results // every call sent in queue order: idx is the identity
+	if idx == nil {
+		b.res = results // every call sent in queue order
 	} else {
 		if b.res == nil {
 			b.res = make([]rueidis.RedisResult, b.n)
@@ -302,7 +319,10 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32,
 		if res.Error() == nil {
 			continue
 		}
-		i := idx[j]
+		i := int32(j)
+		if idx != nil {
+			i = idx[j]
+		}
 		c := &calls[i]
 		switch {
 		case c.script != nil && isNoScript(res):
