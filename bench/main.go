@@ -6,8 +6,8 @@
 // an existing deployment, then runs the same workload through every method:
 // a token-bucket script with two same-slot keys and two args, over keys
 // spread on all 16384 slots, in a small and a ~4 KB (documented) version.
-// Methods run interleaved (A B C ... A B C ...) over several rounds, the
-// order rotated each round, and the median round is reported. Every method
+// Methods run interleaved (A B C ... A B C ...) over many short rounds, the
+// order changing each round, and the median round is reported. Every method
 // writes its own keys; after the run the bench checks that Redis holds
 // exactly what the method's successful calls wrote.
 //
@@ -64,17 +64,17 @@ type config struct {
 func defaults(quick bool) config {
 	c := config{
 		quick:      quick,
-		rounds:     12,
+		rounds:     80,
 		batches:    []int{10, 100, 1000},
-		calls:      16000,
+		calls:      2000,
 		roundTime:  time.Second,
 		stormEvery: 10,
 		conc:       64,
 		scripts:    []string{"small", "4k"},
 	}
 	if quick {
-		c.rounds = 3
-		c.calls = 5000
+		c.rounds = 12
+		c.calls = 1000
 		c.roundTime = 250 * time.Millisecond
 	}
 	return c
@@ -101,9 +101,9 @@ func parseFlags(args []string) (config, error) {
 	addr := fs.String("addr", "", "comma-separated `host:port` list of an existing deployment (cluster or standalone) instead of starting a local cluster")
 	standalone := fs.Bool("standalone", false, "also run against a standalone server (started locally unless -standalone-addr)")
 	standaloneAddr := fs.String("standalone-addr", "", "existing standalone server `host:port` for -standalone")
-	rounds := fs.Int("rounds", 0, "rounds per scenario (default 12, quick 3)")
+	rounds := fs.Int("rounds", 0, "rounds per scenario (default 80, quick 12)")
 	batch := fs.String("batch", "", "comma-separated batch sizes (default 10,100,1000)")
-	calls := fs.Int("calls", 0, "calls per method per round (default 16000, quick 5000)")
+	calls := fs.Int("calls", 0, "calls per method per round (default 2000, quick 1000)")
 	roundTime := fs.Duration("round-time", 0, "stop a method's round after this long even if it has not made -calls calls (default 1s, quick 250ms)")
 	storm := fs.Int("storm-every", 10, "NOSCRIPT storm: SCRIPT FLUSH on all nodes every `N` batches (0 skips the storm)")
 	conc := fs.Int("conc", 0, "goroutines of the single-call methods (default 64)")

@@ -122,7 +122,7 @@ func (rep *report) write(w io.Writer) {
 		fmt.Fprintf(w, "- Deployment: %s, Redis %s, %d nodes seen by the client\n", d.name, d.redisVersion, d.nodes)
 	}
 	fmt.Fprintf(w, "- Workload: a token-bucket script (2 keys sharing a hash tag, 2 args, reply {allowed, remaining}), "+
-		"key pairs spread over all 16384 slots in random order; %s calls per method per round (half that at batch 10; a method still running after %v stops there), "+
+		"key pairs spread over all 16384 slots in random order; %s calls per method per round (a method still running after %v stops there), "+
 		"%d rounds after a warm-up (at most %d in the storm), methods interleaved with the order changing each round (a Williams design: which method goes first rotates and each follows every other equally often); "+
 		"single-call methods run from %d goroutines.\n",
 		fmtInt(float64(cfg.calls)), cfg.roundTime, cfg.rounds, stormRounds, cfg.conc)

@@ -114,21 +114,17 @@ func (d *deployment) preload(ctx context.Context) error {
 	return d.lg.Load(ctx)
 }
 
-// size is the calls per method per round and the rounds of sc. Batches of
-// 10 make half the calls (they are slow and no ratio target needs them);
-// the storm counts failures, not ratios, and runs at most stormRounds.
+// size is the calls per method per round and the rounds of sc. The storm
+// counts failures, not ratios, and runs at most stormRounds.
 func (sc *scenario) size(cfg config) (calls, rounds int) {
 	calls, rounds = cfg.calls, cfg.rounds
-	if sc.batch < 100 && sc.stormEvery == 0 {
-		calls /= 2
-	}
 	if sc.stormEvery > 0 {
 		rounds = min(rounds, stormRounds)
 	}
 	return calls, rounds
 }
 
-const stormRounds = 4
+const stormRounds = 10
 
 // scenario is one table: a deployment, a script size and a batch size
 // (and for the storm, how often scripts are flushed).
@@ -261,13 +257,16 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 		}
 	}
 	// Warm-up: connections, pools, the server's caches and the keys' first
-	// writes (up to one call per key pair, so that measured rounds update
-	// keys rather than create them). These calls count for verification
-	// like the measured ones.
+	// writes (one call per key pair, or as many as fit in two round times,
+	// so that measured rounds update keys rather than create them). These
+	// calls count for verification like the measured ones.
 	calls, rounds := sc.size(cfg)
-	warm := min(calls, nslots)
+	warm := nslots
+	if cfg.quick {
+		warm = calls
+	}
 	for _, r := range sc.results {
-		runMethod(ctx, sc, r, warm, cfg.roundTime/2, false)
+		runMethod(ctx, sc, r, warm, 2*cfg.roundTime, false)
 	}
 	for round := range rounds {
 		for _, i := range roundOrder(len(sc.results), round) {
@@ -322,8 +321,11 @@ func roundOrder(n, round int) []int {
 // runMethod runs calls calls of r's method, or fewer if limit (when not 0)
 // passes first, and returns how many it made. When record is set it
 // measures the run: wall time, CPU time, latency of every batch (or call)
-// and the process's allocations (runtime.MemStats deltas, after a GC so that
-// garbage from earlier runs is not collected during this one).
+// and the process's allocations (runtime.MemStats deltas). No collection is
+// forced between runs: it would empty the sync.Pools (rueidis's and
+// luagen's) that a program running batches all the time keeps warm, and with
+// short runs over many rounds the collections that do happen fall on every
+// method alike.
 func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, limit time.Duration, record bool) int {
 	var lat []time.Duration
 	if record {
@@ -339,7 +341,6 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		}
 	}
 	var m0, m1 rt.MemStats
-	rt.GC()
 	rt.ReadMemStats(&m0)
 	cpu0 := cpuTime()
 	start := time.Now()
