@@ -8,7 +8,6 @@ import (
 	rt "runtime"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -239,14 +238,16 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 		return err
 	}
 	e := &env{dep: d, script: sc.script, lua: rueidis.NewLuaScript(sc.script.src), grs: redis.NewScript(sc.script.src)}
-	for _, m := range methods {
+	for mi, m := range methods {
 		if (m.single && !sc.withSingle) || (m.againOf != "" && sc.stormEvery > 0) {
 			continue
 		}
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, m.id) {
 			continue
 		}
-		ks := newKeyset("s" + strconv.Itoa(index) + ":" + m.id)
+		// Keys of the same length for every method (a longer key costs
+		// Redis a little more): scenario and method number, two digits.
+		ks := newKeyset(fmt.Sprintf("s%02d:m%02d", index, mi))
 		r := &methodResult{m: m, ks: ks}
 		r.pipe, r.call = m.build(e, ks, sc.batch)
 		sc.results = append(sc.results, r)
