@@ -1,12 +1,6 @@
 package check
 
-// luaKeywords are Lua 5.1's reserved words; goto is not one of them.
-var luaKeywords = map[string]bool{
-	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
-	"false": true, "for": true, "function": true, "if": true, "in": true, "local": true,
-	"nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
-	"true": true, "until": true, "while": true,
-}
+import "github.com/luagen/luagen/generator/lualex"
 
 // reportAmbiguousCalls reports a "(" that starts a line right after an
 // expression that could be called, as in
@@ -28,24 +22,24 @@ func (b *body) reportAmbiguousCalls() map[int]bool {
 	inLocal, inFuncName, expectParams := false, false, false
 	for i, t := range toks {
 		switch {
-		case t.kind == tokName && t.text == "local":
+		case t.Kind == lualex.Name && t.Text == "local":
 			inLocal = true
 			continue
-		case t.kind == tokName && t.text == "function":
+		case t.Kind == lualex.Name && t.Text == "function":
 			inLocal, inFuncName, expectParams = false, true, true
 			continue
-		case t.kind == tokName && !luaKeywords[t.text] && (inLocal || inFuncName):
+		case t.Kind == lualex.Name && !lualex.Keywords[t.Text] && (inLocal || inFuncName):
 			notCallable[i] = true
 			continue
-		case (t.text == "," && inLocal) || ((t.text == "." || t.text == ":") && inFuncName):
+		case (t.Text == "," && inLocal) || ((t.Text == "." || t.Text == ":") && inFuncName):
 			continue
-		case t.text == "(":
-			if i > 0 && t.line > toks[i-1].endLine && callable(toks, notCallable, i-1) {
-				lines[t.line] = true
-				b.errorf(Syntax, t.line, t.col, "ambiguous syntax (function call x new statement) near \"(\"; end the previous statement with ; or join the lines")
+		case t.Text == "(":
+			if i > 0 && t.Line > toks[i-1].EndLine && callable(toks, notCallable, i-1) {
+				lines[t.Line] = true
+				b.errorf(Syntax, t.Line, t.Col, "ambiguous syntax (function call x new statement) near \"(\"; end the previous statement with ; or join the lines")
 			}
 			params = append(params, expectParams)
-		case t.text == ")":
+		case t.Text == ")":
 			if n := len(params); n > 0 {
 				notCallable[i] = params[n-1]
 				params = params[:n-1]
@@ -58,14 +52,14 @@ func (b *body) reportAmbiguousCalls() map[int]bool {
 
 // callable reports whether tokens[i] can end an expression that a
 // following "(" would call.
-func callable(toks []token, notCallable []bool, i int) bool {
+func callable(toks []lualex.Token, notCallable []bool, i int) bool {
 	t := toks[i]
 	switch {
 	case notCallable[i]:
 		return false
-	case t.kind == tokName:
-		return !luaKeywords[t.text]
+	case t.Kind == lualex.Name:
+		return !lualex.Keywords[t.Text]
 	default:
-		return t.text == ")" || t.text == "]"
+		return t.Text == ")" || t.Text == "]"
 	}
 }

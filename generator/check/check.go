@@ -4,7 +4,7 @@
 // header declares, and declared params the body never reads.
 //
 // The Lua is parsed with gopher-lua's parser, whose AST carries lines but
-// no columns. Columns come from a small Lua 5.1 tokenizer in this package:
+// no columns. Columns come from a small Lua 5.1 tokenizer, generator/lualex:
 // a finding about KEYS[3] on line 7 points at the n-th KEYS [ 3 ] token run
 // on line 7, and at column 1 when the tokens cannot be matched (for
 // example (KEYS)[3]). Syntax errors point at the start of the token

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/lualex"
 	"github.com/luagen/luagen/generator/model"
 )
 
@@ -66,18 +67,18 @@ func declared(params []model.Param, kind string) string {
 func (b *body) indexColumn(x use, nth int) int {
 	first := 0
 	// Tokens are in source order, so the line's tokens are one run.
-	start := sort.Search(len(b.tokens), func(i int) bool { return b.tokens[i].line >= x.line })
-	for i := start; i < len(b.tokens) && b.tokens[i].line == x.line; i++ {
+	start := sort.Search(len(b.tokens), func(i int) bool { return b.tokens[i].Line >= x.line })
+	for i := start; i < len(b.tokens) && b.tokens[i].Line == x.line; i++ {
 		t := b.tokens[i]
-		if t.kind != tokName || t.text != x.table || afterDot(b.tokens, i) {
+		if t.Kind != lualex.Name || t.Text != x.table || afterDot(b.tokens, i) {
 			continue
 		}
 		if first == 0 {
-			first = t.col
+			first = t.Col
 		}
 		if b.indexRunText(i) == x.text {
 			if nth == 0 {
-				return t.col
+				return t.Col
 			}
 			nth--
 		}
@@ -91,23 +92,23 @@ func (b *body) indexColumn(x use, nth int) int {
 // indexRunText returns the index written after tokens[i] when they read
 // NAME [ number ] or NAME [ - number ], else "".
 func (b *body) indexRunText(i int) string {
-	at := func(k int) token {
+	at := func(k int) lualex.Token {
 		if i+k < len(b.tokens) {
 			return b.tokens[i+k]
 		}
-		return token{}
+		return lualex.Token{}
 	}
-	if at(1).text != "[" {
+	if at(1).Text != "[" {
 		return ""
 	}
 	k, sign := 2, ""
-	if at(k).text == "-" {
+	if at(k).Text == "-" {
 		k, sign = 3, "-"
 	}
-	if at(k).kind != tokNumber || at(k+1).text != "]" {
+	if at(k).Kind != lualex.Number || at(k+1).Text != "]" {
 		return ""
 	}
-	return sign + at(k).text
+	return sign + at(k).Text
 }
 
 // checkUnused warns about declared params the body never reads. A key that

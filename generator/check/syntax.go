@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/lualex"
 )
 
 // body is a script prepared for Lua: the shebang line blanked (Redis strips
@@ -18,7 +19,7 @@ type body struct {
 	file       string
 	src        []byte
 	lineStarts []int // byte offset of each line's start
-	tokens     []token
+	tokens     []lualex.Token
 	diags      diag.List
 }
 
@@ -45,10 +46,10 @@ func newBody(file string, src []byte) *body {
 // parse tokenizes and parses the body. It reports lexical and syntax errors
 // and returns the statements, and false when the body does not parse.
 func (b *body) parse() ([]ast.Stmt, bool) {
-	tokens, lexErr := lex(b.src)
+	tokens, _, lexErr := lualex.Lex(b.src)
 	b.tokens = tokens
 	if lexErr != nil {
-		b.errorf(Syntax, lexErr.line, lexErr.col, "%s", lexErr.msg)
+		b.errorf(Syntax, lexErr.Line, lexErr.Col, "%s", lexErr.Msg)
 		return nil, false
 	}
 	if bytes.HasPrefix(b.src, []byte("\xEF\xBB\xBF")) {
@@ -97,9 +98,9 @@ func (b *body) misplacedShebangs() map[int]bool {
 	lines := map[int]bool{}
 	for i := 0; i+1 < len(b.tokens); i++ {
 		t, n := b.tokens[i], b.tokens[i+1]
-		if t.text == "#" && t.col == 1 && n.text == "!" && n.line == t.line && n.col == 2 {
-			lines[t.line] = true
-			b.errorf(Syntax, t.line, 1, "a shebang must be the first line of the file, before the luagen header")
+		if t.Text == "#" && t.Col == 1 && n.Text == "!" && n.Line == t.Line && n.Col == 2 {
+			lines[t.Line] = true
+			b.errorf(Syntax, t.Line, 1, "a shebang must be the first line of the file, before the luagen header")
 		}
 	}
 	return lines
@@ -111,15 +112,15 @@ func (b *body) reportGoto() {
 	for i := 0; i < len(b.tokens); i++ {
 		t := b.tokens[i]
 		switch {
-		case t.kind == tokName && t.text == "goto" && i+1 < len(b.tokens) && b.tokens[i+1].kind == tokName && !afterDot(b.tokens, i):
-			b.errorf(Goto, t.line, t.col, "goto is not supported by Redis's Lua 5.1; use a loop, if/else or a function instead")
-		case t.text == "::":
+		case t.Kind == lualex.Name && t.Text == "goto" && i+1 < len(b.tokens) && b.tokens[i+1].Kind == lualex.Name && !afterDot(b.tokens, i):
+			b.errorf(Goto, t.Line, t.Col, "goto is not supported by Redis's Lua 5.1; use a loop, if/else or a function instead")
+		case t.Text == "::":
 			label := "::"
-			if i+2 < len(b.tokens) && b.tokens[i+1].kind == tokName && b.tokens[i+2].text == "::" {
-				label = "::" + b.tokens[i+1].text + "::"
+			if i+2 < len(b.tokens) && b.tokens[i+1].Kind == lualex.Name && b.tokens[i+2].Text == "::" {
+				label = "::" + b.tokens[i+1].Text + "::"
 				i += 2 // past the label's closing ::
 			}
-			b.errorf(Goto, t.line, t.col, "labels (%s) are not supported by Redis's Lua 5.1; use a loop, if/else or a function instead", label)
+			b.errorf(Goto, t.Line, t.Col, "labels (%s) are not supported by Redis's Lua 5.1; use a loop, if/else or a function instead", label)
 		}
 	}
 }
@@ -132,16 +133,16 @@ func (b *body) reportGoto() {
 func (b *body) forParser() []byte {
 	out := append([]byte(nil), b.src...)
 	for i, t := range b.tokens {
-		if t.kind == tokName && t.text == "goto" && (i+1 == len(b.tokens) || b.tokens[i+1].kind != tokName) {
-			off := b.offset(t.line, t.col)
+		if t.Kind == lualex.Name && t.Text == "goto" && (i+1 == len(b.tokens) || b.tokens[i+1].Kind != lualex.Name) {
+			off := b.offset(t.Line, t.Col)
 			copy(out[off:], "_got")
 		}
 	}
 	inString := make([]bool, len(out))
 	for _, t := range b.tokens {
-		if t.kind == tokString {
-			start := b.offset(t.line, t.col)
-			for off := start; off < start+len(t.text) && off < len(out); off++ {
+		if t.Kind == lualex.String {
+			start := b.offset(t.Line, t.Col)
+			for off := start; off < start+len(t.Text) && off < len(out); off++ {
 				inString[off] = true
 			}
 		}
@@ -181,8 +182,8 @@ func (b *body) syntaxError(e *parse.Error) {
 	line, col := e.Pos.Line, e.Pos.Column
 	near := e.Token
 	for _, t := range b.tokens {
-		if t.endLine == line && t.endCol == col {
-			line, col, near = t.line, t.col, t.text
+		if t.EndLine == line && t.EndCol == col {
+			line, col, near = t.Line, t.Col, t.Text
 			break
 		}
 	}
@@ -202,12 +203,12 @@ func (b *body) syntaxError(e *parse.Error) {
 // there is one, otherwise the last token.
 func (b *body) eofError() {
 	if t, want := unclosedBlock(b.tokens); t != nil {
-		b.errorf(Syntax, t.line, t.col, "%q is never closed: '%s' expected before the end of the file", t.text, want)
+		b.errorf(Syntax, t.Line, t.Col, "%q is never closed: '%s' expected before the end of the file", t.Text, want)
 		return
 	}
 	if n := len(b.tokens); n > 0 {
 		t := b.tokens[n-1]
-		b.errorf(Syntax, t.endLine, t.endCol+1, "unexpected end of the file after %s", quoteNear(t.text))
+		b.errorf(Syntax, t.EndLine, t.EndCol+1, "unexpected end of the file after %s", quoteNear(t.Text))
 		return
 	}
 	b.errorf(Syntax, 1, 1, "unexpected end of the file")
@@ -215,22 +216,22 @@ func (b *body) eofError() {
 
 // unclosedBlock returns the innermost block opener without its 'end' (or
 // 'until' for repeat), matching keywords the way Lua's grammar pairs them.
-func unclosedBlock(tokens []token) (*token, string) {
-	var stack []*token
+func unclosedBlock(tokens []lualex.Token) (*lualex.Token, string) {
+	var stack []*lualex.Token
 	for i := range tokens {
 		t := &tokens[i]
-		if t.kind != tokName || afterDot(tokens, i) {
+		if t.Kind != lualex.Name || afterDot(tokens, i) {
 			continue
 		}
-		switch t.text {
+		switch t.Text {
 		case "function", "do", "if", "repeat":
 			stack = append(stack, t)
 		case "end":
-			if n := len(stack); n > 0 && stack[n-1].text != "repeat" {
+			if n := len(stack); n > 0 && stack[n-1].Text != "repeat" {
 				stack = stack[:n-1]
 			}
 		case "until":
-			if n := len(stack); n > 0 && stack[n-1].text == "repeat" {
+			if n := len(stack); n > 0 && stack[n-1].Text == "repeat" {
 				stack = stack[:n-1]
 			}
 		}
@@ -239,7 +240,7 @@ func unclosedBlock(tokens []token) (*token, string) {
 		return nil, ""
 	}
 	t := stack[len(stack)-1]
-	if t.text == "repeat" {
+	if t.Text == "repeat" {
 		return t, "until"
 	}
 	return t, "end"
@@ -247,8 +248,8 @@ func unclosedBlock(tokens []token) (*token, string) {
 
 // afterDot reports whether tokens[i] follows "." or ":", where a name is a
 // field or method, not a keyword or variable.
-func afterDot(tokens []token, i int) bool {
-	return i > 0 && (tokens[i-1].text == "." || tokens[i-1].text == ":")
+func afterDot(tokens []lualex.Token, i int) bool {
+	return i > 0 && (tokens[i-1].Text == "." || tokens[i-1].Text == ":")
 }
 
 // quoteNear quotes a token for a message, shortened so a long string does

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 
+	"github.com/luagen/luagen/generator/lualex"
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 )
@@ -14,8 +15,8 @@ type source struct {
 	file       string
 	body       []byte // the file with its shebang line blanked
 	lineStarts []int  // byte offset of each line
-	tokens     []token
-	comments   []commentLine
+	tokens     []lualex.Token
+	comments   []lualex.Comment
 	// names are the indexes into tokens of every name that is a variable:
 	// keywords, field names (t.x, t:x, {x = 1}) and labels left out. The
 	// AST walk meets them in the same order, which is how an IdentExpr,
@@ -38,7 +39,9 @@ func newSource(file string, src []byte) *source {
 		}
 	}
 	s := &source{file: file, body: body, lineStarts: lineStarts(body)}
-	s.tokens, s.comments = lex(body)
+	// A lexical error stops the scan: the body does not parse, vet's checks
+	// do not run on it, and generator/check reports the error.
+	s.tokens, s.comments, _ = lualex.Lex(body)
 	s.names = variableNames(s.tokens)
 	return s
 }
@@ -84,14 +87,14 @@ func (s *source) forParser(src []byte) []byte {
 		}
 	}
 	starts := lineStarts(out)
-	offset := func(t token) int { return starts[t.line-1] + t.col - 1 }
+	offset := func(t lualex.Token) int { return starts[t.Line-1] + t.Col - 1 }
 	inString := make([]bool, len(out))
 	for i, t := range s.tokens {
 		switch {
-		case t.kind == tokName && t.text == "goto" && (i+1 == len(s.tokens) || s.tokens[i+1].kind != tokName):
+		case t.Kind == lualex.Name && t.Text == "goto" && (i+1 == len(s.tokens) || s.tokens[i+1].Kind != lualex.Name):
 			copy(out[offset(t):], "_got")
-		case t.kind == tokString:
-			for off := offset(t); off < offset(t)+len(t.text) && off < len(out); off++ {
+		case t.Kind == lualex.String:
+			for off := offset(t); off < offset(t)+len(t.Text) && off < len(out); off++ {
 				inString[off] = true
 			}
 		}
@@ -127,13 +130,13 @@ func lineStarts(src []byte) []int {
 }
 
 // variableNames picks the name tokens that are variables.
-func variableNames(tokens []token) []int {
+func variableNames(tokens []lualex.Token) []int {
 	var out []int
 	var brackets []string // open ( [ {
 	for i, t := range tokens {
-		switch t.text {
+		switch t.Text {
 		case "(", "[", "{":
-			brackets = append(brackets, t.text)
+			brackets = append(brackets, t.Text)
 			continue
 		case ")", "]", "}":
 			if n := len(brackets); n > 0 {
@@ -141,15 +144,15 @@ func variableNames(tokens []token) []int {
 			}
 			continue
 		}
-		if t.kind != tokName || luaKeywords[t.text] {
+		if t.Kind != lualex.Name || lualex.Keywords[t.Text] {
 			continue
 		}
 		prev, next := "", ""
 		if i > 0 {
-			prev = tokens[i-1].text
+			prev = tokens[i-1].Text
 		}
 		if i+1 < len(tokens) {
-			next = tokens[i+1].text
+			next = tokens[i+1].Text
 		}
 		inTable := len(brackets) > 0 && brackets[len(brackets)-1] == "{"
 		switch {
@@ -172,14 +175,14 @@ func (s *source) nameAt(name string, line int, exact bool) int {
 	if exact {
 		// Names on earlier lines cannot match; skip them in one step, so a
 		// walk that lost its place does not rescan them at every name.
-		from = max(from, sort.Search(len(s.names), func(k int) bool { return s.tokens[s.names[k]].line >= line }))
+		from = max(from, sort.Search(len(s.names), func(k int) bool { return s.tokens[s.names[k]].Line >= line }))
 	}
 	for k := from; k < len(s.names); k++ {
 		t := s.tokens[s.names[k]]
-		if exact && t.line > line || !exact && k >= from+window {
+		if exact && t.Line > line || !exact && k >= from+window {
 			break
 		}
-		if t.text == name && (t.line == line || !exact && t.line >= line) {
+		if t.Text == name && (t.Line == line || !exact && t.Line >= line) {
 			s.cursor = k + 1
 			return s.names[k]
 		}
@@ -192,7 +195,7 @@ func (s *source) col(i int) int {
 	if i < 0 || i >= len(s.tokens) {
 		return 1
 	}
-	return s.tokens[i].col
+	return s.tokens[i].Col
 }
 
 // line returns the line of tokens[i], or fallback when i is unknown.
@@ -200,7 +203,7 @@ func (s *source) line(i, fallback int) int {
 	if i < 0 || i >= len(s.tokens) {
 		return fallback
 	}
-	return s.tokens[i].line
+	return s.tokens[i].Line
 }
 
 // callArgs returns the index into tokens of the first token of each
@@ -211,25 +214,25 @@ func (s *source) callArgs(i, n int) []int {
 	for k := range out {
 		out[k] = -1
 	}
-	if i < 0 || i+3 >= len(s.tokens) || s.tokens[i+1].text != "." {
+	if i < 0 || i+3 >= len(s.tokens) || s.tokens[i+1].Text != "." {
 		return out
 	}
 	open := i + 3
 	switch t := s.tokens[open]; {
-	case t.kind == tokString || t.text == "{":
+	case t.Kind == lualex.String || t.Text == "{":
 		if n > 0 {
 			out[0] = open
 		}
 		return out
-	case t.text != "(":
+	case t.Text != "(":
 		return out
 	}
 	depth, arg := 0, 0
-	if open+1 < len(s.tokens) && s.tokens[open+1].text != ")" && n > 0 {
+	if open+1 < len(s.tokens) && s.tokens[open+1].Text != ")" && n > 0 {
 		out[0] = open + 1
 	}
 	for k := open + 1; k < len(s.tokens); k++ {
-		switch s.tokens[k].text {
+		switch s.tokens[k].Text {
 		case "(", "[", "{":
 			depth++
 		case ")", "]", "}":

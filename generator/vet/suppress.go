@@ -56,27 +56,27 @@ func Suppress(file string, src []byte, diags diag.List) diag.List {
 		out = append(out, diag.Diagnostic{File: file, Line: line, Col: col, Severity: diag.Warning, Check: IgnoreDirective, Msg: fmt.Sprintf(format, args...)})
 	}
 	for _, c := range s.comments {
-		at := strings.Index(c.text, directivePrefix)
+		at := strings.Index(c.Text, directivePrefix)
 		if at < 0 {
 			continue
 		}
-		col := c.col + at
-		rest := c.text[at+len(directivePrefix):]
+		col := c.Col + at
+		rest := c.Text[at+len(directivePrefix):]
 		if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 			continue // luagen:ignored, or the like: not a directive
 		}
 		fields := strings.Fields(strings.TrimSuffix(strings.TrimSpace(rest), "]]"))
 		if len(fields) == 0 {
-			warn(c.line, col, "luagen:ignore needs a check name and a reason: -- luagen:ignore <check-name> <reason>")
+			warn(c.Line, col, "luagen:ignore needs a check name and a reason: -- luagen:ignore <check-name> <reason>")
 			continue
 		}
-		before := s.lineText(c.line)
+		before := s.lineText(c.Line)
 		before = before[:min(col-1, len(before))]
-		d := &directive{line: c.line, col: col, ownLine: strings.Trim(before, " \t-[=]#") == ""}
+		d := &directive{line: c.Line, col: col, ownLine: strings.Trim(before, " \t-[=]#") == ""}
 		for _, name := range strings.Split(fields[0], ",") {
 			switch {
 			case slices.Contains(unsuppressible, name):
-				warn(c.line, col, "%s cannot be ignored: Redis would refuse to load the script", name)
+				warn(c.Line, col, "%s cannot be ignored: Redis would refuse to load the script", name)
 			case slices.Contains(Checks, name):
 				d.checks = append(d.checks, name)
 			default:
@@ -84,11 +84,11 @@ func Suppress(file string, src []byte, diags diag.List) diag.List {
 				if hint := diag.Suggest(name, Checks); hint != "" {
 					msg = fmt.Sprintf("luagen:ignore names an unknown check %q (did you mean %s?)", name, hint)
 				}
-				warn(c.line, col, "%s", msg)
+				warn(c.Line, col, "%s", msg)
 			}
 		}
 		if len(fields) < 2 {
-			warn(c.line, col, "luagen:ignore %s needs a reason after the check name, for the next reader", fields[0])
+			warn(c.Line, col, "luagen:ignore %s needs a reason after the check name, for the next reader", fields[0])
 		}
 		d.used = make([]bool, len(d.checks))
 		dirs = append(dirs, d)

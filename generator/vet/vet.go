@@ -95,8 +95,8 @@ func (v *vetter) checkGlobals() {
 		lib, field, _ := v.w.libraryField(call)
 		tok := v.w.ident[lib].tok
 		line, col := v.src.line(tok, lib.Line()), v.src.col(tok)
-		if tok >= 0 && tok+2 < len(v.src.tokens) && v.src.tokens[tok+1].text == "." {
-			line, col = v.src.tokens[tok+2].line, v.src.tokens[tok+2].col
+		if tok >= 0 && tok+2 < len(v.src.tokens) && v.src.tokens[tok+1].Text == "." {
+			line, col = v.src.tokens[tok+2].Line, v.src.tokens[tok+2].Col
 		}
 		hint := ""
 		if h := diag.Suggest(field, t.libraries[lib.Value]); h != "" {

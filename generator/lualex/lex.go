@@ -1,56 +1,69 @@
-package check
+// Package lualex splits Lua 5.1 source into tokens the way Redis's Lua
+// reads it, with the positions findings need. gopher-lua has its own lexer,
+// but it reports neither columns nor where an unfinished string starts, and
+// it treats goto as a keyword. generator/check reports its lexical errors;
+// generator/vet uses its tokens and comments on bodies that parse.
+package lualex
 
 import (
 	"fmt"
 	"regexp"
 )
 
-// token is one Lua token with its position; line and col are 1-based, col
+// Token is one Lua token with its position; Line and Col are 1-based, Col
 // in bytes. Lines are counted at '\n', as editors do.
-type token struct {
-	kind tokenKind
-	text string // the source text, quotes and brackets included
-	line int
-	col  int
-	// endLine and endCol are where the token's last byte is.
-	endLine, endCol int
+type Token struct {
+	Kind Kind
+	Text string // the source text, quotes and brackets included
+	Line int
+	Col  int
+	// EndLine and EndCol are where the token's last byte is.
+	EndLine, EndCol int
 }
 
-type tokenKind int
+// Kind is a token's kind.
+type Kind int
 
 const (
-	tokName tokenKind = iota // identifiers and keywords
-	tokNumber
-	tokString
-	tokSymbol
+	Name Kind = iota // identifiers and keywords
+	Number
+	String
+	Symbol
 )
 
-// lexError is a lexical error, at the start of the offending token.
-type lexError struct {
-	line, col int
-	msg       string
+// Comment is the text of a comment on one line, from its "--"; a long
+// comment gives one per line it spans.
+type Comment struct {
+	Line, Col int // where Text starts
+	Text      string
 }
 
-// lexer tokenizes Lua 5.1 source the way Redis's Lua reads it. gopher-lua
-// has its own lexer, but it reports neither columns nor where an
-// unfinished string starts, and it treats goto as a keyword; this one gives
-// the positions the findings need.
+// Error is a lexical error, at the start of the offending token.
+type Error struct {
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
 type lexer struct {
 	src       []byte
 	i         int
 	line, col int
-	tokens    []token
-	err       *lexError
+	tokens    []Token
+	comments  []Comment
+	err       *Error
 }
 
-// lex returns the tokens of src, comments and whitespace left out, and the
-// first lexical error, after which it stops.
-func lex(src []byte) ([]token, *lexError) {
+// Lex returns the tokens of src (whitespace and comments left out), its
+// comment lines, and the first lexical error, after which it stops. A
+// shebang line must already be blanked.
+func Lex(src []byte) ([]Token, []Comment, *Error) {
 	l := &lexer{src: src, line: 1, col: 1}
 	for l.err == nil && l.i < len(l.src) {
 		l.next()
 	}
-	return l.tokens, l.err
+	return l.tokens, l.comments, l.err
 }
 
 func (l *lexer) peek(k int) byte {
@@ -74,15 +87,28 @@ func (l *lexer) advance(n int) {
 }
 
 func (l *lexer) fail(line, col int, format string, args ...any) {
-	l.err = &lexError{line: line, col: col, msg: fmt.Sprintf(format, args...)}
+	l.err = &Error{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (l *lexer) emit(kind tokenKind, start, line, col int) {
+func (l *lexer) emit(kind Kind, start, line, col int) {
 	endLine, endCol := l.line, l.col-1
 	if endCol < 1 { // the token ended with a newline inside it
 		endCol = 1
 	}
-	l.tokens = append(l.tokens, token{kind: kind, text: string(l.src[start:l.i]), line: line, col: col, endLine: endLine, endCol: endCol})
+	l.tokens = append(l.tokens, Token{Kind: kind, Text: string(l.src[start:l.i]), Line: line, Col: col, EndLine: endLine, EndCol: endCol})
+}
+
+// addComment records src[start:l.i], split at line breaks; it starts at
+// line and col.
+func (l *lexer) addComment(start, line, col int) {
+	from := start
+	for j := start; j <= l.i; j++ {
+		if j == l.i || l.src[j] == '\n' {
+			l.comments = append(l.comments, Comment{Line: line, Col: col, Text: string(l.src[from:j])})
+			line, col = line+1, 1
+			from = j + 1
+		}
+	}
 }
 
 func (l *lexer) next() {
@@ -96,12 +122,14 @@ func (l *lexer) next() {
 		if level, ok := l.longOpen(); ok {
 			if !l.longBody(level) {
 				l.fail(line, col, "unfinished long comment: no closing ]%s]", equals(level))
+				return
 			}
-			return
+		} else {
+			for l.i < len(l.src) && l.src[l.i] != '\n' {
+				l.advance(1)
+			}
 		}
-		for l.i < len(l.src) && l.src[l.i] != '\n' {
-			l.advance(1)
-		}
+		l.addComment(start, line, col)
 	case c == '[' && (l.peek(1) == '[' || l.peek(1) == '='):
 		level, ok := l.longOpen()
 		if !ok {
@@ -110,14 +138,14 @@ func (l *lexer) next() {
 				return
 			}
 			l.advance(1)
-			l.emit(tokSymbol, start, line, col)
+			l.emit(Symbol, start, line, col)
 			return
 		}
 		if !l.longBody(level) {
 			l.fail(line, col, "unfinished long string: no closing ]%s]", equals(level))
 			return
 		}
-		l.emit(tokString, start, line, col)
+		l.emit(String, start, line, col)
 	case c == '"' || c == '\'':
 		l.shortString(c, start, line, col)
 	case isDigit(c) || c == '.' && isDigit(l.peek(1)):
@@ -126,7 +154,7 @@ func (l *lexer) next() {
 		for isNameStart(l.peek(0)) || isDigit(l.peek(0)) {
 			l.advance(1)
 		}
-		l.emit(tokName, start, line, col)
+		l.emit(Name, start, line, col)
 	default:
 		n := 1
 		for _, op := range []string{"...", "..", "==", "~=", "<=", ">=", "::"} {
@@ -136,7 +164,7 @@ func (l *lexer) next() {
 			}
 		}
 		l.advance(n)
-		l.emit(tokSymbol, start, line, col)
+		l.emit(Symbol, start, line, col)
 	}
 }
 
@@ -183,7 +211,7 @@ func (l *lexer) shortString(quote byte, start, line, col int) {
 		switch {
 		case c == quote:
 			l.advance(1)
-			l.emit(tokString, start, line, col)
+			l.emit(String, start, line, col)
 			return
 		case c == '\\' && isDigit(l.peek(1)):
 			escLine, escCol := l.line, l.col
@@ -235,7 +263,7 @@ func (l *lexer) number(start, line, col int) {
 		l.fail(line, col, "malformed number %q", text)
 		return
 	}
-	l.emit(tokNumber, start, line, col)
+	l.emit(Number, start, line, col)
 }
 
 func equals(n int) string {
@@ -252,3 +280,11 @@ func hasPrefixAt(src []byte, i int, s string) bool {
 
 func isDigit(c byte) bool     { return '0' <= c && c <= '9' }
 func isNameStart(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// Keywords are Lua 5.1's reserved words; goto is not one of them.
+var Keywords = map[string]bool{
+	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
+	"false": true, "for": true, "function": true, "if": true, "in": true, "local": true,
+	"nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
+	"true": true, "until": true, "while": true,
+}
