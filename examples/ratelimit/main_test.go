@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/luagen/luagen/examples/internal/exampletest"
 	"github.com/luagen/luagen/internal/redistest"
@@ -14,28 +10,8 @@ import (
 func TestMain(m *testing.M) { redistest.Main(m) }
 
 // TestRun runs the example on the embedded Redis, a real server and a real
-// cluster, twice each (the second run starts from the first run's state),
-// and checks what it prints.
-func TestRun(t *testing.T) {
-	for _, d := range exampletest.Deployments(t) {
-		t.Run(d.Name, func(t *testing.T) {
-			for round := range 2 {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				var out bytes.Buffer
-				err := run(ctx, d.Client, &out)
-				cancel()
-				if err != nil {
-					t.Fatalf("round %d: %v\n%s", round, err, out.String())
-				}
-				for _, want := range wantLines {
-					if !strings.Contains(out.String(), want) {
-						t.Fatalf("round %d: output lacks %q:\n%s", round, want, out.String())
-					}
-				}
-			}
-		})
-	}
-}
+// cluster, twice each, and checks what it prints.
+func TestRun(t *testing.T) { exampletest.Run(t, run, wantLines) }
 
 var wantLines = []string{
 	"t=   0ms  allowed                      tokens left: 4",

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/yuin/gopher-lua/ast"
+
+	"github.com/luagen/luagen/generator/luaast"
 )
 
 // use is one read of KEYS or ARGV with a literal index, such as KEYS[2].
@@ -107,38 +109,14 @@ func (u *uses) expr(e ast.Expr) {
 		}
 		u.expr(e.Object)
 		u.expr(e.Key)
-	case *ast.TableExpr:
-		for _, f := range e.Fields {
-			if f != nil {
-				u.expr(f.Key)
-				u.expr(f.Value)
-			}
-		}
 	case *ast.FuncCallExpr:
 		u.expr(e.Func)
 		u.expr(e.Receiver)
 		u.exprs(e.Args)
-	case *ast.LogicalOpExpr:
-		u.expr(e.Lhs)
-		u.expr(e.Rhs)
-	case *ast.RelationalOpExpr:
-		u.expr(e.Lhs)
-		u.expr(e.Rhs)
-	case *ast.StringConcatOpExpr:
-		u.expr(e.Lhs)
-		u.expr(e.Rhs)
-	case *ast.ArithmeticOpExpr:
-		u.expr(e.Lhs)
-		u.expr(e.Rhs)
-	case *ast.UnaryMinusOpExpr:
-		u.expr(e.Expr)
-	case *ast.UnaryNotOpExpr:
-		u.expr(e.Expr)
-	case *ast.UnaryLenOpExpr:
-		u.expr(e.Expr)
 	case *ast.FunctionExpr:
 		u.stmts(e.Stmts)
-	case *ast.TrueExpr, *ast.FalseExpr, *ast.NilExpr, *ast.NumberExpr, *ast.StringExpr, *ast.Comma3Expr:
+	default:
+		luaast.Operands(e, u.expr) // operators and table constructors; literals have none
 	}
 }
 

@@ -2,6 +2,8 @@ package vet
 
 import (
 	"github.com/yuin/gopher-lua/ast"
+
+	"github.com/luagen/luagen/generator/luaast"
 )
 
 // binding is one local variable: declared by local, local function, a
@@ -385,31 +387,8 @@ func (w *walker) expr(e ast.Expr) {
 		}
 	case *ast.FunctionExpr:
 		w.function(e, false)
-	case *ast.TableExpr:
-		for _, f := range e.Fields {
-			if f != nil {
-				w.expr(f.Key)
-				w.expr(f.Value)
-			}
-		}
-	case *ast.LogicalOpExpr:
-		w.expr(e.Lhs)
-		w.expr(e.Rhs)
-	case *ast.RelationalOpExpr:
-		w.expr(e.Lhs)
-		w.expr(e.Rhs)
-	case *ast.StringConcatOpExpr:
-		w.expr(e.Lhs)
-		w.expr(e.Rhs)
-	case *ast.ArithmeticOpExpr:
-		w.expr(e.Lhs)
-		w.expr(e.Rhs)
-	case *ast.UnaryMinusOpExpr:
-		w.expr(e.Expr)
-	case *ast.UnaryNotOpExpr:
-		w.expr(e.Expr)
-	case *ast.UnaryLenOpExpr:
-		w.expr(e.Expr)
+	default:
+		luaast.Operands(e, w.expr) // operators and table constructors; literals have none
 	}
 }
 
