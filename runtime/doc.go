@@ -2,8 +2,10 @@
 //
 // Generated code is its only intended caller: it declares each script once
 // with NewScript (source and SHA1 computed at generate time) and calls Call for
-// single calls or Queue on a Batch for pipelines. The package knows nothing
-// about the generator.
+// single calls or Batch.Add with NewFuture for pipelines; replies are decoded
+// by a Decoder (a whole reply, by value) built from the ReadX functions
+// (fields and elements, in place). The package knows nothing about the
+// generator.
 //
 // # Single calls
 //
@@ -31,20 +33,22 @@
 // should share a batch only if they are already loaded (see Runner.Load) or be
 // combined into one script.
 //
-// Replies that Redis gives before running anything other than NOSCRIPT —
-// TRYAGAIN during a slot migration, CLUSTERDOWN during a failover, LOADING
-// from a restarted node, a refused connection to a node that is down — are
-// retried too, after a growing pause (10ms up to
-// 250ms, at most 12 times) and only while the context allows. Network errors
+// Replies that mean the call had no effect, other than NOSCRIPT — TRYAGAIN
+// during a slot migration, CLUSTERDOWN during a failover, LOADING from a
+// restarted node, READONLY from a node that became a replica, NOREPLICAS
+// under min-replicas-to-write, a refused connection to a node that is down —
+// are retried too, after a growing pause (10ms up to 250ms, at most 12
+// times) and only while the context allows. Network errors
 // and timeouts are never retried for write scripts (the script may have run);
 // rueidis retries read-only ones (EVALSHA_RO is retryable).
 //
 // # Slots
 //
 // On a cluster client (and on any client with WithSlotCheck(true)) each call's
-// keys are hashed (CRC16 with hash tags, as Redis does) before anything is
-// sent: keys in different slots fail that call with a *CrossSlotError and
-// nothing is sent for it. Zero-key calls and keyless plain commands in a
+// keys are hashed (CRC16 with hash tags, as Redis does; each key once, the
+// first by rueidis's command builder) before anything is sent: keys in
+// different slots fail that call with a *CrossSlotError and nothing is sent
+// for it. Zero-key calls and keyless plain commands in a
 // cluster batch are routed to the slot of the first keyed command, because
 // rueidis cannot mix keyless and slotted commands in one cluster DoMulti.
 package runtime
