@@ -18,8 +18,8 @@
 //	go run . -standalone  # also against a standalone server
 //	go run . -addr 127.0.0.1:7000,127.0.0.1:7001 -rounds 7 -batch 100
 //
-// -addr points the bench at an existing deployment: it writes keys under
-// the "lgb:" prefix inside hash tags (deleting them afterwards) and, in the
+// -addr points the bench at an existing deployment: it writes keys named
+// "{tag}:lgb:..." (deleting them afterwards) and, in the
 // NOSCRIPT storm, runs SCRIPT FLUSH on every node. Do not point it at a
 // deployment whose script cache matters.
 package main

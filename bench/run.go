@@ -355,7 +355,9 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 	} else {
 		b := 0
 		for ; made < calls && (limit == 0 || time.Since(start) < limit); b++ {
-			if sc.stormEvery > 0 && b > 0 && b%sc.stormEvery == 0 {
+			// Batches are counted over all of the method's runs, so
+			// short runs flush as often as long ones.
+			if k := r.off + made; sc.stormEvery > 0 && k > 0 && (k/sc.batch)%sc.stormEvery == 0 {
 				flush()
 			}
 			n := min(sc.batch, calls-made)
@@ -398,7 +400,8 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 
 // runSingle makes up to calls calls from sc.conc goroutines, each taking
 // the next call number until all are taken or limit passed. In a storm,
-// the goroutine that takes call k·stormEvery·batch flushes the scripts
+// the goroutine that takes call k·stormEvery·batch of the method (counted
+// over all its runs) flushes the scripts
 // first (the others go on meanwhile). Call numbers 0..ok+failed-1 are the
 // ones made.
 func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, limit time.Duration, lat []time.Duration, flush func()) (ok, failed int64, first error) {
@@ -421,7 +424,7 @@ func runSingle(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 				if i >= int64(calls) {
 					break
 				}
-				if every > 0 && i > 0 && i%every == 0 {
+				if k := off + i; every > 0 && k > 0 && k%every == 0 { // counted over all runs
 					flush()
 				}
 				t := time.Now()
