@@ -55,13 +55,16 @@ func loadScript(dir, file string) (*model.Script, diag.List) {
 		return nil, diag.List{diag.Errorf(file, 0, 0, "cannot read script: %v", err)}
 	}
 	sc, diags := parse.Script(file, src)
-	body := append(check.Body(sc, src), vet.Script(sc, src)...)
+	body := check.Body(sc, src)
 	if diags.HasErrors() {
 		// With a broken header the declared keys and args are unknown, so
-		// only findings about the Lua itself are worth reporting.
+		// only findings about the Lua itself are worth reporting (vet's
+		// all depend on the header).
 		body = slices.DeleteFunc(body, func(d diag.Diagnostic) bool {
 			return d.Check != check.Syntax && d.Check != check.Goto
 		})
+	} else {
+		body = append(body, vet.Script(sc, src)...)
 	}
 	return sc, vet.Suppress(file, src, append(diags, body...))
 }

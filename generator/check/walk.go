@@ -1,10 +1,6 @@
 package check
 
 import (
-	"math"
-	"strconv"
-	"strings"
-
 	"github.com/yuin/gopher-lua/ast"
 
 	"github.com/luagen/luagen/generator/luaast"
@@ -126,23 +122,13 @@ func isTable(name string) bool { return name == "KEYS" || name == "ARGV" }
 func literalIndex(e ast.Expr) (float64, string, bool) {
 	switch e := e.(type) {
 	case *ast.NumberExpr:
-		v, ok := luaNumber(e.Value)
+		v, ok := luaast.Number(e.Value)
 		return v, e.Value, ok
 	case *ast.UnaryMinusOpExpr:
 		if n, ok := e.Expr.(*ast.NumberExpr); ok {
-			v, ok := luaNumber(n.Value)
+			v, ok := luaast.Number(n.Value)
 			return -v, "-" + n.Value, ok
 		}
 	}
 	return 0, "", false
-}
-
-// luaNumber converts a Lua 5.1 numeral: decimal, or hexadecimal integer.
-func luaNumber(s string) (float64, bool) {
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		v, err := strconv.ParseUint(s[2:], 16, 64)
-		return float64(v), err == nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, err == nil && !math.IsNaN(v)
 }

@@ -1,8 +1,6 @@
 package emit
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"go/build"
 	"io"
 	"slices"
@@ -26,7 +24,6 @@ type scriptPlan struct {
 	s        *model.Script
 	fileName string // "take_tokens.luagen.go"
 	name     string // Go name of the call methods: "TakeTokens"
-	sha1     string
 
 	sourceConst string // "TakeTokensSource"
 	sha1Const   string // "TakeTokensSHA1"
@@ -119,8 +116,6 @@ func planPackage(pkg *model.Package) ([]*scriptPlan, error) {
 				return nil, err
 			}
 		}
-		sum := sha1.Sum([]byte(s.Source))
-		pl.sha1 = hex.EncodeToString(sum[:])
 		plans = append(plans, pl)
 	}
 
@@ -309,14 +304,4 @@ func (pl *scriptPlan) zero() *jen.Statement {
 		return jen.Nil()
 	}
 	return zeroValue(r.Type)
-}
-
-// hasJSON reports whether encoding an arg can fail.
-func (pl *scriptPlan) hasJSON() bool {
-	for _, a := range pl.args {
-		if a.Type == model.TypeJSON {
-			return true
-		}
-	}
-	return false
 }

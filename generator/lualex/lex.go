@@ -2,7 +2,8 @@
 // reads it, with the positions findings need. gopher-lua has its own lexer,
 // but it reports neither columns nor where an unfinished string starts, and
 // it treats goto as a keyword. generator/check reports its lexical errors;
-// generator/vet uses its tokens and comments on bodies that parse.
+// generator/vet uses its tokens and comments (for luagen:ignore), and stops
+// at an error: such a body does not parse, and check reports why.
 package lualex
 
 import (

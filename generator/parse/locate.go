@@ -12,7 +12,6 @@ import (
 // header is where the --[[luagen ... ]] comment sits in a file.
 type header struct {
 	opener model.Pos // the "--" of the opener
-	level  int       // the number of "=" in --[==[luagen
 	// yaml is the text between the opener line and the closing bracket.
 	// Its first line is file line opener.Line+1, and its columns are the
 	// file's columns, so YAML positions map to file positions by a line
@@ -116,7 +115,7 @@ func (s *source) locate() (*header, diag.List) {
 // just past "luagen".
 func (s *source) header(open, level, rest int) (*header, diag.List) {
 	src := s.src
-	h := &header{opener: s.pos(open), level: level}
+	h := &header{opener: s.pos(open)}
 	closer := "]" + strings.Repeat("=", level) + "]"
 	eol := lineEnd(src, rest)
 	tail := bytes.TrimRight(src[rest:eol], " \t\r")

@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luaast"
 )
 
 // checkCalls checks every redis.call and redis.pcall whose command name is
@@ -117,7 +118,7 @@ func literal(e ast.Expr) (string, bool) {
 	case *ast.StringExpr:
 		return e.Value, true
 	case *ast.NumberExpr:
-		f, ok := luaNumber(e.Value)
+		f, ok := luaast.Number(e.Value)
 		if !ok {
 			return "", false
 		}
@@ -125,15 +126,6 @@ func literal(e ast.Expr) (string, bool) {
 		return strconv.FormatFloat(f, 'g', -1, 64), true
 	}
 	return "", false
-}
-
-func luaNumber(s string) (float64, bool) {
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		n, err := strconv.ParseUint(s[2:], 16, 64)
-		return float64(n), err == nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	return f, err == nil
 }
 
 // describe says what e is, for a message about a value that should have

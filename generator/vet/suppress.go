@@ -94,7 +94,7 @@ func Suppress(file string, src []byte, diags diag.List) diag.List {
 		dirs = append(dirs, d)
 	}
 	// Header and shebang errors stop the body checks (generator.Load keeps
-	// only syntax findings then), and a syntax error stops them all: an
+	// only syntax and goto findings then), and a syntax error stops them all: an
 	// unused directive then means nothing.
 	complete := true
 	for _, d := range diags {

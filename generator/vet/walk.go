@@ -9,11 +9,9 @@ import (
 // binding is one local variable: declared by local, local function, a
 // function parameter or a for loop.
 type binding struct {
-	name   string
-	line   int
 	values []value // everything assigned to it, nil values left out
-	// params are a local function's parameters when the variable holds
-	// one: they take the arguments of the function's direct calls.
+	// fn is the local function the variable holds, if any; its parameters
+	// (walker.params) take the arguments of its direct calls.
 	fn      *ast.FunctionExpr
 	escapes bool // the function is used other than by calling it
 	// elems are the values stored into the table it holds: t[i] = v,
@@ -88,8 +86,8 @@ func walk(src *source, stmts []ast.Stmt) *walker {
 func (w *walker) push() { w.scopes = append(w.scopes, map[string]*binding{}) }
 func (w *walker) pop()  { w.scopes = w.scopes[:len(w.scopes)-1] }
 
-func (w *walker) declare(name string, line int, values ...value) *binding {
-	b := &binding{name: name, line: line}
+func (w *walker) declare(name string, values ...value) *binding {
+	b := &binding{}
 	for _, v := range values {
 		b.add(v)
 	}
@@ -156,7 +154,7 @@ func (w *walker) stmt(s ast.Stmt) {
 		if fn, ok := localFunction(s); ok {
 			// local function f: f is in scope in its own body.
 			w.src.nameAt(s.Names[0], s.Line(), false)
-			b := w.declare(s.Names[0], s.Line(), value{expr: fn, line: s.Line()})
+			b := w.declare(s.Names[0], value{expr: fn, line: s.Line()})
 			w.function(fn, false)
 			b.fn = fn
 			return
@@ -170,7 +168,7 @@ func (w *walker) stmt(s ast.Stmt) {
 			if v, ok := nthValue(s.Exprs, i, s.Line()); ok {
 				vals = append(vals, v)
 			}
-			b := w.declare(n, s.Line(), vals...)
+			b := w.declare(n, vals...)
 			if fn, ok := singleFunction(s, i); ok {
 				b.fn = fn
 			}
@@ -198,7 +196,7 @@ func (w *walker) stmt(s ast.Stmt) {
 		w.expr(s.Limit)
 		w.expr(s.Step)
 		w.push()
-		w.declare(s.Name, s.Line(), value{line: s.Line(), why: "a for loop counter"})
+		w.declare(s.Name, value{line: s.Line(), why: "a for loop counter"})
 		w.block(s.Stmts)
 		w.pop()
 	case *ast.GenericForStmt:
@@ -218,7 +216,7 @@ func (w *walker) stmt(s ast.Stmt) {
 			if i == 1 && table != nil {
 				v = value{elemOf: table, line: s.Line()}
 			}
-			w.declare(n, s.Line(), v)
+			w.declare(n, v)
 		}
 		w.block(s.Stmts)
 		w.pop()
@@ -335,13 +333,13 @@ func (w *walker) fieldWrite(obj ast.Expr, field string, fn bool) {
 func (w *walker) function(f *ast.FunctionExpr, method bool) {
 	w.push()
 	if method {
-		w.declare("self", f.Line(), value{line: f.Line(), why: "self"})
+		w.declare("self", value{line: f.Line(), why: "self"})
 	}
 	var params []*binding
 	if f.ParList != nil {
 		for _, n := range f.ParList.Names {
 			w.src.nameAt(n, f.Line(), false)
-			params = append(params, w.declare(n, f.Line()))
+			params = append(params, w.declare(n))
 		}
 	}
 	w.params[f] = params
