@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/redis/rueidis"
@@ -13,7 +14,7 @@ import (
 // goroutine; a batch runs once.
 type Batch struct {
 	r *Runner
-	n int32 // calls queued, Exec's included
+	n int32 // calls queued, those added after Exec (ErrExecuted) included
 	// buf holds what is needed only until Exec returns; Exec gives it back
 	// to bufPool, so a program running batches in a loop allocates nothing
 	// per batch but what rueidis does.
@@ -74,7 +75,7 @@ const maxBatchHint = 4096
 
 // release clears buf of references and returns it to the pool.
 func (buf *batchBuf) release() {
-	if cap(buf.calls) > maxPooledCalls {
+	if cap(buf.calls) > maxPooledCalls || cap(buf.strs) > 4*maxPooledCalls {
 		return
 	}
 	clear(buf.calls)
@@ -178,7 +179,7 @@ func (b *Batch) fail(err error) int {
 // NewFuture returns the future of call i of b (from Add), decoded by decode.
 func NewFuture[T any](b *Batch, i int, decode Decoder[T]) Future[T] {
 	f := Future[T]{b: b, i: int32(i), dec: decode}
-	if b.buf != nil && i < len(b.buf.calls) {
+	if b.buf != nil {
 		f.s = b.buf.calls[i].script
 	}
 	return f
@@ -215,8 +216,10 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	b.executed = true
 	buf, r := b.buf, b.r
-	r.lastCalls.Store(int64(len(buf.calls)))
-	r.lastStrs.Store(int64(len(buf.strs)))
+	if n := int64(len(buf.calls)); n != r.lastCalls.Load() {
+		r.lastCalls.Store(n) // written only on change: shared by every goroutine
+		r.lastStrs.Store(int64(len(buf.strs)))
+	}
 
 	var sum summary
 	calls, cmds := buf.calls, buf.cmds
@@ -259,7 +262,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if len(again) > 0 {
 			if retries >= maxRetries || !backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
-					sum.add(i, replyErr(&calls[i], b.res[i]))
+					sum.add(i, replyErr(calls[i].script, &b.res[i]))
 				}
 				again = again[:0]
 			}
@@ -271,7 +274,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	buf.pending = pending
 	b.buf = nil
-	buf.release()
+	// When ctx ended while DoMulti waited, rueidis returned early but its
+	// writer may still be sending the commands from buf.cmds: the buffers
+	// must not be cleared or reused then.
+	if ctx.Err() == nil {
+		buf.release()
+	}
 	if sum.failed == 0 {
 		return nil
 	}
@@ -325,12 +333,12 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32,
 		}
 		c := &calls[i]
 		switch {
-		case c.script != nil && isNoScript(res):
+		case c.script != nil && !c.eval && isNoScript(res): // EVAL cannot miss; if a server says so, that stands
 			noscript = append(noscript, i)
 		case c.script != nil && notRun(res):
 			again = append(again, i)
 		default:
-			sum.add(i, replyErr(c, res))
+			sum.add(i, replyErr(c.script, &res))
 		}
 	}
 	return noscript, again
@@ -405,17 +413,15 @@ func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script
 }
 
 // replyErr is the error a reply stands for: a transport error, or an error
-// reply (a *ScriptError for script calls). A nil reply is not an error.
-func replyErr(c *call, res rueidis.RedisResult) error {
-	if err := res.NonRedisError(); err != nil {
-		return err
-	}
+// reply (a *ScriptError for a script's call, s not nil). A nil reply is not
+// an error.
+func replyErr(s *Script, res *rueidis.RedisResult) error {
 	err := res.Error()
 	if err == nil || rueidis.IsRedisNil(err) {
 		return nil
 	}
-	if re, ok := rueidis.IsRedisErr(err); ok && c.script != nil {
-		return newScriptError(c.script, re)
+	if re, ok := rueidis.IsRedisErr(err); ok && s != nil {
+		return newScriptError(s, re)
 	}
 	return err
 }
@@ -456,7 +462,7 @@ func slotKey(slot uint16) string {
 	slotKeysOnce.Do(func() {
 		left := len(slotKeys)
 		for n := 0; left > 0; n++ {
-			k := itoa(n)
+			k := strconv.Itoa(n)
 			if s := crc16(k) & 16383; slotKeys[s] == "" {
 				slotKeys[s] = k
 				left--
@@ -464,18 +470,4 @@ func slotKey(slot uint16) string {
 		}
 	})
 	return slotKeys[slot]
-}
-
-func itoa(n int) string {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(buf[i:])
 }

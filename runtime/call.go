@@ -7,10 +7,10 @@ import (
 )
 
 // Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
-// EVAL; replies that say the call did not run (TRYAGAIN, CLUSTERDOWN,
-// LOADING) are retried after a pause. keys and args are not retained. A reply that does not fit decode is
-// a *ReplyError; an error reply is a *ScriptError; keys in different cluster
-// slots are a *CrossSlotError and nothing is sent.
+// EVAL; replies that say the call did not run (see notRun) are retried after
+// a pause. keys and args are not retained. A reply that does not fit decode
+// is a *ReplyError; an error reply is a *ScriptError; keys in different
+// cluster slots are a *CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
 	// The builder takes keys then args as one list (see command); most
 	// calls fit in this array on the stack.
@@ -21,13 +21,14 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		var zero T
 		return zero, err
 	}
-	useEval := false
-	for attempt := 0; ; attempt++ {
+	useEval, retries := false, 0
+	for {
 		res := r.client.Do(ctx, cmd)
 		switch {
 		case !useEval && isNoScript(res):
 			useEval = true // did not run; EVAL also caches the script there
-		case notRun(res) && attempt < maxRetries && backoff(ctx, attempt):
+		case notRun(res) && retries < maxRetries && backoff(ctx, retries):
+			retries++
 		default:
 			return result(s, &res, decode)
 		}
@@ -38,16 +39,10 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 // result turns a reply into the call's value or error.
 func result[T any](s *Script, res *rueidis.RedisResult, decode Decoder[T]) (T, error) {
 	var zero T
-	if err := res.NonRedisError(); err != nil {
+	if err := replyErr(s, res); err != nil {
 		return zero, err
 	}
-	msg, err := res.ToMessage()
-	if err != nil && !rueidis.IsRedisNil(err) {
-		if re, ok := rueidis.IsRedisErr(err); ok {
-			return zero, newScriptError(s, re)
-		}
-		return zero, err
-	}
+	msg, _ := res.ToMessage() // a nil reply comes with rueidis.Nil: decoded
 	v, err := decode(msg)
 	if err != nil {
 		return zero, &ReplyError{Script: s.name, Err: err}

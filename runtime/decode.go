@@ -97,7 +97,7 @@ func ReadInt64(m *rueidis.RedisMessage) (int64, error) {
 // DecodeInt64 is the Decoder form of ReadInt64.
 func DecodeInt64(m rueidis.RedisMessage) (int64, error) { return ReadInt64(&m) }
 
-// ReadInt is DecodeInt64 for int.
+// ReadInt is ReadInt64 for int.
 func ReadInt(m *rueidis.RedisMessage) (int, error) {
 	v, err := ReadInt64(m)
 	if err == nil && int64(int(v)) != v {
@@ -144,7 +144,7 @@ func ReadString(m *rueidis.RedisMessage) (string, error) {
 // DecodeString is the Decoder form of ReadString.
 func DecodeString(m rueidis.RedisMessage) (string, error) { return ReadString(&m) }
 
-// ReadBytes is DecodeString into a fresh []byte.
+// ReadBytes is ReadString into a fresh []byte.
 func ReadBytes(m *rueidis.RedisMessage) ([]byte, error) {
 	s, err := ReadString(m)
 	if err != nil {
@@ -206,8 +206,8 @@ func DecodeFloat64(m rueidis.RedisMessage) (float64, error) { return ReadFloat64
 // ReadDuration reads milliseconds.
 func ReadDuration(m *rueidis.RedisMessage) (time.Duration, error) {
 	v, err := ReadInt64(m)
-	if err != nil {
-		return 0, wrongShape("integer milliseconds", m)
+	if err != nil || v > math.MaxInt64/int64(time.Millisecond) || v < math.MinInt64/int64(time.Millisecond) {
+		return 0, wrongShape("integer milliseconds within ±292 years", m)
 	}
 	return time.Duration(v) * time.Millisecond, nil
 }

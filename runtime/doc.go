@@ -24,12 +24,12 @@
 // another goroutine loaded it after this batch was sent), then sends only the
 // failed calls again by EVALSHA; a call that still gets NOSCRIPT (a node that
 // joined or was flushed in between) is sent once more by EVAL. Each call runs
-// at most once: it is sent again only after a NOSCRIPT reply, which Redis gives
-// before running anything.
+// at most once: it is sent again only after a reply Redis gives before the
+// script had any effect (NOSCRIPT, and the ones listed below).
 //
 // Ordering: within one node, calls run in the order they were queued, except
-// that calls that hit NOSCRIPT run after the rest of the batch (in their
-// original order among themselves). Scripts whose relative order matters
+// that calls sent again (after NOSCRIPT or a retried reply) run after the
+// rest of the batch (in their original order among themselves). Scripts whose relative order matters
 // should share a batch only if they are already loaded (see Runner.Load) or be
 // combined into one script.
 //

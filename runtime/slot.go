@@ -1,24 +1,17 @@
 package runtime
 
+import "strings"
+
 // Slot returns the Redis Cluster hash slot of key: CRC16 (XMODEM) of the key,
 // or of the part between the first '{' and the next '}' when that part is not
 // empty, modulo 16384.
 func Slot(key string) uint16 {
-	if start := indexByte(key, '{'); start >= 0 {
-		if end := indexByte(key[start+1:], '}'); end > 0 {
+	if start := strings.IndexByte(key, '{'); start >= 0 {
+		if end := strings.IndexByte(key[start+1:], '}'); end > 0 {
 			key = key[start+1 : start+1+end]
 		}
 	}
 	return crc16(key) & slotMask
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // crc16 is CRC16-XMODEM (polynomial 0x1021, initial 0), as in Redis's crc16.c.
