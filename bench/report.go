@@ -293,7 +293,7 @@ func (rep *report) writeTargets(w io.Writer) {
 	if len(ts) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\n### Targets (issue 6), %s\n\n", rep.deps[0].name)
+	fmt.Fprintf(w, "\n### Targets, %s\n\n", rep.deps[0].name)
 	fmt.Fprintf(w, "| Target | measured | met |\n|---|---|---|\n")
 	for _, t := range ts {
 		if !t.known {

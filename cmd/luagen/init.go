@@ -65,6 +65,6 @@ func (c *cli) initScaffold() int {
 	if c.config != "luagen.yaml" {
 		next += " -f " + c.config
 	}
-	fmt.Fprintf(c.stdout, "luagen: wrote %s and a sample script; now run %q\n", filepath.ToSlash(c.config), next)
+	fmt.Fprintf(c.stdout, "luagen: wrote %s, a sample script and its generated Go; edit the script, then run %q\n", filepath.ToSlash(c.config), next)
 	return exitOK
 }

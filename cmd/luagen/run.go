@@ -25,7 +25,7 @@ Commands:
   generate  write the Go bindings for luagen.yaml (the default command)
   check     print a diff and exit 1 when generated files are stale; writes nothing
   vet       report problems in luagen.yaml and the scripts; writes nothing
-  init      create luagen.yaml and a sample script
+  init      create luagen.yaml, a sample script and its generated Go
   version   print luagen's version
 
 Run "luagen <command> -h" for a command's flags.
@@ -45,7 +45,7 @@ var commands = []*command{
 	{name: "generate", summary: "Generate writes the Go bindings of every package in the config into its out\nfolder. Warnings go to stderr; on any error nothing is written. It only\noverwrites or deletes files that start with luagen's \"Code generated\" line.", run: (*cli).generate},
 	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
 	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message, and exits 1 if there is\none (2 if the config cannot be read). A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
-	{name: "init", summary: "Init writes a luagen.yaml and a sample script next to it (the config path\nis -f). It refuses to overwrite any existing file.", run: (*cli).initScaffold},
+	{name: "init", summary: "Init writes a luagen.yaml, a sample script and the script's generated Go\nnext to it (the config path is -f), in a Go module (run go mod init first).\nIt refuses to overwrite any existing file.", run: (*cli).initScaffold},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
 }
 
