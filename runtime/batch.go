@@ -25,6 +25,11 @@ type Batch struct {
 	// errs holds the calls that failed before they could be sent (rare).
 	errs     map[int32]error
 	executed bool
+	// dropped is set when a reply carried a transport or context error:
+	// rueidis's writer may still be reading the commands DoMulti was given
+	// (a standalone or sentinel pipe fails the calls it queued before
+	// writing them), so that slice is never written to or reused again.
+	dropped bool
 }
 
 type batchBuf struct {
@@ -244,8 +249,13 @@ func (b *Batch) Exec(ctx context.Context) error {
 			if len(pending) == 0 {
 				break
 			}
-			// rueidis recycled the commands it sent: build them again.
-			cmds = cmds[:0]
+			// rueidis recycled the commands it sent: build them again,
+			// in a new slice when the last one may still be read.
+			if b.dropped {
+				cmds = make([]rueidis.Completed, 0, len(pending))
+			} else {
+				cmds = cmds[:0]
+			}
 			for _, i := range pending {
 				c := &calls[i]
 				cmds = append(cmds, r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval))
@@ -274,10 +284,10 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	buf.pending = pending
 	b.buf = nil
-	// When ctx ended while DoMulti waited, rueidis returned early but its
-	// writer may still be sending the commands from buf.cmds: the buffers
-	// must not be cleared or reused then.
-	if ctx.Err() == nil {
+	// When a connection dropped or ctx ended while DoMulti waited, rueidis
+	// returned early but its writer may still be sending the commands from
+	// buf.cmds: the buffers must not be cleared or reused then.
+	if !b.dropped && ctx.Err() == nil {
 		buf.release()
 	}
 	if sum.failed == 0 {
@@ -324,8 +334,12 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32,
 	}
 	calls := b.buf.calls
 	for j, res := range results {
-		if res.Error() == nil {
+		err := res.Error()
+		if err == nil {
 			continue
+		}
+		if _, ok := rueidis.IsRedisErr(err); !ok {
+			b.dropped = true
 		}
 		i := int32(j)
 		if idx != nil {
