@@ -300,8 +300,9 @@ return redis.call("GET", ARGV[5])
 // row is one script of TestCorpusShape's tables.
 type row struct {
 	name            string
-	keys, args      int // declared (BullMQ key count) or the highest literal index used
-	docKeys, docArg int // documented KEYS[n]/ARGV[n] lines
+	docs            map[string]string // "KEYS[1]" → its documentation
+	keys, args      int               // declared (BullMQ key count) or the highest literal index used
+	docKeys, docArg int               // documented KEYS[n]/ARGV[n] lines
 	sh              Shape
 	vet             map[string]int
 }
@@ -324,7 +325,7 @@ func TestCorpusShape(t *testing.T) {
 	var rows []row
 	for _, s := range as {
 		dk, da := ParamDocs(s.GoDoc)
-		r := row{name: s.Name, docKeys: len(dk), docArg: len(da), sh: Analyze(s.Source)}
+		r := row{name: s.Name, docKeys: len(dk), docArg: len(da), docs: docMap(dk, da), sh: Analyze(s.Source)}
 		r.keys, r.args = maxInt(r.sh.Keys), maxInt(r.sh.Args)
 		r.vet = vetCounts(s.Name, s.Source, r.keys, r.sh)
 		rows = append(rows, r)
@@ -338,9 +339,14 @@ func TestCorpusShape(t *testing.T) {
 		dk, da := ParamDocs(LeadingComment(s.Source))
 		src := s.Bundled
 		if s.Include {
-			src = s.Source
+			// An include with its own includes, as a command gets it.
+			flat, err := Flatten(byName, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src = flat
 		}
-		r := row{name: s.Name, docKeys: len(dk), docArg: len(da), sh: Analyze(src)}
+		r := row{name: s.Name, docKeys: len(dk), docArg: len(da), docs: docMap(dk, da), sh: Analyze(src)}
 		r.keys, r.args = s.KeyCount, maxInt(r.sh.Args)
 		if s.Include && slices.Contains(r.sh.Free, "rcall") {
 			// Includes call the including command's rcall alias.
@@ -361,7 +367,7 @@ func TestCorpusShape(t *testing.T) {
 	}
 	logf("\n## bullmq %s: %d commands (analysed flattened, as sent to Redis)", BullMQVersion, len(rows))
 	table(logf, rows)
-	logf("\n## bullmq %s: %d includes (analysed alone)", BullMQVersion, len(incRows))
+	logf("\n## bullmq %s: %d includes (analysed with their own includes flattened in)", BullMQVersion, len(incRows))
 	includeTable(logf, incRows)
 
 	t.Log("\n" + out.String())
@@ -400,14 +406,34 @@ func vetCounts(name, src string, n int, sh Shape) map[string]int {
 	return counts
 }
 
-func joinUse(m map[string][]string, kinds ...string) string {
+func docMap(keys, args map[int]string) map[string]string {
+	m := map[string]string{}
+	for i, d := range keys {
+		m[fmt.Sprintf("KEYS[%d]", i)] = d
+	}
+	for i, d := range args {
+		m[fmt.Sprintf("ARGV[%d]", i)] = d
+	}
+	return m
+}
+
+// joinUse lists the params used as one of kinds, each with its
+// documentation when docs has it.
+func joinUse(m map[string][]string, docs map[string]string, kinds ...string) string {
 	var out []string
 	for _, p := range sortedParams(m) {
 		for _, k := range m[p] {
 			for _, want := range kinds {
-				if k == want {
-					out = append(out, p)
+				if k != want {
+					continue
 				}
+				if d := docs[p]; d != "" {
+					if r := []rune(d); len(r) > 40 {
+						d = string(r[:39]) + "…"
+					}
+					p += " (" + strings.ReplaceAll(d, "|", "/") + ")"
+				}
+				out = append(out, p)
 			}
 		}
 	}
@@ -479,7 +505,7 @@ func table(logf func(string, ...any), rows []row) {
 		libs := strings.Join(sh.Libs, " ")
 		logf("| %s | %d | %d | %d/%d | %s | %s | %s | %s | %d (%d) | %d | %s | %s |",
 			r.name, r.keys, r.args, r.docKeys, r.docArg,
-			joinUse(sh.KeyUse, "key"), joinUse(sh.KeyUse, "prefix"), joinUse(sh.KeyUse, "part"),
+			joinUse(sh.KeyUse, nil, "key"), joinUse(sh.KeyUse, r.docs, "prefix"), joinUse(sh.KeyUse, nil, "part"),
 			orDash(sh.Dynamic), sh.RedisCalls, sh.AliasCalls, len(sh.KeyFunctions), orDash(sh.Libs), vetText(r.vet))
 		n.calls += sh.RedisCalls
 		n.aliasCalls += sh.AliasCalls
@@ -511,7 +537,7 @@ func table(logf func(string, ...any), rows []row) {
 		if argvKey {
 			n.argvKey++
 		}
-		if joinUse(sh.KeyUse, "part") != "-" {
+		if joinUse(sh.KeyUse, nil, "part") != "-" {
 			n.part++
 		}
 		if len(sh.Dynamic) > 0 {
@@ -557,6 +583,6 @@ func includeTable(logf func(string, ...any), rows []row) {
 		}
 		params += len(sh.KeyFunctions)
 	}
-	logf("\nOf %d includes: %d read names they do not bind (the command's rcall, or functions of other includes); %d define functions with parameters that reach a key (%d parameters).",
+	logf("\nOf %d includes: %d read names they do not bind (the including command's locals); %d define functions with parameters that reach a key (%d parameters).",
 		len(rows), free, keyFns, params)
 }

@@ -45,7 +45,8 @@ type Shape struct {
 	Functions   int      // local (and global) function definitions
 	// KeyFunctions are the function parameters that reach a key position,
 	// as "f(x)", or "f(x as prefix)" / "f(x as part)" when a key is built
-	// from them. Anonymous functions are named "function".
+	// from them; "f(x.id as part)" for a field of a table decoded from x.
+	// Anonymous functions are named "function".
 	KeyFunctions []string
 	Libs         []string // library functions used: cjson.decode, cmsgpack.unpack, redis.setresp ...
 	// Free are names read but bound nowhere in the script and not globals
@@ -63,7 +64,8 @@ const (
 	kDecoded                 // a table decoded from the param
 )
 
-// fnParam starts the pseudo-param of a function's parameter: "fn:f(x)".
+// fnParam starts the pseudo-param of a function's parameter: "fn:f(x",
+// or "fn:f(x.field" for a field of a table decoded from it.
 const fnParam = "fn:"
 
 var kindNames = [...]string{kAlias: "key", kPrefix: "prefix", kPart: "part", kDecoded: "decoded"}
@@ -424,7 +426,7 @@ func (a *analyzer) function(fn *ast.FunctionExpr, b *binding) {
 		p := a.declare(fn, i, name)
 		// A pseudo-param names the parameter, to find functions whose
 		// parameters reach a key; the real facts come from call sites.
-		a.merge(p, facts{{fnParam + b.name + "(" + name + ")", kAlias}: true})
+		a.merge(p, facts{{fnParam + b.name + "(" + name, kAlias}: true})
 	}
 	a.fnStack = append(a.fnStack, b)
 	for _, s := range fn.Stmts {
@@ -587,7 +589,7 @@ func (a *analyzer) index(e *ast.AttrGetExpr) facts {
 	out := facts{}
 	for f := range obj {
 		// A field of a decoded table, or of one of its fields.
-		if f.kind == kDecoded || (f.kind == kAlias && strings.Contains(f.param, "].")) {
+		if f.kind == kDecoded || (f.kind == kAlias && decodedField(f.param)) {
 			field := "*"
 			switch k := e.Key.(type) {
 			case *ast.NumberExpr:
@@ -602,6 +604,15 @@ func (a *analyzer) index(e *ast.AttrGetExpr) facts {
 		out[f] = true
 	}
 	return out
+}
+
+// decodedField reports whether a param names a field of a decoded table
+// ("ARGV[1].5", "fn:f(opts.de"), whose own fields get names too.
+func decodedField(param string) bool {
+	if strings.HasPrefix(param, fnParam) {
+		return strings.Contains(param[strings.Index(param, "("):], ".")
+	}
+	return strings.Contains(param, "].")
 }
 
 func exprText(e ast.Expr) string {
@@ -790,9 +801,9 @@ func (a *analyzer) redisCall(c *ast.FuncCallExpr) {
 			case strings.HasPrefix(f.param, fnParam):
 				fn := strings.TrimPrefix(f.param, fnParam)
 				if f.kind != kAlias {
-					fn = strings.TrimSuffix(fn, ")") + " as " + kindNames[f.kind] + ")"
+					fn += " as " + kindNames[f.kind]
 				}
-				a.keyFunctions[fn] = true
+				a.keyFunctions[fn+")"] = true
 			default:
 				a.setAdd(a.keyUse, f.param, kindNames[f.kind])
 			}
