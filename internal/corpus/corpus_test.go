@@ -259,6 +259,7 @@ if rcall("EXISTS", jobKey) == 1 then return 0 end
 redis.call("HSET", "asynq:{" .. ARGV[4] .. "}:t", "x", 1)
 redis.call("SET", args[1] .. "x", cjson.encode({}))
 for i = 1, #ARGV do redis.call("SADD", KEYS[1], ARGV[i]) end
+for i = 2, 3 do redis.call("GET", KEYS[i]) end
 removeJob(ARGV[3], prefix)
 return redis.call("GET", ARGV[5])
 `
@@ -273,15 +274,17 @@ return redis.call("GET", ARGV[5])
 		"ARGV[4]":   {"part"},
 		"ARGV[1].1": {"prefix"},
 		"KEYS[1]":   {"key"},
+		"KEYS[2]":   {"key"},
+		"KEYS[3]":   {"key"},
 		"ARGV[5]":   {"key"},
 	}
 	if fmt.Sprint(sh.KeyUse) != fmt.Sprint(want) {
 		t.Errorf("KeyUse = %v, want %v", sh.KeyUse, want)
 	}
-	if fmt.Sprint(sh.Keys, sh.Args, sh.Dynamic) != "[1 9] [1 2 3 4 5] [#ARGV ARGV[i]]" {
+	if fmt.Sprint(sh.Keys, sh.Args, sh.Dynamic) != "[1 2 3 9] [1 2 3 4 5] [#ARGV ARGV[i] KEYS[2..3]]" {
 		t.Errorf("Keys, Args, Dynamic = %v %v %v", sh.Keys, sh.Args, sh.Dynamic)
 	}
-	if sh.RedisCalls != 6 || sh.AliasCalls != 2 || fmt.Sprint(sh.Aliases) != "[rcall]" {
+	if sh.RedisCalls != 7 || sh.AliasCalls != 2 || fmt.Sprint(sh.Aliases) != "[rcall]" {
 		t.Errorf("calls %d, via alias %d, aliases %v", sh.RedisCalls, sh.AliasCalls, sh.Aliases)
 	}
 	if fmt.Sprint(sh.KeyFunctions, sh.Libs) != "[removeJob(base as prefix) removeJob(id as part)] [cjson.encode cmsgpack.unpack]" {
@@ -387,15 +390,15 @@ func maxInt(xs []int) int {
 }
 
 // vetCounts runs luagen's vet on the script with a header of n keys (the
-// last variadic when the script reads KEYS dynamically), to measure what
-// adopting it as is would report.
+// last variadic when the script reads KEYS with an unbounded computed
+// index), to measure what adopting it as is would report.
 func vetCounts(name, src string, n int, sh Shape) map[string]int {
 	s := &model.Script{File: name + ".lua", Source: src, Name: name}
 	for i := 1; i <= n; i++ {
 		s.Keys = append(s.Keys, model.Param{Name: fmt.Sprintf("k%d", i), Type: model.TypeString})
 	}
 	for _, d := range sh.Dynamic {
-		if strings.Contains(d, "KEYS") && len(s.Keys) > 0 {
+		if strings.Contains(d, "KEYS") && !strings.Contains(d, "..") && len(s.Keys) > 0 {
 			s.Keys[len(s.Keys)-1].Variadic = true
 		}
 	}

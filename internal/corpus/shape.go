@@ -25,7 +25,9 @@ type Shape struct {
 
 	Keys, Args []int // literal KEYS[n] / ARGV[n] indexes read, sorted
 	// Dynamic lists the non-literal uses of KEYS and ARGV, each once:
-	// "#ARGV", "ARGV[i]", "unpack(KEYS)", "ipairs(KEYS)", "KEYS as a value".
+	// "#ARGV" (or table.getn(ARGV)), "ARGV[i]", "unpack(KEYS)",
+	// "ipairs(KEYS)", "KEYS as a value"; "KEYS[7..10]" for KEYS[i] in a
+	// loop for i = 7, 10, whose indexes also count in Keys.
 	Dynamic []string
 
 	// KeyUse maps a param to how it reaches a key position of a Redis
@@ -96,6 +98,9 @@ type binding struct {
 	fn    *ast.FunctionExpr // a function definition
 	name  string            // for reports
 	ret   facts             // a function's return values
+	// A numeric for loop's variable with literal bounds: for i = lo, hi.
+	ranged bool
+	lo, hi int
 }
 
 type analyzer struct {
@@ -334,7 +339,16 @@ func (a *analyzer) stmt(s ast.Stmt) {
 			a.expr(s.Step)
 		}
 		a.push()
-		a.declare(s, 0, s.Name)
+		b := a.declare(s, 0, s.Name)
+		lo, okLo := intLit(s.Init)
+		hi, okHi := intLit(s.Limit)
+		step, okStep := 1, true
+		if s.Step != nil {
+			step, okStep = intLit(s.Step)
+		}
+		if okLo && okHi && okStep && step == 1 && lo <= hi && hi-lo < 64 {
+			b.ranged, b.lo, b.hi = true, lo, hi
+		}
 		a.block(s.Stmts)
 		a.pop()
 	case *ast.GenericForStmt:
@@ -577,6 +591,22 @@ func (a *analyzer) index(e *ast.AttrGetExpr) facts {
 				return facts{{fmt.Sprintf("%s[%d]", name, i), kAlias}: true}
 			}
 		}
+		// KEYS[i] in for i = 7, 10: the literal indexes 7 to 10.
+		if id, ok := e.Key.(*ast.IdentExpr); ok {
+			if b := a.lookup(id.Value); b != nil && b.ranged {
+				a.dynamic[fmt.Sprintf("%s[%d..%d]", name, b.lo, b.hi)] = true
+				out := facts{}
+				for i := b.lo; i <= b.hi; i++ {
+					if name == "KEYS" {
+						a.keys[i] = true
+					} else {
+						a.args[i] = true
+					}
+					out[fact{fmt.Sprintf("%s[%d]", name, i), kAlias}] = true
+				}
+				return out
+			}
+		}
 		a.dynamic[name+"["+exprText(e.Key)+"]"] = true
 		a.expr(e.Key)
 		return facts{{name + "[*]", kAlias}: true}
@@ -615,6 +645,18 @@ func decodedField(param string) bool {
 	return strings.Contains(param, "].")
 }
 
+func intLit(e ast.Expr) (int, bool) {
+	switch e := e.(type) {
+	case *ast.NumberExpr:
+		n, err := strconv.Atoi(e.Value)
+		return n, err == nil
+	case *ast.UnaryMinusOpExpr:
+		n, ok := intLit(e.Expr)
+		return -n, ok
+	}
+	return 0, false
+}
+
 func exprText(e ast.Expr) string {
 	switch e := e.(type) {
 	case *ast.IdentExpr:
@@ -643,6 +685,10 @@ func (a *analyzer) call(c *ast.FuncCallExpr) facts {
 		if !strings.HasPrefix(lib, "string.") && !strings.HasPrefix(lib, "table.") && !strings.HasPrefix(lib, "math.") {
 			a.libs[lib] = true
 		}
+		if lib == "table.getn" && len(c.Args) == 1 && isGlobalName(a, c.Args[0], "KEYS", "ARGV") {
+			a.dynamic["#"+c.Args[0].(*ast.IdentExpr).Value] = true
+			return nil
+		}
 		args := make([]facts, len(c.Args))
 		for i, arg := range c.Args {
 			args[i] = a.expr(arg)
@@ -667,7 +713,7 @@ func (a *analyzer) call(c *ast.FuncCallExpr) facts {
 		}
 		return nil
 	}
-	if isGlobalName(a, c.Func, "unpack") || isGlobalName(a, c.Func, "table") {
+	if isGlobalName(a, c.Func, "unpack") {
 		for _, arg := range c.Args {
 			if isGlobalName(a, arg, "KEYS", "ARGV") {
 				a.dynamic["unpack("+arg.(*ast.IdentExpr).Value+")"] = true
