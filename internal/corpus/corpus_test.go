@@ -497,20 +497,23 @@ func mapKeys(m map[string]int) map[string]bool {
 }
 
 func table(logf func(string, ...any), rows []row) {
-	logf("| script | KEYS | ARGV | doc K/A | key = param | prefix → key | part of key | dynamic | calls (alias) | key fn params | libs | vet |")
-	logf("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	logf("| script | KEYS | ARGV | doc K/A | key = param | prefix → key | part of key | other keys | dynamic | calls (alias) | key fn params | libs | vet |")
+	logf("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	var n struct {
 		alias, prefixKeys, prefixArgv, part, argvKey, dynamic, cjson, cmsgpack, keyFns, docMismatch, vetClean int
-		calls, aliasCalls, free                                                                               int
+		calls, aliasCalls, free, other                                                                        int
 	}
 	for _, r := range rows {
 		sh := r.sh
 		libs := strings.Join(sh.Libs, " ")
-		logf("| %s | %d | %d | %d/%d | %s | %s | %s | %s | %d (%d) | %d | %s | %s |",
+		logf("| %s | %d | %d | %d/%d | %s | %s | %s | %d | %s | %d (%d) | %d | %s | %s |",
 			r.name, r.keys, r.args, r.docKeys, r.docArg,
 			joinUse(sh.KeyUse, nil, "key"), joinUse(sh.KeyUse, r.docs, "prefix"), joinUse(sh.KeyUse, nil, "part"),
-			orDash(sh.Dynamic), sh.RedisCalls, sh.AliasCalls, len(sh.KeyFunctions), orDash(sh.Libs), vetText(r.vet))
+			sh.OtherKeys, orDash(sh.Dynamic), sh.RedisCalls, sh.AliasCalls, len(sh.KeyFunctions), orDash(sh.Libs), vetText(r.vet))
 		n.calls += sh.RedisCalls
+		if sh.OtherKeys > 0 {
+			n.other++
+		}
 		n.aliasCalls += sh.AliasCalls
 		if len(sh.Free) > 0 {
 			n.free++
@@ -565,15 +568,16 @@ func table(logf func(string, ...any), rows []row) {
 	logf("\nOf %d: %d use a redis.call alias; keys built with a KEYS param as prefix: %d, with an ARGV param (or a field decoded from one) as prefix: %d;"+
 		" a param inside a built key: %d; an ARGV param used as a key as is: %d; dynamic KEYS/ARGV: %d; cjson: %d; cmsgpack: %d;"+
 		" functions passing a parameter as a key: %d; documented KEYS/ARGV counts differ from the highest index read: %d; vet clean with a plain header: %d"+
-		" (vet follows literal redis.call/pcall only: %d of %d calls go through an alias); free names: %d.",
+		" (vet follows literal redis.call/pcall only: %d of %d calls go through an alias); free names: %d; with keys not built from params (replies): %d.",
 		len(rows), n.alias, n.prefixKeys, n.prefixArgv, n.part, n.argvKey, n.dynamic, n.cjson, n.cmsgpack, n.keyFns, n.docMismatch, n.vetClean,
-		n.aliasCalls, n.calls, n.free)
+		n.aliasCalls, n.calls, n.free, n.other)
 }
 
 func includeTable(logf func(string, ...any), rows []row) {
 	logf("| include | KEYS read | ARGV read | functions | parameters that reach a key | calls (alias) | libs | free names |")
 	logf("|---|---|---|---|---|---|---|---|")
-	free, keyFns, params := 0, 0, 0
+	free, keyFns := 0, 0
+	params := map[string]bool{}
 	for _, r := range rows {
 		sh := r.sh
 		logf("| %s | %v | %v | %d | %s | %d (%d) | %s | %s |", r.name, sh.Keys, sh.Args, sh.Functions,
@@ -584,8 +588,10 @@ func includeTable(logf func(string, ...any), rows []row) {
 		if len(sh.KeyFunctions) > 0 {
 			keyFns++
 		}
-		params += len(sh.KeyFunctions)
+		for _, p := range sh.KeyFunctions {
+			params[p] = true
+		}
 	}
-	logf("\nOf %d includes: %d read names they do not bind (the including command's locals); %d define functions with parameters that reach a key (%d parameters).",
-		len(rows), free, keyFns, params)
+	logf("\nOf %d includes: %d read names they do not bind (the including command's locals); %d define functions with parameters that reach a key (%d distinct function parameters in all).",
+		len(rows), free, keyFns, len(params))
 }

@@ -39,6 +39,10 @@ type Shape struct {
 	// string.format, key or not: "prefix" or "part".
 	Concat map[string][]string
 
+	// OtherKeys counts key positions holding neither a literal string nor
+	// anything built from a param: a reply (a key name stored in a hash or
+	// set), or a value the walk does not follow.
+	OtherKeys   int
 	RedisCalls  int      // calls of redis.call/pcall, direct or through an alias
 	AliasCalls  int      // of those, through a local alias
 	Aliases     []string // local names bound to redis.call or redis.pcall
@@ -123,6 +127,7 @@ type analyzer struct {
 	libs          map[string]bool
 	calls, viaAls int
 	dynCmds       int
+	otherKeys     int
 	functions     map[*ast.FunctionExpr]bool
 	free          map[string]bool
 	counting      bool // the last walk counts calls
@@ -190,7 +195,7 @@ func (a *analyzer) reset() {
 	a.libs = map[string]bool{}
 	a.functions = map[*ast.FunctionExpr]bool{}
 	a.free = map[string]bool{}
-	a.calls, a.viaAls, a.dynCmds = 0, 0, 0
+	a.calls, a.viaAls, a.dynCmds, a.otherKeys = 0, 0, 0, 0
 }
 
 func (a *analyzer) fill() {
@@ -199,7 +204,7 @@ func (a *analyzer) fill() {
 	s.Dynamic = sortedKeys(a.dynamic)
 	s.KeyUse = flattenSets(a.keyUse)
 	s.Concat = flattenSets(a.concat)
-	s.RedisCalls, s.AliasCalls, s.DynamicCmds = a.calls, a.viaAls, a.dynCmds
+	s.RedisCalls, s.AliasCalls, s.DynamicCmds, s.OtherKeys = a.calls, a.viaAls, a.dynCmds, a.otherKeys
 	s.Aliases = sortedKeys(a.aliases)
 	s.Commands = sortedKeys(a.commands)
 	s.Functions = len(a.functions)
@@ -841,6 +846,9 @@ func (a *analyzer) redisCall(c *ast.FuncCallExpr) {
 		if i >= len(args) {
 			continue
 		}
+		if _, lit := c.Args[i].(*ast.StringExpr); !lit && !hasParam(args[i]) {
+			a.otherKeys++
+		}
 		for f := range args[i] {
 			switch {
 			case f.kind == kDecoded:
@@ -855,6 +863,17 @@ func (a *analyzer) redisCall(c *ast.FuncCallExpr) {
 			}
 		}
 	}
+}
+
+// hasParam reports whether a value holds a param (or a function
+// parameter's pseudo-param).
+func hasParam(f facts) bool {
+	for k := range f {
+		if k.kind != kDecoded {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *analyzer) setAdd(m map[string]map[string]bool, k, v string) {
