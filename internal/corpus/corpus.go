@@ -9,6 +9,11 @@
 // A fetch that fails (no network, registry down, client missing) returns
 // a *FetchError; Skip turns it into a skipped test, or a failed one under
 // CI=true.
+//
+// Flatten expands BullMQ's `--- @include` lines the way BullMQ does;
+// Analyze, ParamDocs and LeadingComment describe how a script uses KEYS
+// and ARGV and how it documents them (TestCorpusShape logs the tables;
+// LUAGEN_CORPUS_REPORT=file writes them to a file too).
 package corpus
 
 import (

@@ -130,7 +130,6 @@ type analyzer struct {
 	otherKeys     int
 	functions     map[*ast.FunctionExpr]bool
 	free          map[string]bool
-	counting      bool // the last walk counts calls
 }
 
 type declKey struct {
