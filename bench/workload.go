@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/luagen/luagen/bench/internal/gen"
-	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // The workload: take one token from a bucket that starts with a billion,
@@ -51,7 +51,7 @@ var slotTags = func() []string {
 	left := nslots
 	for n := 0; left > 0; n++ {
 		t := strconv.Itoa(n)
-		if s := runtime.Slot(t); tags[s] == "" {
+		if s := luagenimpl.Slot(t); tags[s] == "" {
 			tags[s] = t
 			left--
 		}

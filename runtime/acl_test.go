@@ -49,6 +49,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -115,10 +116,10 @@ func testACLPermissions(t *testing.T, r *runtime.Runner) {
 	wrongType := newScript("wrongtype", "redis.call('SET', KEYS[1], 'x')\nreturn redis.call('INCR', KEYS[1])", false)
 	p := "app:{" + prefix(t) + "}"
 
-	if n, err := runtime.Call(ctx, r, incr, []string{p + "n"}, nil, runtime.DecodeInt64); err != nil || n != 1 {
+	if n, err := luagenimpl.Call(ctx, r, incr, []string{p + "n"}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 		t.Fatalf("incr on an allowed key = %d, %v", n, err)
 	}
-	if n, err := runtime.Call(ctx, r, get, []string{p + "n"}, nil, runtime.DecodeInt64); err != nil || n != 1 {
+	if n, err := luagenimpl.Call(ctx, r, get, []string{p + "n"}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 		t.Fatalf("read-only get on an allowed key = %d, %v", n, err)
 	}
 
@@ -151,11 +152,11 @@ func testACLPermissions(t *testing.T, r *runtime.Runner) {
 	b := r.NewBatch()
 	var futs []runtime.Future[int64]
 	for _, rf := range refusals {
-		_, err := runtime.Call(ctx, r, rf.script, rf.keys, nil, runtime.DecodeInt64)
+		_, err := luagenimpl.Call(ctx, r, rf.script, rf.keys, nil, luagenimpl.DecodeInt64)
 		check("Call", rf, err)
-		futs = append(futs, runtime.Queue(b, rf.script, rf.keys, nil, runtime.DecodeInt64))
+		futs = append(futs, luagenimpl.Queue(b, rf.script, rf.keys, nil, luagenimpl.DecodeInt64))
 	}
-	ok := runtime.Queue(b, incr, []string{p + "n"}, nil, runtime.DecodeInt64)
+	ok := luagenimpl.Queue(b, incr, []string{p + "n"}, nil, luagenimpl.DecodeInt64)
 	if err := b.Exec(ctx); err == nil {
 		t.Fatal("Exec = nil, want a *BatchError")
 	}
@@ -167,12 +168,12 @@ func testACLPermissions(t *testing.T, r *runtime.Runner) {
 	}
 	// A refusal inside a script comes after its earlier writes: the INCR of
 	// sneaky ran twice (Call and batch), the SET never did.
-	if n, err := runtime.Call(ctx, r, get, []string{p + "s"}, nil, runtime.DecodeInt64); err != nil || n != 2 {
+	if n, err := luagenimpl.Call(ctx, r, get, []string{p + "s"}, nil, luagenimpl.DecodeInt64); err != nil || n != 2 {
 		t.Errorf("sneaky's own key = %d, %v; want 2 (its writes before the refusal stay)", n, err)
 	}
 
 	// Not every error is a permission error.
-	_, err := runtime.Call(ctx, r, wrongType, []string{p + "w"}, nil, runtime.DecodeInt64)
+	_, err := luagenimpl.Call(ctx, r, wrongType, []string{p + "w"}, nil, luagenimpl.DecodeInt64)
 	var se *runtime.ScriptError
 	if !errors.As(err, &se) || se.IsPermission() {
 		t.Errorf("a non-integer INCR = %v; want a *ScriptError that is not a permission error", err)
@@ -194,7 +195,7 @@ func testACLLoads(t *testing.T, nodes []*redistest.Server, r *runtime.Runner, ca
 		b := r.NewBatch()
 		futs := make([]runtime.Future[int64], size)
 		for i := range futs {
-			futs[i] = runtime.Queue(b, s, []string{fmt.Sprintf("app:{%s%d}", p, i)}, nil, runtime.DecodeInt64)
+			futs[i] = luagenimpl.Queue(b, s, []string{fmt.Sprintf("app:{%s%d}", p, i)}, nil, luagenimpl.DecodeInt64)
 		}
 		if err := b.Exec(ctx); err != nil {
 			t.Fatalf("round %d: %v", round, err)
@@ -253,7 +254,7 @@ func testACLLoads(t *testing.T, nodes []*redistest.Server, r *runtime.Runner, ca
 
 	// Single calls never load: EVALSHA, then EVAL on NOSCRIPT.
 	flush()
-	if n, err := runtime.Call(ctx, r, s, []string{"app:{" + p + "single}"}, nil, runtime.DecodeInt64); err != nil || n != 1 {
+	if n, err := luagenimpl.Call(ctx, r, s, []string{"app:{" + p + "single}"}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 		t.Errorf("single call after SCRIPT FLUSH = %d, %v", n, err)
 	}
 	// Runner.Load reports the refusal clearly.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -46,12 +47,12 @@ func TestEmptyKeysAndArgs(t *testing.T) {
 				{[]string{"", ""}, []string{"", ""}, "2:2:,:,"},
 			}
 			for i, c := range cases {
-				if v, err := runtime.Call(ctx, r, show, c.keys, c.args, runtime.DecodeString); err != nil || v != c.want {
+				if v, err := luagenimpl.Call(ctx, r, show, c.keys, c.args, luagenimpl.DecodeString); err != nil || v != c.want {
 					t.Errorf("case %d: Call = %q, %v; want %q", i, v, err, c.want)
 				}
 			}
 			unique := strconv.FormatInt(time.Now().UnixNano(), 10)
-			if v, err := runtime.Call(ctx, r, setget, []string{""}, []string{unique}, runtime.DecodeString); err != nil || v != unique {
+			if v, err := luagenimpl.Call(ctx, r, setget, []string{""}, []string{unique}, luagenimpl.DecodeString); err != nil || v != unique {
 				t.Errorf("write to the empty key = %q, %v; want %q", v, err, unique)
 			}
 
@@ -62,12 +63,12 @@ func TestEmptyKeysAndArgs(t *testing.T) {
 				var ros []runtime.Future[string]
 				for _, c := range cases {
 					if len(c.keys) == 0 || withKeyed {
-						futs = append(futs, runtime.Queue(b, show, c.keys, c.args, runtime.DecodeString))
+						futs = append(futs, luagenimpl.Queue(b, show, c.keys, c.args, luagenimpl.DecodeString))
 					}
-					ros = append(ros, runtime.Queue(b, showRO, nil, nil, runtime.DecodeString))
+					ros = append(ros, luagenimpl.Queue(b, showRO, nil, nil, luagenimpl.DecodeString))
 				}
 				if withKeyed {
-					runtime.Queue(b, setget, []string{prefix(t) + "k"}, []string{"v"}, runtime.DecodeString)
+					luagenimpl.Queue(b, setget, []string{prefix(t) + "k"}, []string{"v"}, luagenimpl.DecodeString)
 				}
 				if err := b.Exec(ctx); err != nil {
 					t.Fatalf("batch (keyed calls too: %v): %v", withKeyed, err)
@@ -114,7 +115,7 @@ func TestCrossSlotBadInput(t *testing.T) {
 		{"{}a", "{}b"}, // "{}" is no hash tag: the whole keys are hashed
 		{"x", "{x}", "y"},
 	} {
-		if _, err := runtime.Call(ctx, r, s, keys, nil, runtime.DecodeInt64); !errors.As(err, &cs) {
+		if _, err := luagenimpl.Call(ctx, r, s, keys, nil, luagenimpl.DecodeInt64); !errors.As(err, &cs) {
 			t.Errorf("Call%q = %v, want *CrossSlotError", keys, err)
 		} else if len(cs.Keys) != len(keys) || len(cs.Slots) != len(keys) {
 			t.Errorf("CrossSlotError for %q = %+v", keys, cs)
@@ -124,7 +125,7 @@ func TestCrossSlotBadInput(t *testing.T) {
 	var futs []runtime.Future[int64]
 	for i := range 100 {
 		id := strconv.Itoa(i)
-		futs = append(futs, runtime.Queue(b, s, []string{"{a" + id + "}", "{b" + id + "}"}, nil, runtime.DecodeInt64))
+		futs = append(futs, luagenimpl.Queue(b, s, []string{"{a" + id + "}", "{b" + id + "}"}, nil, luagenimpl.DecodeInt64))
 	}
 	err := b.Exec(ctx)
 	var be *runtime.BatchError
@@ -143,10 +144,10 @@ func TestCrossSlotBadInput(t *testing.T) {
 	// A standalone server does not care, unless the check is asked for.
 	sa := redistest.Standalone(t)
 	client := newClient(t, sa.Addr())
-	if n, err := runtime.Call(ctx, runtime.New(client), s, []string{"a", "b"}, nil, runtime.DecodeInt64); err != nil || n != 2 {
+	if n, err := luagenimpl.Call(ctx, runtime.New(client), s, []string{"a", "b"}, nil, luagenimpl.DecodeInt64); err != nil || n != 2 {
 		t.Errorf("standalone without slot check = %d, %v; want 2", n, err)
 	}
-	if _, err := runtime.Call(ctx, runtime.New(client, runtime.WithSlotCheck(true)), s, []string{"a", "b"}, nil, runtime.DecodeInt64); !errors.As(err, &cs) {
+	if _, err := luagenimpl.Call(ctx, runtime.New(client, runtime.WithSlotCheck(true)), s, []string{"a", "b"}, nil, luagenimpl.DecodeInt64); !errors.As(err, &cs) {
 		t.Errorf("standalone with slot check = %v, want *CrossSlotError", err)
 	}
 }
@@ -183,7 +184,7 @@ func TestMillionCallBatch(t *testing.T) {
 	futs := make([]runtime.Future[int64], n)
 	for i := range futs {
 		keys[0] = "m" + strconv.Itoa(i%1000)
-		futs[i] = runtime.Queue(b, s, keys, nil, runtime.DecodeInt64)
+		futs[i] = luagenimpl.Queue(b, s, keys, nil, luagenimpl.DecodeInt64)
 	}
 	queued := heapAfterGC()
 
@@ -300,19 +301,19 @@ type pairResult struct {
 
 func decodePair(m rueidis.RedisMessage) (pairResult, error) {
 	var p pairResult
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return p, err
 	}
-	if p.OK, err = runtime.Field(f, 0, "ok", runtime.ReadBool); err != nil {
+	if p.OK, err = luagenimpl.Field(f, 0, "ok", luagenimpl.ReadBool); err != nil {
 		return p, err
 	}
-	p.Remaining, err = runtime.NullableField(f, 1, "remaining", runtime.ReadInt64)
+	p.Remaining, err = luagenimpl.NullableField(f, 1, "remaining", luagenimpl.ReadInt64)
 	return p, err
 }
 
 func decodeNullableInt64(m rueidis.RedisMessage) (*int64, error) {
-	return runtime.Nullable(m, runtime.DecodeInt64)
+	return luagenimpl.Nullable(m, luagenimpl.DecodeInt64)
 }
 
 // showValue renders a decoded value for comparison with shapeWant.
@@ -399,20 +400,20 @@ func TestEveryDecoderEveryShape(t *testing.T) {
 		}
 	}
 	decoders := map[string]runner{
-		"none":     mk(decoderRun(ctx, r, runtime.DecodeNone)),
-		"raw":      mk(decoderRun(ctx, r, runtime.DecodeRaw)),
-		"int64":    mk(decoderRun(ctx, r, runtime.DecodeInt64)),
-		"int":      mk(decoderRun(ctx, r, runtime.DecodeInt)),
-		"uint64":   mk(decoderRun(ctx, r, runtime.DecodeUint64)),
-		"string":   mk(decoderRun(ctx, r, runtime.DecodeString)),
-		"bytes":    mk(decoderRun(ctx, r, runtime.DecodeBytes)),
-		"bool":     mk(decoderRun(ctx, r, runtime.DecodeBool)),
-		"float64":  mk(decoderRun(ctx, r, runtime.DecodeFloat64)),
-		"duration": mk(decoderRun(ctx, r, runtime.DecodeDuration)),
-		"time":     mk(decoderRun(ctx, r, runtime.DecodeTime)),
-		"[]string": mk(decoderRun(ctx, r, runtime.DecodeStrings)),
-		"[]int64":  mk(decoderRun(ctx, r, runtime.DecodeInt64s)),
-		"map":      mk(decoderRun(ctx, r, runtime.DecodeStringMap)),
+		"none":     mk(decoderRun(ctx, r, luagenimpl.DecodeNone)),
+		"raw":      mk(decoderRun(ctx, r, luagenimpl.DecodeRaw)),
+		"int64":    mk(decoderRun(ctx, r, luagenimpl.DecodeInt64)),
+		"int":      mk(decoderRun(ctx, r, luagenimpl.DecodeInt)),
+		"uint64":   mk(decoderRun(ctx, r, luagenimpl.DecodeUint64)),
+		"string":   mk(decoderRun(ctx, r, luagenimpl.DecodeString)),
+		"bytes":    mk(decoderRun(ctx, r, luagenimpl.DecodeBytes)),
+		"bool":     mk(decoderRun(ctx, r, luagenimpl.DecodeBool)),
+		"float64":  mk(decoderRun(ctx, r, luagenimpl.DecodeFloat64)),
+		"duration": mk(decoderRun(ctx, r, luagenimpl.DecodeDuration)),
+		"time":     mk(decoderRun(ctx, r, luagenimpl.DecodeTime)),
+		"[]string": mk(decoderRun(ctx, r, luagenimpl.DecodeStrings)),
+		"[]int64":  mk(decoderRun(ctx, r, luagenimpl.DecodeInt64s)),
+		"map":      mk(decoderRun(ctx, r, luagenimpl.DecodeStringMap)),
 		"nullable": mk(decoderRun(ctx, r, decodeNullableInt64)),
 		"struct":   mk(decoderRun(ctx, r, decodePair)),
 	}
@@ -458,14 +459,14 @@ func TestEveryDecoderEveryShape(t *testing.T) {
 
 // decoderRun returns a function that either calls s now (b == nil) or queues
 // it on b, with dec, and returns the result getter.
-func decoderRun[T any](ctx context.Context, r *runtime.Runner, dec runtime.Decoder[T]) func(*runtime.Batch, *runtime.Script) func() (any, error) {
+func decoderRun[T any](ctx context.Context, r *runtime.Runner, dec luagenimpl.Decoder[T]) func(*runtime.Batch, *runtime.Script) func() (any, error) {
 	return func(b *runtime.Batch, s *runtime.Script) func() (any, error) {
 		keys := []string{"shape"}
 		if b == nil {
-			v, err := runtime.Call(ctx, r, s, keys, nil, dec)
+			v, err := luagenimpl.Call(ctx, r, s, keys, nil, dec)
 			return func() (any, error) { return v, err }
 		}
-		f := runtime.Queue(b, s, keys, nil, dec)
+		f := luagenimpl.Queue(b, s, keys, nil, dec)
 		return func() (any, error) { return f.Get() }
 	}
 }
@@ -482,11 +483,11 @@ func TestRedisDownAndBack(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if _, err := runtime.Call(ctx, r, ledger, []string{"down"}, nil, runtime.DecodeInt64); err == nil || errors.Is(err, context.DeadlineExceeded) {
+		if _, err := luagenimpl.Call(ctx, r, ledger, []string{"down"}, nil, luagenimpl.DecodeInt64); err == nil || errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("%s: Call = %v, want a connection error before the deadline", what, err)
 		}
 		b := r.NewBatch()
-		f := runtime.Queue(b, ledger, []string{"down"}, nil, runtime.DecodeInt64)
+		f := luagenimpl.Queue(b, ledger, []string{"down"}, nil, luagenimpl.DecodeInt64)
 		var be *runtime.BatchError
 		if err := b.Exec(ctx); !errors.As(err, &be) || be.Failed != 1 {
 			t.Fatalf("%s: Exec = %v, want a *BatchError", what, err)
@@ -502,7 +503,7 @@ func TestRedisDownAndBack(t *testing.T) {
 		ctx := ctxT(t)
 		deadline := time.Now().Add(20 * time.Second)
 		for {
-			_, err := runtime.Call(ctx, r, ledger, []string{"probe"}, nil, runtime.DecodeInt64)
+			_, err := luagenimpl.Call(ctx, r, ledger, []string{"probe"}, nil, luagenimpl.DecodeInt64)
 			if err == nil {
 				break
 			}
@@ -515,7 +516,7 @@ func TestRedisDownAndBack(t *testing.T) {
 		b := r.NewBatch()
 		futs := make([]runtime.Future[int64], 100)
 		for i := range futs {
-			futs[i] = runtime.Queue(b, ledger, []string{p + strconv.Itoa(i)}, nil, runtime.DecodeInt64)
+			futs[i] = luagenimpl.Queue(b, ledger, []string{p + strconv.Itoa(i)}, nil, luagenimpl.DecodeInt64)
 		}
 		if err := b.Exec(ctx); err != nil {
 			t.Fatalf("%s: batch: %v", what, err)
@@ -617,7 +618,7 @@ func TestCancelMidBatch(t *testing.T) {
 				b := r.NewBatch()
 				futs := make([]runtime.Future[int64], n)
 				for i := range futs {
-					futs[i] = runtime.Queue(b, ledger, []string{key(i)}, nil, runtime.DecodeInt64)
+					futs[i] = luagenimpl.Queue(b, ledger, []string{key(i)}, nil, luagenimpl.DecodeInt64)
 				}
 				var ctx context.Context
 				var cancel context.CancelFunc
@@ -709,7 +710,7 @@ func TestCancelMidBatch(t *testing.T) {
 				// The runner serves calls normally afterwards.
 				after := r.NewBatch()
 				for i := range 100 {
-					runtime.Queue(after, ledger, []string{p + "after" + strconv.Itoa(i)}, nil, runtime.DecodeInt64)
+					luagenimpl.Queue(after, ledger, []string{p + "after" + strconv.Itoa(i)}, nil, luagenimpl.DecodeInt64)
 				}
 				if err := after.Exec(ctxT(t)); err != nil {
 					t.Fatalf("batch after the cancelled one: %v", err)

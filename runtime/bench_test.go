@@ -7,6 +7,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -43,7 +44,7 @@ func BenchmarkBatch(b *testing.B) {
 	ctx := context.Background()
 	src := "-- bench\n" + bucketBody
 	lua := rueidis.NewLuaScript(src)
-	s := newScript("bucket", bucketBody, false)
+	s, sha := newScriptSHA("bucket", bucketBody, false)
 	r := runtime.New(client)
 	if err := r.Load(ctx, s); err != nil {
 		b.Fatal(err)
@@ -52,14 +53,14 @@ func BenchmarkBatch(b *testing.B) {
 	take, capacity := "1", "1000000"
 	decode := func(m rueidis.RedisMessage) ([2]int64, error) {
 		var out [2]int64
-		f, err := runtime.Fields(&m, 2)
+		f, err := luagenimpl.Fields(&m, 2)
 		if err != nil {
 			return out, err
 		}
-		if out[0], err = runtime.Field(f, 0, "ok", runtime.ReadInt64); err != nil {
+		if out[0], err = luagenimpl.Field(f, 0, "ok", luagenimpl.ReadInt64); err != nil {
 			return out, err
 		}
-		out[1], err = runtime.Field(f, 1, "tokens", runtime.ReadInt64)
+		out[1], err = luagenimpl.Field(f, 1, "tokens", luagenimpl.ReadInt64)
 		return out, err
 	}
 	report := func(b *testing.B) {
@@ -73,7 +74,7 @@ func BenchmarkBatch(b *testing.B) {
 			batch := r.NewBatch()
 			for i := range futs {
 				j := (off + i) & 16383
-				futs[i] = runtime.NewFuture(batch, batch.Add(s, []string{k1[j], k2[j]}, []string{take, capacity}), decode)
+				futs[i] = luagenimpl.NewFuture(batch, luagenimpl.Add(batch, s, []string{k1[j], k2[j]}, []string{take, capacity}), decode)
 			}
 			off += benchBatch
 			if err := batch.Exec(ctx); err != nil {
@@ -93,7 +94,7 @@ func BenchmarkBatch(b *testing.B) {
 		for b.Loop() {
 			for i := range cmds {
 				j := (off + i) & 16383
-				cmds[i] = client.B().Evalsha().Sha1(s.SHA1()).Numkeys(2).Key(k1[j], k2[j]).Arg(take, capacity).Build()
+				cmds[i] = client.B().Evalsha().Sha1(sha).Numkeys(2).Key(k1[j], k2[j]).Arg(take, capacity).Build()
 			}
 			off += benchBatch
 			for _, res := range client.DoMulti(ctx, cmds...) {

@@ -1,18 +1,19 @@
 // Package runtime runs luagen-generated script bindings on a rueidis client.
 //
-// Generated code is its only intended caller: it declares each script once
-// with NewScript (source and SHA1 computed at generate time) and calls Call for
-// single calls or Batch.Add with NewFuture for pipelines; replies are decoded
-// by a Decoder (a whole reply, by value) built from the ReadX functions
-// (fields and elements, in place). The package knows nothing about the
-// generator.
+// Application code meets it through generated packages: a Runner per
+// rueidis client (New, or a generated package's New, which makes one;
+// share it between generated packages with their NewWithRunner), a Batch
+// for pipelines that mix calls of several generated packages and plain
+// rueidis commands, a Future per queued call, and the errors below.
+// What only generated code calls lives in package runtime/luagenimpl.
 //
 // # Single calls
 //
-// Call sends EVALSHA (EVALSHA_RO for read-only scripts). When the server does
-// not have the script (NOSCRIPT) the call did not run, so it is sent again once
-// as EVAL (EVAL_RO), which also caches the script on that server. In the steady
-// state a call costs one round trip and no SHA1 hashing.
+// A generated method sends EVALSHA (EVALSHA_RO for read-only scripts). When
+// the server does not have the script (NOSCRIPT) the call did not run, so it
+// is sent again once as EVAL (EVAL_RO), which also caches the script on that
+// server. In the steady state a call costs one round trip and no SHA1
+// hashing.
 //
 // # Batches
 //

@@ -7,7 +7,21 @@ import (
 	"strings"
 
 	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/runtime/internal/core"
 )
+
+// The implementation builds this package's errors through core.Errors.
+func init() {
+	core.Errors.Executed = ErrExecuted
+	core.Errors.NotExecuted = ErrNotExecuted
+	core.Errors.Script = func(s *core.Script, re *rueidis.RedisError) error { return newScriptError(s, re) }
+	core.Errors.CrossSlot = func(s *core.Script, keys []string) error { return newCrossSlotError(s, keys) }
+	core.Errors.Reply = func(s *core.Script, err error) error { return &ReplyError{Script: s.Name(), Err: err} }
+	core.Errors.Batch = func(failed, total int, first error) error {
+		return &BatchError{Failed: failed, Total: total, First: first}
+	}
+}
 
 // ErrNotExecuted is returned by Future.Get before its batch ran.
 var ErrNotExecuted = errors.New("luagen: batch not executed yet")
@@ -55,9 +69,9 @@ func (e *ScriptError) IsPermission() bool {
 		strings.HasPrefix(msg, "ACL failure in script:")
 }
 
-func newScriptError(s *Script, re *rueidis.RedisError) *ScriptError {
+func newScriptError(s *core.Script, re *rueidis.RedisError) *ScriptError {
 	msg := re.Error()
-	return &ScriptError{Script: s.name, File: s.file, Line: scriptLine(msg), Code: errorCode(msg), Msg: msg, err: re}
+	return &ScriptError{Script: s.Name(), File: s.File(), Line: scriptLine(msg), Code: core.ErrorCode(msg), Msg: msg, err: re}
 }
 
 // scriptLine finds the line Redis blames. Redis 7 ends runtime errors with
@@ -79,21 +93,6 @@ func scriptLine(msg string) int {
 	return 0
 }
 
-// errorCode returns the error prefix. rueidis strips a leading "ERR ", so a
-// message without an upper-case prefix is an ERR.
-func errorCode(msg string) string {
-	word, _, _ := strings.Cut(msg, " ")
-	if word == "" {
-		return "ERR"
-	}
-	for i := 0; i < len(word); i++ {
-		if c := word[i]; (c < 'A' || c > 'Z') && c != '_' {
-			return "ERR"
-		}
-	}
-	return word
-}
-
 // CrossSlotError is returned, before anything is sent, for a call whose keys
 // hash to different cluster slots. Keys that must be used together need a
 // common hash tag, e.g. "{user:42}:tokens" and "{user:42}:log".
@@ -103,10 +102,11 @@ type CrossSlotError struct {
 	Slots  []uint16
 }
 
-func newCrossSlotError(s *Script, keys []string) *CrossSlotError {
-	e := &CrossSlotError{Script: s.name, Keys: append([]string(nil), keys...), Slots: make([]uint16, len(keys))}
+// newCrossSlotError keeps keys.
+func newCrossSlotError(s *core.Script, keys []string) *CrossSlotError {
+	e := &CrossSlotError{Script: s.Name(), Keys: keys, Slots: make([]uint16, len(keys))}
 	for i, k := range keys {
-		e.Slots[i] = Slot(k)
+		e.Slots[i] = core.Slot(k)
 	}
 	return e
 }
@@ -142,11 +142,6 @@ type ArgumentError struct {
 	Script string
 	Arg    string
 	Err    error
-}
-
-// ArgError wraps an argument encoding error for generated code.
-func ArgError(s *Script, arg string, err error) error {
-	return &ArgumentError{Script: s.name, Arg: arg, Err: err}
 }
 
 func (e *ArgumentError) Error() string {

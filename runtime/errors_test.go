@@ -8,6 +8,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 func TestCrossSlotSendsNothing(t *testing.T) {
@@ -17,12 +18,12 @@ func TestCrossSlotSendsNothing(t *testing.T) {
 	ledger := newScript("ledger", ledgerBody, false)
 	before := evalshaCalls(t, cl.Nodes())
 
-	_, err := runtime.Call(ctx, r, ledger, []string{"a", "b"}, []string{"1"}, runtime.DecodeInt64)
+	_, err := luagenimpl.Call(ctx, r, ledger, []string{"a", "b"}, []string{"1"}, luagenimpl.DecodeInt64)
 	var cs *runtime.CrossSlotError
 	if !errors.As(err, &cs) {
 		t.Fatalf("Call = %v, want *CrossSlotError", err)
 	}
-	if cs.Script != "ledger" || len(cs.Keys) != 2 || cs.Slots[0] != runtime.Slot("a") || cs.Slots[1] != runtime.Slot("b") {
+	if cs.Script != "ledger" || len(cs.Keys) != 2 || cs.Slots[0] != luagenimpl.Slot("a") || cs.Slots[1] != luagenimpl.Slot("b") {
 		t.Fatalf("CrossSlotError = %+v", cs)
 	}
 	if !strings.Contains(err.Error(), `"a" (slot 15495)`) || !strings.Contains(err.Error(), "hash tag") {
@@ -30,8 +31,8 @@ func TestCrossSlotSendsNothing(t *testing.T) {
 	}
 
 	b := r.NewBatch()
-	bad := runtime.Queue(b, ledger, []string{"a", "b"}, []string{"1"}, runtime.DecodeInt64)
-	good := runtime.Queue(b, ledger, []string{"{x}a", "{x}b"}, []string{"1"}, runtime.DecodeInt64)
+	bad := luagenimpl.Queue(b, ledger, []string{"a", "b"}, []string{"1"}, luagenimpl.DecodeInt64)
+	good := luagenimpl.Queue(b, ledger, []string{"{x}a", "{x}b"}, []string{"1"}, luagenimpl.DecodeInt64)
 	if err := b.Exec(ctx); err == nil {
 		t.Fatal("Exec = nil, want a *BatchError for the cross-slot call")
 	}
@@ -67,7 +68,7 @@ func TestScriptErrorNamesFileAndLine(t *testing.T) {
 			r := runtime.New(d.client)
 			// newScript adds one comment line: the failing call is on line 4.
 			s := newScript("boom", "local a = 1\nlocal b = 2\nreturn redis.call('INCR', KEYS[1], 'extra')", false)
-			_, err := runtime.Call(ctx, r, s, []string{"boom"}, nil, runtime.DecodeInt64)
+			_, err := luagenimpl.Call(ctx, r, s, []string{"boom"}, nil, luagenimpl.DecodeInt64)
 			var se *runtime.ScriptError
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v (%T), want *ScriptError", err, err)
@@ -82,7 +83,7 @@ func TestScriptErrorNamesFileAndLine(t *testing.T) {
 			// error_reply has no line; its code is kept.
 			s2 := newScript("refuse", "return redis.error_reply('LIMIT too many')", false)
 			b := r.NewBatch()
-			f := runtime.Queue(b, s2, []string{"k"}, nil, runtime.DecodeInt64)
+			f := luagenimpl.Queue(b, s2, []string{"k"}, nil, luagenimpl.DecodeInt64)
 			if err := b.Exec(ctx); err == nil {
 				t.Fatal("Exec = nil, want error")
 			}
@@ -121,39 +122,39 @@ return {}`, false)
 				return func(b *runtime.Batch, kind string) func() (any, error) {
 					keys, args := []string{"shape"}, []string{kind}
 					switch dec := dec.(type) {
-					case runtime.Decoder[int64]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[int64]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
-					case runtime.Decoder[string]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[string]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
-					case runtime.Decoder[bool]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[bool]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
-					case runtime.Decoder[float64]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[float64]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
-					case runtime.Decoder[[]string]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[[]string]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
-					case runtime.Decoder[[]int64]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[[]int64]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
-					case runtime.Decoder[map[string]string]:
-						f := runtime.Queue(b, shapes, keys, args, dec)
+					case luagenimpl.Decoder[map[string]string]:
+						f := luagenimpl.Queue(b, shapes, keys, args, dec)
 						return func() (any, error) { return f.Get() }
 					}
 					panic("unhandled decoder type")
 				}
 			}
 			cases := []decodeCase{
-				{"int64", wrap(queue(runtime.Decoder[int64](runtime.DecodeInt64)))},
-				{"string", wrap(queue(runtime.Decoder[string](runtime.DecodeString)))},
-				{"bool", wrap(queue(runtime.Decoder[bool](runtime.DecodeBool)))},
-				{"float64", wrap(queue(runtime.Decoder[float64](runtime.DecodeFloat64)))},
-				{"[]string", wrap(queue(runtime.Decoder[[]string](runtime.DecodeStrings)))},
-				{"[]int64", wrap(queue(runtime.Decoder[[]int64](runtime.DecodeInt64s)))},
-				{"map", wrap(queue(runtime.Decoder[map[string]string](runtime.DecodeStringMap)))},
+				{"int64", wrap(queue(luagenimpl.Decoder[int64](luagenimpl.DecodeInt64)))},
+				{"string", wrap(queue(luagenimpl.Decoder[string](luagenimpl.DecodeString)))},
+				{"bool", wrap(queue(luagenimpl.Decoder[bool](luagenimpl.DecodeBool)))},
+				{"float64", wrap(queue(luagenimpl.Decoder[float64](luagenimpl.DecodeFloat64)))},
+				{"[]string", wrap(queue(luagenimpl.Decoder[[]string](luagenimpl.DecodeStrings)))},
+				{"[]int64", wrap(queue(luagenimpl.Decoder[[]int64](luagenimpl.DecodeInt64s)))},
+				{"map", wrap(queue(luagenimpl.Decoder[map[string]string](luagenimpl.DecodeStringMap)))},
 			}
 			// Which (decoder, reply) pairs must succeed; all others must fail
 			// with a *ReplyError.
@@ -213,8 +214,8 @@ func TestLoadCounts(t *testing.T) {
 		b := r.NewBatch()
 		for i := 0; i < 300; i++ {
 			id := "lc" + strconv.Itoa(round) + ":" + strconv.Itoa(i)
-			runtime.Queue(b, a, []string{"{" + id + "}n", "{" + id + "}s"}, []string{"1"}, runtime.DecodeInt64)
-			runtime.Queue(b, b2, []string{"{" + id + "}n"}, nil, runtime.DecodeInt64)
+			luagenimpl.Queue(b, a, []string{"{" + id + "}n", "{" + id + "}s"}, []string{"1"}, luagenimpl.DecodeInt64)
+			luagenimpl.Queue(b, b2, []string{"{" + id + "}n"}, nil, luagenimpl.DecodeInt64)
 		}
 		if err := b.Exec(ctx); err != nil {
 			t.Fatalf("round %d: %v", round, err)

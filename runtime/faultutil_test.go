@@ -24,6 +24,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -122,7 +123,7 @@ func (l *faultLoad) worker() {
 			id := l.next.Add(1)
 			tag := l.tagOf(id)
 			ids[i] = id
-			futs[i] = runtime.Queue(b, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, runtime.DecodeInt64)
+			futs[i] = luagenimpl.Queue(b, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, luagenimpl.DecodeInt64)
 		}
 		start := time.Now()
 		_ = b.Exec(ctx) // each future holds its own outcome
@@ -139,7 +140,7 @@ func (l *faultLoad) worker() {
 			tag := l.tagOf(id)
 			ctx, cancel := context.WithTimeout(context.Background(), faultCallTTL)
 			start := time.Now()
-			n, err := runtime.Call(ctx, l.r, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, runtime.DecodeInt64)
+			n, err := luagenimpl.Call(ctx, l.r, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, luagenimpl.DecodeInt64)
 			recs = append(recs, callRecord{id: id, tag: tag, n: n, err: err, elapsed: time.Since(start)})
 			cancel()
 			l.done.Add(1)
@@ -524,7 +525,7 @@ func finalCalls(t *testing.T, r *runtime.Runner, script *runtime.Script, tags []
 	base := time.Now().UnixNano()
 	for i := range futs {
 		tag := tags[i%len(tags)]
-		futs[i] = runtime.Queue(b, script, []string{nKey(tag+"f", base+int64(i)), totalKey(tag + "f")}, nil, runtime.DecodeInt64)
+		futs[i] = luagenimpl.Queue(b, script, []string{nKey(tag+"f", base+int64(i)), totalKey(tag + "f")}, nil, luagenimpl.DecodeInt64)
 	}
 	if err := b.Exec(ctx); err != nil {
 		t.Fatalf("final batch after the event: %v", err)
@@ -536,7 +537,7 @@ func finalCalls(t *testing.T, r *runtime.Runner, script *runtime.Script, tags []
 	}
 	for i := range 5 {
 		tag := tags[(i*7)%len(tags)]
-		if n, err := runtime.Call(ctx, r, script, []string{nKey(tag+"f", base-int64(i)-1), totalKey(tag + "f")}, nil, runtime.DecodeInt64); err != nil || n != 1 {
+		if n, err := luagenimpl.Call(ctx, r, script, []string{nKey(tag+"f", base-int64(i)-1), totalKey(tag + "f")}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 			t.Fatalf("final single call %d = %d, %v; want 1", i, n, err)
 		}
 	}

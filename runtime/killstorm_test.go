@@ -11,6 +11,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -88,14 +89,14 @@ func killStorm(t *testing.T, client rueidis.Client, master *redistest.Server) {
 			for i := 0; !stop.Load(); i++ {
 				base := p + strconv.Itoa(w) + ":" + strconv.Itoa(i)
 				if i%4 == 3 {
-					_, err := runtime.Call(ctx, r, incr, []string{base}, nil, runtime.DecodeInt64)
+					_, err := luagenimpl.Call(ctx, r, incr, []string{base}, nil, luagenimpl.DecodeInt64)
 					record(base, err)
 					continue
 				}
 				b := r.NewBatch()
 				futs := make([]runtime.Future[int64], 50)
 				for j := range futs {
-					futs[j] = runtime.Queue(b, incr, []string{base + ":" + strconv.Itoa(j)}, nil, runtime.DecodeInt64)
+					futs[j] = luagenimpl.Queue(b, incr, []string{base + ":" + strconv.Itoa(j)}, nil, luagenimpl.DecodeInt64)
 				}
 				// A plain command and a flush now and then, so batches also
 				// take the NOSCRIPT recovery rounds under the storm.
@@ -131,8 +132,8 @@ func killStorm(t *testing.T, client rueidis.Client, master *redistest.Server) {
 		b := r.NewBatch()
 		vals := make([]runtime.Future[*int64], len(keys))
 		for i, k := range keys {
-			vals[i] = runtime.Queue(b, get, []string{k}, nil, func(m rueidis.RedisMessage) (*int64, error) {
-				return runtime.Nullable(m, runtime.DecodeInt64)
+			vals[i] = luagenimpl.Queue(b, get, []string{k}, nil, func(m rueidis.RedisMessage) (*int64, error) {
+				return luagenimpl.Nullable(m, luagenimpl.DecodeInt64)
 			})
 		}
 		if err := b.Exec(ctx); err != nil {

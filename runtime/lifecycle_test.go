@@ -9,6 +9,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 const incrBody = "return redis.call('INCR', KEYS[1])"
@@ -53,7 +54,7 @@ func TestRetriedReplies(t *testing.T) {
 			do(f.break_...)
 			healAfter(200*time.Millisecond, f.fix...)
 			start := time.Now()
-			if n, err := runtime.Call(ctx, r, incr, []string{p + f.name + ":call"}, nil, runtime.DecodeInt64); err != nil || n != 1 {
+			if n, err := luagenimpl.Call(ctx, r, incr, []string{p + f.name + ":call"}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 				t.Fatalf("call = %d, %v; want 1", n, err)
 			}
 			if took := time.Since(start); took < 150*time.Millisecond {
@@ -66,7 +67,7 @@ func TestRetriedReplies(t *testing.T) {
 			b := r.NewBatch()
 			futs := make([]runtime.Future[int64], 20)
 			for i := range futs {
-				futs[i] = runtime.Queue(b, incr, []string{p + f.name + ":b" + strconv.Itoa(i)}, nil, runtime.DecodeInt64)
+				futs[i] = luagenimpl.Queue(b, incr, []string{p + f.name + ":b" + strconv.Itoa(i)}, nil, luagenimpl.DecodeInt64)
 			}
 			if err := b.Exec(ctx); err != nil {
 				t.Fatal(err)
@@ -85,7 +86,7 @@ func TestRetriedReplies(t *testing.T) {
 		defer do(faults[0].fix...)
 		var se *runtime.ScriptError
 		start := time.Now()
-		_, err := runtime.Call(ctxT(t), r, incr, []string{p + "never"}, nil, runtime.DecodeInt64)
+		_, err := luagenimpl.Call(ctxT(t), r, incr, []string{p + "never"}, nil, luagenimpl.DecodeInt64)
 		if !errors.As(err, &se) || se.Code != "NOREPLICAS" {
 			t.Fatalf("err = %v; want the NOREPLICAS *ScriptError once retries run out", err)
 		}
@@ -96,7 +97,7 @@ func TestRetriedReplies(t *testing.T) {
 		defer cancel()
 		start = time.Now()
 		b := r.NewBatch()
-		f := runtime.Queue(b, incr, []string{p + "never"}, nil, runtime.DecodeInt64)
+		f := luagenimpl.Queue(b, incr, []string{p + "never"}, nil, luagenimpl.DecodeInt64)
 		b.Exec(ctx)
 		if _, err := f.Get(); !errors.As(err, &se) {
 			t.Fatalf("batch err = %v; want the *ScriptError when ctx ends", err)
@@ -126,9 +127,9 @@ func TestBatchLifecycle(t *testing.T) {
 		t.Fatalf("zero Future: %v", err)
 	}
 	b := r.NewBatch()
-	good := runtime.Queue(b, incr, []string{p + "good"}, nil, runtime.DecodeInt64)
-	bad := runtime.QueueErr[int64](b, incr, runtime.ArgError(incr, "n", errors.New("not encodable")))
-	cross := runtime.Queue(b, incr, []string{"{a}" + p, "{b}" + p}, nil, runtime.DecodeInt64)
+	good := luagenimpl.Queue(b, incr, []string{p + "good"}, nil, luagenimpl.DecodeInt64)
+	bad := luagenimpl.QueueErr[int64](b, incr, luagenimpl.ArgError(incr, "n", errors.New("not encodable")))
+	cross := luagenimpl.Queue(b, incr, []string{"{a}" + p, "{b}" + p}, nil, luagenimpl.DecodeInt64)
 	if _, err := good.Get(); !errors.Is(err, runtime.ErrNotExecuted) {
 		t.Fatalf("before Exec: %v", err)
 	}
@@ -150,7 +151,7 @@ func TestBatchLifecycle(t *testing.T) {
 	if _, err := cross.Get(); !errors.As(err, &ce) {
 		t.Fatalf("cross = %v", err)
 	}
-	late := runtime.Queue(b, incr, []string{p + "late"}, nil, runtime.DecodeInt64)
+	late := luagenimpl.Queue(b, incr, []string{p + "late"}, nil, luagenimpl.DecodeInt64)
 	plain := b.Do(client.B().Incr().Key(p + "late").Build())
 	for _, err := range []error{late.Err(), plain.Err(), b.Exec(ctx)} {
 		if !errors.Is(err, runtime.ErrExecuted) {
@@ -166,7 +167,7 @@ func TestBatchLifecycle(t *testing.T) {
 	first := r.NewBatch()
 	var firsts []runtime.Future[string]
 	for i := range 50 {
-		firsts = append(firsts, runtime.Queue(first, echo, nil, []string{"first" + strconv.Itoa(i)}, runtime.DecodeString))
+		firsts = append(firsts, luagenimpl.Queue(first, echo, nil, []string{"first" + strconv.Itoa(i)}, luagenimpl.DecodeString))
 	}
 	if err := first.Exec(ctx); err != nil {
 		t.Fatal(err)
@@ -174,7 +175,7 @@ func TestBatchLifecycle(t *testing.T) {
 	for round := range 5 {
 		later := r.NewBatch()
 		for i := range 60 {
-			runtime.Queue(later, echo, nil, []string{"later" + strconv.Itoa(round*100+i)}, runtime.DecodeString)
+			luagenimpl.Queue(later, echo, nil, []string{"later" + strconv.Itoa(round*100+i)}, luagenimpl.DecodeString)
 		}
 		if err := later.Exec(ctx); err != nil {
 			t.Fatal(err)
@@ -191,7 +192,7 @@ func TestBatchLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := runtime.Call(ctx, r, echo, nil, []string{"ro"}, runtime.DecodeString); err != nil || v != "ro" {
+	if v, err := luagenimpl.Call(ctx, r, echo, nil, []string{"ro"}, luagenimpl.DecodeString); err != nil || v != "ro" {
 		t.Fatalf("echo = %q, %v", v, err)
 	}
 	after, err := redistest.CommandStats(s)

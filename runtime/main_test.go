@@ -11,6 +11,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -50,9 +51,16 @@ var uniq atomic.Int64
 // newScript makes a script whose source is unique to this test run, so no
 // server has it cached from an earlier test.
 func newScript(name, body string, readOnly bool) *runtime.Script {
+	s, _ := newScriptSHA(name, body, readOnly)
+	return s
+}
+
+// newScriptSHA is newScript that also returns the script's SHA1.
+func newScriptSHA(name, body string, readOnly bool) (*runtime.Script, string) {
 	src := fmt.Sprintf("-- %s %d %d\n%s", name, time.Now().UnixNano(), uniq.Add(1), body)
 	sum := sha1.Sum([]byte(src))
-	return runtime.NewScript(name, "scripts/"+name+".lua", src, hex.EncodeToString(sum[:]), readOnly)
+	sha := hex.EncodeToString(sum[:])
+	return luagenimpl.NewScript(name, "scripts/"+name+".lua", src, sha, readOnly), sha
 }
 
 // prefix returns a hash-tag-free key prefix unique to this test.

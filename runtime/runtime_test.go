@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -31,22 +32,22 @@ func TestSingleCalls(t *testing.T) {
 
 			// First call: NOSCRIPT, then EVAL; second: EVALSHA.
 			for want := int64(1); want <= 2; want++ {
-				n, err := runtime.Call(ctx, r, ledger, []string{"{" + p + "}id", "{" + p + "}total"}, []string{"5"}, runtime.DecodeInt64)
+				n, err := luagenimpl.Call(ctx, r, ledger, []string{"{" + p + "}id", "{" + p + "}total"}, []string{"5"}, luagenimpl.DecodeInt64)
 				if err != nil || n != want {
 					t.Fatalf("ledger call %d = %d, %v; want %d", want, n, err, want)
 				}
 			}
-			v, err := runtime.Call(ctx, r, get, []string{"{" + p + "}total"}, nil, runtime.DecodeInt64)
+			v, err := luagenimpl.Call(ctx, r, get, []string{"{" + p + "}total"}, nil, luagenimpl.DecodeInt64)
 			if err != nil || v != 10 {
 				t.Fatalf("get total = %d, %v; want 10", v, err)
 			}
-			missing, err := runtime.Call(ctx, r, get, []string{p + "nothing"}, nil, func(m rueidis.RedisMessage) (*string, error) {
-				return runtime.Nullable(m, runtime.DecodeString)
+			missing, err := luagenimpl.Call(ctx, r, get, []string{p + "nothing"}, nil, func(m rueidis.RedisMessage) (*string, error) {
+				return luagenimpl.Nullable(m, luagenimpl.DecodeString)
 			})
 			if err != nil || missing != nil {
 				t.Fatalf("get missing = %v, %v; want nil, nil", missing, err)
 			}
-			s, err := runtime.Call(ctx, r, echo, nil, []string{"hello"}, runtime.DecodeString)
+			s, err := luagenimpl.Call(ctx, r, echo, nil, []string{"hello"}, luagenimpl.DecodeString)
 			if err != nil || s != "hello" {
 				t.Fatalf("zero-key echo = %q, %v", s, err)
 			}
@@ -72,7 +73,7 @@ func TestBatches(t *testing.T) {
 				seed := r.NewBatch()
 				for i := 0; i < size; i++ {
 					if i%2 == 0 {
-						runtime.Queue(seed, set, []string{p + "v" + strconv.Itoa(i)}, []string{strconv.Itoa(i * 3)}, runtime.DecodeString)
+						luagenimpl.Queue(seed, set, []string{p + "v" + strconv.Itoa(i)}, []string{strconv.Itoa(i * 3)}, luagenimpl.DecodeString)
 					} else {
 						seed.Do(d.client.B().Set().Key(p + "v" + strconv.Itoa(i)).Value(strconv.Itoa(i * 3)).Build())
 					}
@@ -91,9 +92,9 @@ func TestBatches(t *testing.T) {
 				fs := make([]futs, size)
 				for i := 0; i < size; i++ {
 					id := p + "id" + strconv.Itoa(i)
-					fs[i].ledger = runtime.Queue(b, ledger, []string{"{" + id + "}n", "{" + id + "}sum"}, []string{strconv.Itoa(i)}, runtime.DecodeInt64)
-					fs[i].get = runtime.Queue(b, get, []string{p + "v" + strconv.Itoa(i)}, nil, runtime.DecodeInt64)
-					fs[i].echo = runtime.Queue(b, echo, nil, []string{strconv.Itoa(i)}, runtime.DecodeString)
+					fs[i].ledger = luagenimpl.Queue(b, ledger, []string{"{" + id + "}n", "{" + id + "}sum"}, []string{strconv.Itoa(i)}, luagenimpl.DecodeInt64)
+					fs[i].get = luagenimpl.Queue(b, get, []string{p + "v" + strconv.Itoa(i)}, nil, luagenimpl.DecodeInt64)
+					fs[i].echo = luagenimpl.Queue(b, echo, nil, []string{strconv.Itoa(i)}, luagenimpl.DecodeString)
 					fs[i].plain = b.Do(d.client.B().Incr().Key(id + ":plain").Build())
 				}
 				if b.Len() != 4*size {
@@ -162,7 +163,7 @@ func TestNoScriptRecovery(t *testing.T) {
 				fs := make([]runtime.Future[int64], size)
 				for i := range fs {
 					id := fmt.Sprintf("%sb%d:%d", p, n, i)
-					fs[i] = runtime.Queue(b, ledger, []string{"{" + id + "}n", "{" + id + "}sum"}, []string{"1"}, runtime.DecodeInt64)
+					fs[i] = luagenimpl.Queue(b, ledger, []string{"{" + id + "}n", "{" + id + "}sum"}, []string{"1"}, luagenimpl.DecodeInt64)
 				}
 				if err := b.Exec(ctx); err != nil {
 					failures = append(failures, err.Error())
@@ -174,7 +175,7 @@ func TestNoScriptRecovery(t *testing.T) {
 				}
 				// Single calls during the flushes too.
 				id := fmt.Sprintf("%ss%d", p, n)
-				if v, err := runtime.Call(ctx, r, ledger, []string{"{" + id + "}n", "{" + id + "}sum"}, []string{"1"}, runtime.DecodeInt64); err != nil || v != 1 {
+				if v, err := luagenimpl.Call(ctx, r, ledger, []string{"{" + id + "}n", "{" + id + "}sum"}, []string{"1"}, luagenimpl.DecodeInt64); err != nil || v != 1 {
 					failures = append(failures, fmt.Sprintf("single %d: %d, %v", n, v, err))
 				}
 			}
@@ -214,11 +215,11 @@ func TestCancelledContext(t *testing.T) {
 			echo := newScript("echo", "return ARGV[1]", false)
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
-			if _, err := runtime.Call(ctx, r, echo, []string{"k"}, []string{"x"}, runtime.DecodeString); !errors.Is(err, context.Canceled) {
+			if _, err := luagenimpl.Call(ctx, r, echo, []string{"k"}, []string{"x"}, luagenimpl.DecodeString); !errors.Is(err, context.Canceled) {
 				t.Fatalf("Call with cancelled ctx = %v, want context.Canceled", err)
 			}
 			b := r.NewBatch()
-			f := runtime.Queue(b, echo, []string{"k"}, []string{"x"}, runtime.DecodeString)
+			f := luagenimpl.Queue(b, echo, []string{"k"}, []string{"x"}, luagenimpl.DecodeString)
 			if err := b.Exec(ctx); !errors.Is(err, context.Canceled) {
 				t.Fatalf("Exec with cancelled ctx = %v, want context.Canceled", err)
 			}

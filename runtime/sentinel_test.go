@@ -11,6 +11,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -46,7 +47,7 @@ func TestSentinel(t *testing.T) {
 			if i == 1 {
 				flushScripts(t, []*redistest.Server{d.Master, d.Replica})
 			}
-			n, err := runtime.Call(ctx, r, incr, []string{p + "n"}, nil, runtime.DecodeInt64)
+			n, err := luagenimpl.Call(ctx, r, incr, []string{p + "n"}, nil, luagenimpl.DecodeInt64)
 			if err != nil || n != int64(i+1) {
 				t.Fatalf("call %d: %d, %v", i, n, err)
 			}
@@ -59,9 +60,9 @@ func TestSentinel(t *testing.T) {
 			b := r.NewBatch()
 			incrs := make([]runtime.Future[int64], 100)
 			for i := range incrs {
-				incrs[i] = runtime.Queue(b, incr, []string{p + "b" + strconv.Itoa(i)}, nil, runtime.DecodeInt64)
+				incrs[i] = luagenimpl.Queue(b, incr, []string{p + "b" + strconv.Itoa(i)}, nil, luagenimpl.DecodeInt64)
 			}
-			read := runtime.Queue(b, get, []string{p + "b0"}, nil, runtime.DecodeInt64)
+			read := luagenimpl.Queue(b, get, []string{p + "b0"}, nil, luagenimpl.DecodeInt64)
 			if err := b.Exec(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -110,13 +111,13 @@ func TestSentinel(t *testing.T) {
 					ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 					base := p + "f" + strconv.Itoa(w) + ":" + strconv.Itoa(i)
 					if i%2 == 0 {
-						_, err := runtime.Call(ctx, r, incr, []string{base}, nil, runtime.DecodeInt64)
+						_, err := luagenimpl.Call(ctx, r, incr, []string{base}, nil, luagenimpl.DecodeInt64)
 						record(base, err)
 					} else {
 						b := r.NewBatch()
 						futs := make([]runtime.Future[int64], 20)
 						for j := range futs {
-							futs[j] = runtime.Queue(b, incr, []string{base + ":" + strconv.Itoa(j)}, nil, runtime.DecodeInt64)
+							futs[j] = luagenimpl.Queue(b, incr, []string{base + ":" + strconv.Itoa(j)}, nil, luagenimpl.DecodeInt64)
 						}
 						b.Exec(ctx)
 						for j, f := range futs {
@@ -149,8 +150,8 @@ func TestSentinel(t *testing.T) {
 		b := r.NewBatch()
 		vals := make([]runtime.Future[*int64], len(ok))
 		for i, k := range ok {
-			vals[i] = runtime.Queue(b, get, []string{k}, nil, func(m rueidis.RedisMessage) (*int64, error) {
-				return runtime.Nullable(m, runtime.DecodeInt64)
+			vals[i] = luagenimpl.Queue(b, get, []string{k}, nil, func(m rueidis.RedisMessage) (*int64, error) {
+				return luagenimpl.Nullable(m, luagenimpl.DecodeInt64)
 			})
 		}
 		if err := b.Exec(ctx); err != nil {
@@ -174,7 +175,7 @@ func TestSentinel(t *testing.T) {
 		}
 		// Calls after the failover must succeed: the runtime follows the
 		// sentinel to the new master.
-		if n, err := runtime.Call(ctx, r, incr, []string{p + "after"}, nil, runtime.DecodeInt64); err != nil || n != 1 {
+		if n, err := luagenimpl.Call(ctx, r, incr, []string{p + "after"}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 			t.Fatalf("call after failover: %d, %v", n, err)
 		}
 	})

@@ -112,6 +112,7 @@ func newFile(pkg *model.Package, importPath, source string) *jen.File {
 		f.HeaderComment("source: " + oneLine(source))
 	}
 	f.ImportName(runtimePath, "runtime")
+	f.ImportName(implPath, "luagenimpl")
 	f.ImportName(rueidisPath, "rueidis")
 	return f
 }

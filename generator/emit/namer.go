@@ -21,7 +21,7 @@ var predeclared = []string{
 
 // methodNames are the identifiers a generated method may refer to besides
 // its parameters: receivers, ctx, err and the imported packages.
-var methodNames = []string{"ctx", "s", "p", "err", "runtime", "rueidis", "context", "time"}
+var methodNames = []string{"ctx", "s", "p", "err", "runtime", "luagenimpl", "rueidis", "context", "time"}
 
 // Locals that only some methods declare (see wire.go); a parameter gives
 // way to them only in those methods, so a lone variadic key can still be

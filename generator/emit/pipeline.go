@@ -21,6 +21,6 @@ func genQueue(f *jen.File, pl *scriptPlan) {
 		// to a generic function of another package escape once the
 		// method is inlined into its caller.
 		g.Return(rt("NewFuture").Call(jen.Id("p").Dot("b"),
-			jen.Id("p").Dot("b").Dot("Add").Call(jen.Id(pl.scriptVar), w.keys, w.args), pl.decoder()))
+			rt("Add").Call(jen.Id("p").Dot("b"), jen.Id(pl.scriptVar), w.keys, w.args), pl.decoder()))
 	})
 }

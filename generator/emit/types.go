@@ -12,6 +12,7 @@ import (
 // ImportName so jennifer never aliases them.
 const (
 	runtimePath = "github.com/luagen/luagen/runtime"
+	implPath    = "github.com/luagen/luagen/runtime/luagenimpl"
 	rueidisPath = "github.com/redis/rueidis"
 )
 
@@ -117,4 +118,16 @@ func zeroValue(t model.Type) *jen.Statement {
 	return jen.Nil() // []byte, slices, maps
 }
 
-func rt(name string) *jen.Statement { return jen.Qual(runtimePath, name) }
+// runtimeNames are the runtime names generated code uses that its users
+// see too (in the generated API); rt finds every other name, which only
+// generated code calls, in luagenimpl.
+var runtimeNames = map[string]bool{"Runner": true, "Option": true, "New": true, "Script": true, "Batch": true, "Future": true}
+
+// rt refers to a runtime name: in package runtime when users see it, else in
+// runtime/luagenimpl.
+func rt(name string) *jen.Statement {
+	if runtimeNames[name] {
+		return jen.Qual(runtimePath, name)
+	}
+	return jen.Qual(implPath, name)
+}

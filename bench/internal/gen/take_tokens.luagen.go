@@ -6,6 +6,7 @@ package gen
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -39,7 +40,7 @@ return {allowed, tokens}
 // TakeTokensSHA1 is the SHA1 Redis knows TakeTokensSource by.
 const TakeTokensSHA1 = "662acdad58b8f44b844cc341e2afb334eb2e9f84"
 
-var takeTokensScript = runtime.NewScript("TakeTokens", "scripts/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
+var takeTokensScript = luagenimpl.NewScript("TakeTokens", "scripts/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
 
 // TakeTokensResult is the reply of TakeTokens.
 type TakeTokensResult struct {
@@ -48,14 +49,14 @@ type TakeTokensResult struct {
 }
 
 func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
+	if r.Allowed, err = luagenimpl.Field(f, 0, "allowed", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
+	if r.Remaining, err = luagenimpl.Field(f, 1, "remaining", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -71,10 +72,10 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensResult)
+	return luagenimpl.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensResult)
 }
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokens(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensResult)
 }

@@ -6,6 +6,7 @@ package gen
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -108,7 +109,7 @@ return {allowed, tokens}
 // TakeTokensDocSHA1 is the SHA1 Redis knows TakeTokensDocSource by.
 const TakeTokensDocSHA1 = "000d2b9bae94a3ae2a1eb251ec7d6e6f894f1e8c"
 
-var takeTokensDocScript = runtime.NewScript("TakeTokensDoc", "scripts/take_tokens_doc.lua", TakeTokensDocSource, TakeTokensDocSHA1, false)
+var takeTokensDocScript = luagenimpl.NewScript("TakeTokensDoc", "scripts/take_tokens_doc.lua", TakeTokensDocSource, TakeTokensDocSHA1, false)
 
 // TakeTokensDocResult is the reply of TakeTokensDoc.
 type TakeTokensDocResult struct {
@@ -117,14 +118,14 @@ type TakeTokensDocResult struct {
 }
 
 func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
+	if r.Allowed, err = luagenimpl.Field(f, 0, "allowed", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
+	if r.Remaining, err = luagenimpl.Field(f, 1, "remaining", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -140,10 +141,10 @@ func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, e
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensDocResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
+	return luagenimpl.Call(ctx, s.r, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
 }
 
 // TakeTokensDoc queues a [Scripts.TakeTokensDoc] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensDoc(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensDocResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensDocScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensDocResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensDocResult)
 }

@@ -6,6 +6,7 @@ package gen
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -108,7 +109,7 @@ return {allowed, tokens}
 // TakeTokensDocTypedSHA1 is the SHA1 Redis knows TakeTokensDocTypedSource by.
 const TakeTokensDocTypedSHA1 = "382b7f3760213aa9c263baa75196b39d3046e89b"
 
-var takeTokensDocTypedScript = runtime.NewScript("TakeTokensDocTyped", "scripts/take_tokens_doc_typed.lua", TakeTokensDocTypedSource, TakeTokensDocTypedSHA1, false)
+var takeTokensDocTypedScript = luagenimpl.NewScript("TakeTokensDocTyped", "scripts/take_tokens_doc_typed.lua", TakeTokensDocTypedSource, TakeTokensDocTypedSHA1, false)
 
 // TakeTokensDocTypedResult is the reply of TakeTokensDocTyped.
 type TakeTokensDocTypedResult struct {
@@ -117,14 +118,14 @@ type TakeTokensDocTypedResult struct {
 }
 
 func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocTypedResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
+	if r.Allowed, err = luagenimpl.Field(f, 0, "allowed", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
+	if r.Remaining, err = luagenimpl.Field(f, 1, "remaining", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -140,10 +141,10 @@ func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocType
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokensDocTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensDocTypedResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
+	return luagenimpl.Call(ctx, s.r, takeTokensDocTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
 }
 
 // TakeTokensDocTyped queues a [Scripts.TakeTokensDocTyped] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensDocTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}), decodeTakeTokensDocTypedResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensDocTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}), decodeTakeTokensDocTypedResult)
 }

@@ -6,6 +6,7 @@ package gen
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -39,7 +40,7 @@ return {allowed, tokens}
 // TakeTokensTypedSHA1 is the SHA1 Redis knows TakeTokensTypedSource by.
 const TakeTokensTypedSHA1 = "0000daaefcf3d7dd88d6f3deec4f89c7721f0605"
 
-var takeTokensTypedScript = runtime.NewScript("TakeTokensTyped", "scripts/take_tokens_typed.lua", TakeTokensTypedSource, TakeTokensTypedSHA1, false)
+var takeTokensTypedScript = luagenimpl.NewScript("TakeTokensTyped", "scripts/take_tokens_typed.lua", TakeTokensTypedSource, TakeTokensTypedSHA1, false)
 
 // TakeTokensTypedResult is the reply of TakeTokensTyped.
 type TakeTokensTypedResult struct {
@@ -48,14 +49,14 @@ type TakeTokensTypedResult struct {
 }
 
 func decodeTakeTokensTypedResult(m rueidis.RedisMessage) (r TakeTokensTypedResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
+	if r.Allowed, err = luagenimpl.Field(f, 0, "allowed", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
+	if r.Remaining, err = luagenimpl.Field(f, 1, "remaining", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -71,10 +72,10 @@ func decodeTakeTokensTypedResult(m rueidis.RedisMessage) (r TakeTokensTypedResul
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
 func (s *Scripts) TakeTokensTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensTypedResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensTypedResult)
+	return luagenimpl.Call(ctx, s.r, takeTokensTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}, decodeTakeTokensTypedResult)
 }
 
 // TakeTokensTyped queues a [Scripts.TakeTokensTyped] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokensTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensTypedResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}), decodeTakeTokensTypedResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}), decodeTakeTokensTypedResult)
 }

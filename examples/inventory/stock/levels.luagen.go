@@ -6,6 +6,7 @@ package stock
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // LevelsSource is the source of scripts/levels.lua, sent to Redis byte for byte.
@@ -26,17 +27,17 @@ return levels
 // LevelsSHA1 is the SHA1 Redis knows LevelsSource by.
 const LevelsSHA1 = "b09a4b6bf24c4709eaa7a561322293e2dfd6ae8b"
 
-var levelsScript = runtime.NewScript("Levels", "scripts/levels.lua", LevelsSource, LevelsSHA1, true)
+var levelsScript = luagenimpl.NewScript("Levels", "scripts/levels.lua", LevelsSource, LevelsSHA1, true)
 
 // Levels reads the stock level of each item (0 for unknown items).
 //
 // Keys: items (KEYS[1] onward, variadic).
 // It is read-only: it runs with EVALSHA_RO and may be served by replicas.
 func (s *Scripts) Levels(ctx context.Context, items ...string) ([]int64, error) {
-	return runtime.Call(ctx, s.r, levelsScript, items, nil, runtime.DecodeInt64s)
+	return luagenimpl.Call(ctx, s.r, levelsScript, items, nil, luagenimpl.DecodeInt64s)
 }
 
 // Levels queues a [Scripts.Levels] call; its future holds the result after Exec.
 func (p Pipeline) Levels(items ...string) runtime.Future[[]int64] {
-	return runtime.NewFuture(p.b, p.b.Add(levelsScript, items, nil), runtime.DecodeInt64s)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, levelsScript, items, nil), luagenimpl.DecodeInt64s)
 }

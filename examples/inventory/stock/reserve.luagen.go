@@ -6,6 +6,7 @@ package stock
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -47,7 +48,7 @@ return {true, short}
 // ReserveSHA1 is the SHA1 Redis knows ReserveSource by.
 const ReserveSHA1 = "784c8a8df0f0002690c184b91ee7d66cfb1b170f"
 
-var reserveScript = runtime.NewScript("Reserve", "scripts/reserve.lua", ReserveSource, ReserveSHA1, false)
+var reserveScript = luagenimpl.NewScript("Reserve", "scripts/reserve.lua", ReserveSource, ReserveSHA1, false)
 
 // ReserveResult is the reply of Reserve.
 type ReserveResult struct {
@@ -57,14 +58,14 @@ type ReserveResult struct {
 }
 
 func decodeReserveResult(m rueidis.RedisMessage) (r ReserveResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Reserved, err = runtime.Field(f, 0, "reserved", runtime.ReadBool); err != nil {
+	if r.Reserved, err = luagenimpl.Field(f, 0, "reserved", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Short, err = runtime.Field(f, 1, "short", runtime.ReadStrings); err != nil {
+	if r.Short, err = luagenimpl.Field(f, 1, "short", luagenimpl.ReadStrings); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -81,16 +82,16 @@ func decodeReserveResult(m rueidis.RedisMessage) (r ReserveResult, err error) {
 func (s *Scripts) Reserve(ctx context.Context, items []string, quantities ...int64) (ReserveResult, error) {
 	args := make([]string, 0, 0+len(quantities))
 	for _, v := range quantities {
-		args = append(args, runtime.FormatInt64(v))
+		args = append(args, luagenimpl.FormatInt64(v))
 	}
-	return runtime.Call(ctx, s.r, reserveScript, items, args, decodeReserveResult)
+	return luagenimpl.Call(ctx, s.r, reserveScript, items, args, decodeReserveResult)
 }
 
 // Reserve queues a [Scripts.Reserve] call; its future holds the result after Exec.
 func (p Pipeline) Reserve(items []string, quantities ...int64) runtime.Future[ReserveResult] {
 	args := make([]string, 0, 0+len(quantities))
 	for _, v := range quantities {
-		args = append(args, runtime.FormatInt64(v))
+		args = append(args, luagenimpl.FormatInt64(v))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(reserveScript, items, args), decodeReserveResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, reserveScript, items, args), decodeReserveResult)
 }

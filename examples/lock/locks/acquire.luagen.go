@@ -6,6 +6,7 @@ package locks
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -34,11 +35,11 @@ return nil
 // AcquireSHA1 is the SHA1 Redis knows AcquireSource by.
 const AcquireSHA1 = "c2b19f0a0ddea6c2c972d0fa8cc0a913352072d0"
 
-var acquireScript = runtime.NewScript("Acquire", "scripts/acquire.lua", AcquireSource, AcquireSHA1, false)
+var acquireScript = luagenimpl.NewScript("Acquire", "scripts/acquire.lua", AcquireSource, AcquireSHA1, false)
 
 // decodeAcquire gives nil for a nil reply.
 func decodeAcquire(m rueidis.RedisMessage) (*int64, error) {
-	return runtime.Nullable(m, runtime.DecodeInt64)
+	return luagenimpl.Nullable(m, luagenimpl.DecodeInt64)
 }
 
 // Acquire acquires the lock for owner for ttl. It returns a fencing token, a number
@@ -56,10 +57,10 @@ func decodeAcquire(m rueidis.RedisMessage) (*int64, error) {
 //
 // A nil reply gives a nil result.
 func (s *Scripts) Acquire(ctx context.Context, lock string, fence string, owner string, ttl time.Duration) (*int64, error) {
-	return runtime.Call(ctx, s.r, acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}, decodeAcquire)
+	return luagenimpl.Call(ctx, s.r, acquireScript, []string{lock, fence}, []string{owner, luagenimpl.FormatDuration(ttl)}, decodeAcquire)
 }
 
 // Acquire queues a [Scripts.Acquire] call; its future holds the result after Exec.
 func (p Pipeline) Acquire(lock string, fence string, owner string, ttl time.Duration) runtime.Future[*int64] {
-	return runtime.NewFuture(p.b, p.b.Add(acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}), decodeAcquire)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, acquireScript, []string{lock, fence}, []string{owner, luagenimpl.FormatDuration(ttl)}), decodeAcquire)
 }

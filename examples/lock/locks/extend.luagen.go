@@ -6,6 +6,7 @@ package locks
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -30,11 +31,11 @@ return redis.call('PTTL', KEYS[1])
 // ExtendSHA1 is the SHA1 Redis knows ExtendSource by.
 const ExtendSHA1 = "4c25d9a0f0809b4d6941ffabc756833d84cea0be"
 
-var extendScript = runtime.NewScript("Extend", "scripts/extend.lua", ExtendSource, ExtendSHA1, false)
+var extendScript = luagenimpl.NewScript("Extend", "scripts/extend.lua", ExtendSource, ExtendSHA1, false)
 
 // decodeExtend gives nil for a nil reply.
 func decodeExtend(m rueidis.RedisMessage) (*time.Duration, error) {
-	return runtime.Nullable(m, runtime.DecodeDuration)
+	return luagenimpl.Nullable(m, luagenimpl.DecodeDuration)
 }
 
 // Extend extends the lock to ttl from now if owner still holds it; returns the new time to live, or nil when owner lost the lock.
@@ -43,10 +44,10 @@ func decodeExtend(m rueidis.RedisMessage) (*time.Duration, error) {
 // Args: owner (ARGV[1]), ttl (ARGV[2], milliseconds).
 // A nil reply gives a nil result.
 func (s *Scripts) Extend(ctx context.Context, lock string, owner string, ttl time.Duration) (*time.Duration, error) {
-	return runtime.Call(ctx, s.r, extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}, decodeExtend)
+	return luagenimpl.Call(ctx, s.r, extendScript, []string{lock}, []string{owner, luagenimpl.FormatDuration(ttl)}, decodeExtend)
 }
 
 // Extend queues a [Scripts.Extend] call; its future holds the result after Exec.
 func (p Pipeline) Extend(lock string, owner string, ttl time.Duration) runtime.Future[*time.Duration] {
-	return runtime.NewFuture(p.b, p.b.Add(extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}), decodeExtend)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, extendScript, []string{lock}, []string{owner, luagenimpl.FormatDuration(ttl)}), decodeExtend)
 }

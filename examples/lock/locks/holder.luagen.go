@@ -6,6 +6,7 @@ package locks
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -33,7 +34,7 @@ return {owner, redis.call('PTTL', KEYS[1])}
 // HolderSHA1 is the SHA1 Redis knows HolderSource by.
 const HolderSHA1 = "f80b0c71b2697780330e17dd7749c58fa36805f1"
 
-var holderScript = runtime.NewScript("Holder", "scripts/holder.lua", HolderSource, HolderSHA1, true)
+var holderScript = luagenimpl.NewScript("Holder", "scripts/holder.lua", HolderSource, HolderSHA1, true)
 
 // HolderResult is the reply of Holder.
 type HolderResult struct {
@@ -42,14 +43,14 @@ type HolderResult struct {
 }
 
 func decodeHolderResult(m rueidis.RedisMessage) (r HolderResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Owner, err = runtime.Field(f, 0, "owner", runtime.ReadString); err != nil {
+	if r.Owner, err = luagenimpl.Field(f, 0, "owner", luagenimpl.ReadString); err != nil {
 		return r, err
 	}
-	if r.TTL, err = runtime.Field(f, 1, "ttl", runtime.ReadDuration); err != nil {
+	if r.TTL, err = luagenimpl.Field(f, 1, "ttl", luagenimpl.ReadDuration); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -57,7 +58,7 @@ func decodeHolderResult(m rueidis.RedisMessage) (r HolderResult, err error) {
 
 // decodeHolder gives nil for a nil reply.
 func decodeHolder(m rueidis.RedisMessage) (*HolderResult, error) {
-	return runtime.Nullable(m, decodeHolderResult)
+	return luagenimpl.Nullable(m, decodeHolderResult)
 }
 
 // Holder tells who holds the lock and for how long; nil when it is free.
@@ -66,10 +67,10 @@ func decodeHolder(m rueidis.RedisMessage) (*HolderResult, error) {
 // A nil reply gives a nil result.
 // It is read-only: it runs with EVALSHA_RO and may be served by replicas.
 func (s *Scripts) Holder(ctx context.Context, lock string) (*HolderResult, error) {
-	return runtime.Call(ctx, s.r, holderScript, []string{lock}, nil, decodeHolder)
+	return luagenimpl.Call(ctx, s.r, holderScript, []string{lock}, nil, decodeHolder)
 }
 
 // Holder queues a [Scripts.Holder] call; its future holds the result after Exec.
 func (p Pipeline) Holder(lock string) runtime.Future[*HolderResult] {
-	return runtime.NewFuture(p.b, p.b.Add(holderScript, []string{lock}, nil), decodeHolder)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, holderScript, []string{lock}, nil), decodeHolder)
 }

@@ -6,6 +6,7 @@ package locks
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // ReleaseSource is the source of scripts/release.lua, sent to Redis byte for byte.
@@ -27,17 +28,17 @@ return false
 // ReleaseSHA1 is the SHA1 Redis knows ReleaseSource by.
 const ReleaseSHA1 = "0f405587ceb48d316f79f269e379b0297782e7cc"
 
-var releaseScript = runtime.NewScript("Release", "scripts/release.lua", ReleaseSource, ReleaseSHA1, false)
+var releaseScript = luagenimpl.NewScript("Release", "scripts/release.lua", ReleaseSource, ReleaseSHA1, false)
 
 // Release releases the lock if owner holds it; reports whether it did.
 //
 // Keys: lock (KEYS[1]).
 // Args: owner (ARGV[1]).
 func (s *Scripts) Release(ctx context.Context, lock string, owner string) (bool, error) {
-	return runtime.Call(ctx, s.r, releaseScript, []string{lock}, []string{owner}, runtime.DecodeBool)
+	return luagenimpl.Call(ctx, s.r, releaseScript, []string{lock}, []string{owner}, luagenimpl.DecodeBool)
 }
 
 // Release queues a [Scripts.Release] call; its future holds the result after Exec.
 func (p Pipeline) Release(lock string, owner string) runtime.Future[bool] {
-	return runtime.NewFuture(p.b, p.b.Add(releaseScript, []string{lock}, []string{owner}), runtime.DecodeBool)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, releaseScript, []string{lock}, []string{owner}), luagenimpl.DecodeBool)
 }

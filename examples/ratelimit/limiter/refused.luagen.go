@@ -6,6 +6,7 @@ package limiter
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // RefusedSource is the source of scripts/refused.lua, sent to Redis byte for byte.
@@ -22,17 +23,17 @@ return tonumber(redis.call('GET', KEYS[1]) or '0')
 // RefusedSHA1 is the SHA1 Redis knows RefusedSource by.
 const RefusedSHA1 = "5373285ab39c1b52f2d38e68ce73e442d8ce09dc"
 
-var refusedScript = runtime.NewScript("Refused", "scripts/refused.lua", RefusedSource, RefusedSHA1, true)
+var refusedScript = luagenimpl.NewScript("Refused", "scripts/refused.lua", RefusedSource, RefusedSHA1, true)
 
 // Refused reports how many requests a bucket refused.
 //
 // Keys: log (KEYS[1]).
 // It is read-only: it runs with EVALSHA_RO and may be served by replicas.
 func (s *Scripts) Refused(ctx context.Context, log string) (int64, error) {
-	return runtime.Call(ctx, s.r, refusedScript, []string{log}, nil, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, refusedScript, []string{log}, nil, luagenimpl.DecodeInt64)
 }
 
 // Refused queues a [Scripts.Refused] call; its future holds the result after Exec.
 func (p Pipeline) Refused(log string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(refusedScript, []string{log}, nil), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, refusedScript, []string{log}, nil), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package ratelimit
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -41,7 +42,7 @@ return {allowed, math.max(limit - hits, 0), redis.call('PTTL', KEYS[1])}
 // AllowSHA1 is the SHA1 Redis knows AllowSource by.
 const AllowSHA1 = "2dc58cb3993d6ba0a512d85f8cd8d2e1904b1612"
 
-var allowScript = runtime.NewScript("Allow", "scripts/ratelimit/allow.lua", AllowSource, AllowSHA1, false)
+var allowScript = luagenimpl.NewScript("Allow", "scripts/ratelimit/allow.lua", AllowSource, AllowSHA1, false)
 
 // AllowResult is the reply of Allow.
 type AllowResult struct {
@@ -51,17 +52,17 @@ type AllowResult struct {
 }
 
 func decodeAllowResult(m rueidis.RedisMessage) (r AllowResult, err error) {
-	f, err := runtime.Fields(&m, 3)
+	f, err := luagenimpl.Fields(&m, 3)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
+	if r.Allowed, err = luagenimpl.Field(f, 0, "allowed", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
+	if r.Remaining, err = luagenimpl.Field(f, 1, "remaining", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.ResetAfter, err = runtime.Field(f, 2, "reset_after", runtime.ReadDuration); err != nil {
+	if r.ResetAfter, err = luagenimpl.Field(f, 2, "reset_after", luagenimpl.ReadDuration); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -76,10 +77,10 @@ func decodeAllowResult(m rueidis.RedisMessage) (r AllowResult, err error) {
 //   - limit (ARGV[1]): hits allowed per window
 //   - window (ARGV[2], milliseconds): how long a window lasts
 func (s *Scripts) Allow(ctx context.Context, counter string, limit int64, window time.Duration) (AllowResult, error) {
-	return runtime.Call(ctx, s.r, allowScript, []string{counter}, []string{runtime.FormatInt64(limit), runtime.FormatDuration(window)}, decodeAllowResult)
+	return luagenimpl.Call(ctx, s.r, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit), luagenimpl.FormatDuration(window)}, decodeAllowResult)
 }
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64, window time.Duration) runtime.Future[AllowResult] {
-	return runtime.NewFuture(p.b, p.b.Add(allowScript, []string{counter}, []string{runtime.FormatInt64(limit), runtime.FormatDuration(window)}), decodeAllowResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit), luagenimpl.FormatDuration(window)}), decodeAllowResult)
 }

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -41,26 +42,26 @@ redis.call('HSET', KEYS[1], 'payload', ARGV[10])
 // StoreAllSHA1 is the SHA1 Redis knows StoreAllSource by.
 const StoreAllSHA1 = "a6f6466f844efe8fc343ea0dd0b8570e432bd0a2"
 
-var storeAllScript = runtime.NewScript("StoreAll", "scripts/store_all.lua", StoreAllSource, StoreAllSHA1, false)
+var storeAllScript = luagenimpl.NewScript("StoreAll", "scripts/store_all.lua", StoreAllSource, StoreAllSHA1, false)
 
 // StoreAll stores one value of every arg type in a hash.
 //
 // Keys: h (KEYS[1]).
 // Args: s (ARGV[1], parameter sArg), b (ARGV[2]), i64 (ARGV[3]), i (ARGV[4]), u64 (ARGV[5]), f64 (ARGV[6]), flag (ARGV[7], 1 or 0), ttl (ARGV[8], milliseconds), at (ARGV[9], Unix milliseconds), payload (ARGV[10], JSON).
 func (s *Scripts) StoreAll(ctx context.Context, h string, sArg string, b []byte, i64 int64, i int, u64 uint64, f64 float64, flag bool, ttl time.Duration, at time.Time, payload any) error {
-	payloadJSON, err := runtime.FormatJSON(payload)
+	payloadJSON, err := luagenimpl.FormatJSON(payload)
 	if err != nil {
-		return runtime.ArgError(storeAllScript, "payload", err)
+		return luagenimpl.ArgError(storeAllScript, "payload", err)
 	}
-	_, err = runtime.Call(ctx, s.r, storeAllScript, []string{h}, []string{sArg, runtime.FormatBytes(b), runtime.FormatInt64(i64), runtime.FormatInt(i), runtime.FormatUint64(u64), runtime.FormatFloat64(f64), runtime.FormatBool(flag), runtime.FormatDuration(ttl), runtime.FormatTime(at), payloadJSON}, runtime.DecodeNone)
+	_, err = luagenimpl.Call(ctx, s.r, storeAllScript, []string{h}, []string{sArg, luagenimpl.FormatBytes(b), luagenimpl.FormatInt64(i64), luagenimpl.FormatInt(i), luagenimpl.FormatUint64(u64), luagenimpl.FormatFloat64(f64), luagenimpl.FormatBool(flag), luagenimpl.FormatDuration(ttl), luagenimpl.FormatTime(at), payloadJSON}, luagenimpl.DecodeNone)
 	return err
 }
 
 // StoreAll queues a [Scripts.StoreAll] call; its future holds the result after Exec.
 func (p Pipeline) StoreAll(h string, sArg string, b []byte, i64 int64, i int, u64 uint64, f64 float64, flag bool, ttl time.Duration, at time.Time, payload any) runtime.Future[struct{}] {
-	payloadJSON, err := runtime.FormatJSON(payload)
+	payloadJSON, err := luagenimpl.FormatJSON(payload)
 	if err != nil {
-		return runtime.QueueErr[struct{}](p.b, storeAllScript, runtime.ArgError(storeAllScript, "payload", err))
+		return luagenimpl.QueueErr[struct{}](p.b, storeAllScript, luagenimpl.ArgError(storeAllScript, "payload", err))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(storeAllScript, []string{h}, []string{sArg, runtime.FormatBytes(b), runtime.FormatInt64(i64), runtime.FormatInt(i), runtime.FormatUint64(u64), runtime.FormatFloat64(f64), runtime.FormatBool(flag), runtime.FormatDuration(ttl), runtime.FormatTime(at), payloadJSON}), runtime.DecodeNone)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, storeAllScript, []string{h}, []string{sArg, luagenimpl.FormatBytes(b), luagenimpl.FormatInt64(i64), luagenimpl.FormatInt(i), luagenimpl.FormatUint64(u64), luagenimpl.FormatFloat64(f64), luagenimpl.FormatBool(flag), luagenimpl.FormatDuration(ttl), luagenimpl.FormatTime(at), payloadJSON}), luagenimpl.DecodeNone)
 }

@@ -6,6 +6,7 @@ package quoted
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // EchoSource is the source of scripts/echo.lua, sent to Redis byte for byte.
@@ -20,16 +21,16 @@ const EchoSource = ("--[[luagen\n" +
 // EchoSHA1 is the SHA1 Redis knows EchoSource by.
 const EchoSHA1 = "4cb959a62747b03f7876e69725230c3eaa59d327"
 
-var echoScript = runtime.NewScript("Echo", "scripts/echo.lua", EchoSource, EchoSHA1, false)
+var echoScript = luagenimpl.NewScript("Echo", "scripts/echo.lua", EchoSource, EchoSHA1, false)
 
 // Echo echoes its arg; the body holds a `backquote`, so the source is a quoted literal.
 //
 // Args: msg (ARGV[1]).
 func (s *Scripts) Echo(ctx context.Context, msg string) (string, error) {
-	return runtime.Call(ctx, s.r, echoScript, nil, []string{msg}, runtime.DecodeString)
+	return luagenimpl.Call(ctx, s.r, echoScript, nil, []string{msg}, luagenimpl.DecodeString)
 }
 
 // Echo queues a [Scripts.Echo] call; its future holds the result after Exec.
 func (p Pipeline) Echo(msg string) runtime.Future[string] {
-	return runtime.NewFuture(p.b, p.b.Add(echoScript, nil, []string{msg}), runtime.DecodeString)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, echoScript, nil, []string{msg}), luagenimpl.DecodeString)
 }

@@ -6,6 +6,7 @@ package docs
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -36,7 +37,7 @@ return n
 // MoveItemSHA1 is the SHA1 Redis knows MoveItemSource by.
 const MoveItemSHA1 = "836d62479e96f62bc053d85e8a25ac9328565fc7"
 
-var moveItemScript = runtime.NewScript("MoveItem", "scripts/move_item.lua", MoveItemSource, MoveItemSHA1, false)
+var moveItemScript = luagenimpl.NewScript("MoveItem", "scripts/move_item.lua", MoveItemSource, MoveItemSHA1, false)
 
 // MoveItem moves an item from one list to another, atomically.
 //
@@ -53,10 +54,10 @@ var moveItemScript = runtime.NewScript("MoveItem", "scripts/move_item.lua", Move
 //
 // Returns the destination's new length, or 0 when the item was not found.
 func (s *Scripts) MoveItem(ctx context.Context, from string, to string, item string, timeout time.Duration) (int64, error) {
-	return runtime.Call(ctx, s.r, moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, moveItemScript, []string{from, to}, []string{item, luagenimpl.FormatDuration(timeout)}, luagenimpl.DecodeInt64)
 }
 
 // MoveItem queues a [Scripts.MoveItem] call; its future holds the result after Exec.
 func (p Pipeline) MoveItem(from string, to string, item string, timeout time.Duration) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, moveItemScript, []string{from, to}, []string{item, luagenimpl.FormatDuration(timeout)}), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package globbed
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // FirstSource is the source of scripts/a/first.lua, sent to Redis byte for byte.
@@ -19,16 +20,16 @@ return redis.call('GET', KEYS[1])
 // FirstSHA1 is the SHA1 Redis knows FirstSource by.
 const FirstSHA1 = "82a725ed1fb28c88d96905816b566d4b544d68cc"
 
-var firstScript = runtime.NewScript("First", "scripts/a/first.lua", FirstSource, FirstSHA1, false)
+var firstScript = luagenimpl.NewScript("First", "scripts/a/first.lua", FirstSource, FirstSHA1, false)
 
 // First runs scripts/a/first.lua.
 //
 // Keys: k (KEYS[1]).
 func (s *Scripts) First(ctx context.Context, k string) (string, error) {
-	return runtime.Call(ctx, s.r, firstScript, []string{k}, nil, runtime.DecodeString)
+	return luagenimpl.Call(ctx, s.r, firstScript, []string{k}, nil, luagenimpl.DecodeString)
 }
 
 // First queues a [Scripts.First] call; its future holds the result after Exec.
 func (p Pipeline) First(k string) runtime.Future[string] {
-	return runtime.NewFuture(p.b, p.b.Add(firstScript, []string{k}, nil), runtime.DecodeString)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, firstScript, []string{k}, nil), luagenimpl.DecodeString)
 }

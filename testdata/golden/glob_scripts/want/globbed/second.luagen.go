@@ -6,6 +6,7 @@ package globbed
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // SecondSource is the source of scripts/b/second.lua, sent to Redis byte for byte.
@@ -19,16 +20,16 @@ return redis.call('STRLEN', KEYS[1])
 // SecondSHA1 is the SHA1 Redis knows SecondSource by.
 const SecondSHA1 = "d7f856ebedd1c2686c4f614ba30cba29bc5825ea"
 
-var secondScript = runtime.NewScript("Second", "scripts/b/second.lua", SecondSource, SecondSHA1, false)
+var secondScript = luagenimpl.NewScript("Second", "scripts/b/second.lua", SecondSource, SecondSHA1, false)
 
 // Second runs scripts/b/second.lua.
 //
 // Keys: k (KEYS[1]).
 func (s *Scripts) Second(ctx context.Context, k string) (int64, error) {
-	return runtime.Call(ctx, s.r, secondScript, []string{k}, nil, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, secondScript, []string{k}, nil, luagenimpl.DecodeInt64)
 }
 
 // Second queues a [Scripts.Second] call; its future holds the result after Exec.
 func (p Pipeline) Second(k string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(secondScript, []string{k}, nil), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, secondScript, []string{k}, nil), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package ids
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -29,7 +30,7 @@ return {tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or ARGV[2]), '{}', 'abc'}
 // GetUserIDByURLSHA1 is the SHA1 Redis knows GetUserIDByURLSource by.
 const GetUserIDByURLSHA1 = "0cf94b8b5e79c6992b1f7834056867a2ee5cc87e"
 
-var getUserIDByURLScript = runtime.NewScript("GetUserIDByURL", "scripts/get_user_id_by_url.lua", GetUserIDByURLSource, GetUserIDByURLSHA1, false)
+var getUserIDByURLScript = luagenimpl.NewScript("GetUserIDByURL", "scripts/get_user_id_by_url.lua", GetUserIDByURLSource, GetUserIDByURLSHA1, false)
 
 // GetUserIDByURLResult is the reply of GetUserIDByURL.
 type GetUserIDByURLResult struct {
@@ -39,17 +40,17 @@ type GetUserIDByURLResult struct {
 }
 
 func decodeGetUserIDByURLResult(m rueidis.RedisMessage) (r GetUserIDByURLResult, err error) {
-	f, err := runtime.Fields(&m, 3)
+	f, err := luagenimpl.Fields(&m, 3)
 	if err != nil {
 		return r, err
 	}
-	if r.UserID, err = runtime.Field(f, 0, "user_id", runtime.ReadInt64); err != nil {
+	if r.UserID, err = luagenimpl.Field(f, 0, "user_id", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.JSONBlob, err = runtime.Field(f, 1, "json_blob", runtime.ReadString); err != nil {
+	if r.JSONBlob, err = luagenimpl.Field(f, 1, "json_blob", luagenimpl.ReadString); err != nil {
 		return r, err
 	}
-	if r.Sha1, err = runtime.Field(f, 2, "sha1", runtime.ReadString); err != nil {
+	if r.Sha1, err = luagenimpl.Field(f, 2, "sha1", luagenimpl.ReadString); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -60,10 +61,10 @@ func decodeGetUserIDByURLResult(m rueidis.RedisMessage) (r GetUserIDByURLResult,
 // Keys: url_index (KEYS[1]).
 // Args: http_url (ARGV[1]), api_id (ARGV[2]).
 func (s *Scripts) GetUserIDByURL(ctx context.Context, urlIndex string, httpURL string, apiID int64) (GetUserIDByURLResult, error) {
-	return runtime.Call(ctx, s.r, getUserIDByURLScript, []string{urlIndex}, []string{httpURL, runtime.FormatInt64(apiID)}, decodeGetUserIDByURLResult)
+	return luagenimpl.Call(ctx, s.r, getUserIDByURLScript, []string{urlIndex}, []string{httpURL, luagenimpl.FormatInt64(apiID)}, decodeGetUserIDByURLResult)
 }
 
 // GetUserIDByURL queues a [Scripts.GetUserIDByURL] call; its future holds the result after Exec.
 func (p Pipeline) GetUserIDByURL(urlIndex string, httpURL string, apiID int64) runtime.Future[GetUserIDByURLResult] {
-	return runtime.NewFuture(p.b, p.b.Add(getUserIDByURLScript, []string{urlIndex}, []string{httpURL, runtime.FormatInt64(apiID)}), decodeGetUserIDByURLResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getUserIDByURLScript, []string{urlIndex}, []string{httpURL, luagenimpl.FormatInt64(apiID)}), decodeGetUserIDByURLResult)
 }

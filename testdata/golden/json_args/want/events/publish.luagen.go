@@ -6,6 +6,7 @@ package events
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // PublishSource is the source of scripts/publish.lua, sent to Redis byte for byte.
@@ -26,25 +27,25 @@ return redis.call('PUBLISH', ARGV[1], ARGV[2])
 // PublishSHA1 is the SHA1 Redis knows PublishSource by.
 const PublishSHA1 = "03793da1f73c2112055064b8ec8d8b0d2e2278b7"
 
-var publishScript = runtime.NewScript("Publish", "scripts/publish.lua", PublishSource, PublishSHA1, false)
+var publishScript = luagenimpl.NewScript("Publish", "scripts/publish.lua", PublishSource, PublishSHA1, false)
 
 // Publish publishes an event to a channel and keeps it in a capped list.
 //
 // Keys: history (KEYS[1]).
 // Args: channel (ARGV[1]), event (ARGV[2], JSON), max_len (ARGV[3]).
 func (s *Scripts) Publish(ctx context.Context, history string, channel string, event any, maxLen int) (int64, error) {
-	eventJSON, err := runtime.FormatJSON(event)
+	eventJSON, err := luagenimpl.FormatJSON(event)
 	if err != nil {
-		return 0, runtime.ArgError(publishScript, "event", err)
+		return 0, luagenimpl.ArgError(publishScript, "event", err)
 	}
-	return runtime.Call(ctx, s.r, publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, publishScript, []string{history}, []string{channel, eventJSON, luagenimpl.FormatInt(maxLen)}, luagenimpl.DecodeInt64)
 }
 
 // Publish queues a [Scripts.Publish] call; its future holds the result after Exec.
 func (p Pipeline) Publish(history string, channel string, event any, maxLen int) runtime.Future[int64] {
-	eventJSON, err := runtime.FormatJSON(event)
+	eventJSON, err := luagenimpl.FormatJSON(event)
 	if err != nil {
-		return runtime.QueueErr[int64](p.b, publishScript, runtime.ArgError(publishScript, "event", err))
+		return luagenimpl.QueueErr[int64](p.b, publishScript, luagenimpl.ArgError(publishScript, "event", err))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, publishScript, []string{history}, []string{channel, eventJSON, luagenimpl.FormatInt(maxLen)}), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package ovr
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // IncrementCounterSource is the source of scripts/v2-incr.lua, sent to Redis byte for byte.
@@ -20,16 +21,16 @@ return redis.call('INCR', KEYS[1])
 // IncrementCounterSHA1 is the SHA1 Redis knows IncrementCounterSource by.
 const IncrementCounterSHA1 = "4af54357fe259532e22a4fa1df67bf510cfd35c7"
 
-var incrementCounterScript = runtime.NewScript("IncrementCounter", "scripts/v2-incr.lua", IncrementCounterSource, IncrementCounterSHA1, false)
+var incrementCounterScript = luagenimpl.NewScript("IncrementCounter", "scripts/v2-incr.lua", IncrementCounterSource, IncrementCounterSHA1, false)
 
 // IncrementCounter runs scripts/v2-incr.lua.
 //
 // Keys: counter (KEYS[1]).
 func (s *Scripts) IncrementCounter(ctx context.Context, counter string) (int64, error) {
-	return runtime.Call(ctx, s.r, incrementCounterScript, []string{counter}, nil, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, incrementCounterScript, []string{counter}, nil, luagenimpl.DecodeInt64)
 }
 
 // IncrementCounter queues a [Scripts.IncrementCounter] call; its future holds the result after Exec.
 func (p Pipeline) IncrementCounter(counter string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(incrementCounterScript, []string{counter}, nil), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, incrementCounterScript, []string{counter}, nil), luagenimpl.DecodeInt64)
 }

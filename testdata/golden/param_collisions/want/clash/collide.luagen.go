@@ -6,6 +6,7 @@ package clash
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -31,26 +32,26 @@ redis.call('SET', KEYS[4], ARGV[4] .. ARGV[5] .. ARGV[6])
 // CollideSHA1 is the SHA1 Redis knows CollideSource by.
 const CollideSHA1 = "ed68d54ee2172c5fa6f950a2475215a29be81ab3"
 
-var collideScript = runtime.NewScript("Collide", "scripts/collide.lua", CollideSource, CollideSHA1, false)
+var collideScript = luagenimpl.NewScript("Collide", "scripts/collide.lua", CollideSource, CollideSHA1, false)
 
 // Collide sets keys whose parameter names collide with what generated code uses.
 //
 // Keys: ctx (KEYS[1], parameter ctxKey), s (KEYS[2], parameter sKey), p (KEYS[3], parameter pKey), keys (KEYS[4]).
 // Args: args (ARGV[1]), err (ARGV[2], parameter errArg), runtime (ARGV[3], parameter runtimeArg), context (ARGV[4], JSON, parameter contextArg), time (ARGV[5], Unix milliseconds, parameter timeArg), string (ARGV[6], parameter stringArg).
 func (s *Scripts) Collide(ctx context.Context, ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) error {
-	contextArgJSON, err := runtime.FormatJSON(contextArg)
+	contextArgJSON, err := luagenimpl.FormatJSON(contextArg)
 	if err != nil {
-		return runtime.ArgError(collideScript, "context", err)
+		return luagenimpl.ArgError(collideScript, "context", err)
 	}
-	_, err = runtime.Call(ctx, s.r, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, runtime.FormatInt64(runtimeArg), contextArgJSON, runtime.FormatTime(timeArg), stringArg}, runtime.DecodeNone)
+	_, err = luagenimpl.Call(ctx, s.r, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, luagenimpl.FormatInt64(runtimeArg), contextArgJSON, luagenimpl.FormatTime(timeArg), stringArg}, luagenimpl.DecodeNone)
 	return err
 }
 
 // Collide queues a [Scripts.Collide] call; its future holds the result after Exec.
 func (p Pipeline) Collide(ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) runtime.Future[struct{}] {
-	contextArgJSON, err := runtime.FormatJSON(contextArg)
+	contextArgJSON, err := luagenimpl.FormatJSON(contextArg)
 	if err != nil {
-		return runtime.QueueErr[struct{}](p.b, collideScript, runtime.ArgError(collideScript, "context", err))
+		return luagenimpl.QueueErr[struct{}](p.b, collideScript, luagenimpl.ArgError(collideScript, "context", err))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, runtime.FormatInt64(runtimeArg), contextArgJSON, runtime.FormatTime(timeArg), stringArg}), runtime.DecodeNone)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, luagenimpl.FormatInt64(runtimeArg), contextArgJSON, luagenimpl.FormatTime(timeArg), stringArg}), luagenimpl.DecodeNone)
 }

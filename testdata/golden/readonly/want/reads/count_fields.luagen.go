@@ -6,6 +6,7 @@ package reads
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // CountFieldsSource is the source of scripts/count_fields.lua, sent to Redis byte for byte.
@@ -22,17 +23,17 @@ return redis.call('HLEN', KEYS[1])
 // CountFieldsSHA1 is the SHA1 Redis knows CountFieldsSource by.
 const CountFieldsSHA1 = "1135a3c2841a3f7a93f6d589cca527a3723e8d15"
 
-var countFieldsScript = runtime.NewScript("CountFields", "scripts/count_fields.lua", CountFieldsSource, CountFieldsSHA1, true)
+var countFieldsScript = luagenimpl.NewScript("CountFields", "scripts/count_fields.lua", CountFieldsSource, CountFieldsSHA1, true)
 
 // CountFields counts the fields of a hash; safe on replicas.
 //
 // Keys: hash (KEYS[1]).
 // It is read-only: it runs with EVALSHA_RO and may be served by replicas.
 func (s *Scripts) CountFields(ctx context.Context, hash string) (int64, error) {
-	return runtime.Call(ctx, s.r, countFieldsScript, []string{hash}, nil, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, countFieldsScript, []string{hash}, nil, luagenimpl.DecodeInt64)
 }
 
 // CountFields queues a [Scripts.CountFields] call; its future holds the result after Exec.
 func (p Pipeline) CountFields(hash string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(countFieldsScript, []string{hash}, nil), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, countFieldsScript, []string{hash}, nil), luagenimpl.DecodeInt64)
 }

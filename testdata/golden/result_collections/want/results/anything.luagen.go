@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -20,16 +21,16 @@ return redis.call('GET', KEYS[1])
 // AnythingSHA1 is the SHA1 Redis knows AnythingSource by.
 const AnythingSHA1 = "3d5a6ffb194a1749882597f1ffaba847f6e531c5"
 
-var anythingScript = runtime.NewScript("Anything", "scripts/anything.lua", AnythingSource, AnythingSHA1, false)
+var anythingScript = luagenimpl.NewScript("Anything", "scripts/anything.lua", AnythingSource, AnythingSHA1, false)
 
 // Anything runs scripts/anything.lua.
 //
 // Keys: k (KEYS[1]).
 func (s *Scripts) Anything(ctx context.Context, k string) (rueidis.RedisMessage, error) {
-	return runtime.Call(ctx, s.r, anythingScript, []string{k}, nil, runtime.DecodeRaw)
+	return luagenimpl.Call(ctx, s.r, anythingScript, []string{k}, nil, luagenimpl.DecodeRaw)
 }
 
 // Anything queues a [Scripts.Anything] call; its future holds the result after Exec.
 func (p Pipeline) Anything(k string) runtime.Future[rueidis.RedisMessage] {
-	return runtime.NewFuture(p.b, p.b.Add(anythingScript, []string{k}, nil), runtime.DecodeRaw)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, anythingScript, []string{k}, nil), luagenimpl.DecodeRaw)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetAllSource is the source of scripts/get_all.lua, sent to Redis byte for byte.
@@ -19,16 +20,16 @@ return redis.call('HGETALL', KEYS[1])
 // GetAllSHA1 is the SHA1 Redis knows GetAllSource by.
 const GetAllSHA1 = "8213ea119dfd4cdb3022829bbcce35ace901f750"
 
-var getAllScript = runtime.NewScript("GetAll", "scripts/get_all.lua", GetAllSource, GetAllSHA1, false)
+var getAllScript = luagenimpl.NewScript("GetAll", "scripts/get_all.lua", GetAllSource, GetAllSHA1, false)
 
 // GetAll runs scripts/get_all.lua.
 //
 // Keys: hash (KEYS[1]).
 func (s *Scripts) GetAll(ctx context.Context, hash string) (map[string]string, error) {
-	return runtime.Call(ctx, s.r, getAllScript, []string{hash}, nil, runtime.DecodeStringMap)
+	return luagenimpl.Call(ctx, s.r, getAllScript, []string{hash}, nil, luagenimpl.DecodeStringMap)
 }
 
 // GetAll queues a [Scripts.GetAll] call; its future holds the result after Exec.
 func (p Pipeline) GetAll(hash string) runtime.Future[map[string]string] {
-	return runtime.NewFuture(p.b, p.b.Add(getAllScript, []string{hash}, nil), runtime.DecodeStringMap)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getAllScript, []string{hash}, nil), luagenimpl.DecodeStringMap)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // ListMembersSource is the source of scripts/list_members.lua, sent to Redis byte for byte.
@@ -19,16 +20,16 @@ return redis.call('SMEMBERS', KEYS[1])
 // ListMembersSHA1 is the SHA1 Redis knows ListMembersSource by.
 const ListMembersSHA1 = "950292b360a99bdbb086dce43bca0be7aa7bc136"
 
-var listMembersScript = runtime.NewScript("ListMembers", "scripts/list_members.lua", ListMembersSource, ListMembersSHA1, false)
+var listMembersScript = luagenimpl.NewScript("ListMembers", "scripts/list_members.lua", ListMembersSource, ListMembersSHA1, false)
 
 // ListMembers runs scripts/list_members.lua.
 //
 // Keys: set (KEYS[1]).
 func (s *Scripts) ListMembers(ctx context.Context, set string) ([]string, error) {
-	return runtime.Call(ctx, s.r, listMembersScript, []string{set}, nil, runtime.DecodeStrings)
+	return luagenimpl.Call(ctx, s.r, listMembersScript, []string{set}, nil, luagenimpl.DecodeStrings)
 }
 
 // ListMembers queues a [Scripts.ListMembers] call; its future holds the result after Exec.
 func (p Pipeline) ListMembers(set string) runtime.Future[[]string] {
-	return runtime.NewFuture(p.b, p.b.Add(listMembersScript, []string{set}, nil), runtime.DecodeStrings)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, listMembersScript, []string{set}, nil), luagenimpl.DecodeStrings)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // NoReturnsSource is the source of scripts/no_returns.lua, sent to Redis byte for byte.
@@ -18,17 +19,17 @@ redis.call('DEL', KEYS[1])
 // NoReturnsSHA1 is the SHA1 Redis knows NoReturnsSource by.
 const NoReturnsSHA1 = "8301f5b06e667cb0de54a059be8781b8c3b75fc0"
 
-var noReturnsScript = runtime.NewScript("NoReturns", "scripts/no_returns.lua", NoReturnsSource, NoReturnsSHA1, false)
+var noReturnsScript = luagenimpl.NewScript("NoReturns", "scripts/no_returns.lua", NoReturnsSource, NoReturnsSHA1, false)
 
 // NoReturns runs scripts/no_returns.lua.
 //
 // Keys: k (KEYS[1]).
 func (s *Scripts) NoReturns(ctx context.Context, k string) error {
-	_, err := runtime.Call(ctx, s.r, noReturnsScript, []string{k}, nil, runtime.DecodeNone)
+	_, err := luagenimpl.Call(ctx, s.r, noReturnsScript, []string{k}, nil, luagenimpl.DecodeNone)
 	return err
 }
 
 // NoReturns queues a [Scripts.NoReturns] call; its future holds the result after Exec.
 func (p Pipeline) NoReturns(k string) runtime.Future[struct{}] {
-	return runtime.NewFuture(p.b, p.b.Add(noReturnsScript, []string{k}, nil), runtime.DecodeNone)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, noReturnsScript, []string{k}, nil), luagenimpl.DecodeNone)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // ScoresSource is the source of scripts/scores.lua, sent to Redis byte for byte.
@@ -21,16 +22,16 @@ return out
 // ScoresSHA1 is the SHA1 Redis knows ScoresSource by.
 const ScoresSHA1 = "dc494a7f0dd734b6b9e5339a2d6c65b370647c67"
 
-var scoresScript = runtime.NewScript("Scores", "scripts/scores.lua", ScoresSource, ScoresSHA1, false)
+var scoresScript = luagenimpl.NewScript("Scores", "scripts/scores.lua", ScoresSource, ScoresSHA1, false)
 
 // Scores runs scripts/scores.lua.
 //
 // Keys: list (KEYS[1]).
 func (s *Scripts) Scores(ctx context.Context, list string) ([]int64, error) {
-	return runtime.Call(ctx, s.r, scoresScript, []string{list}, nil, runtime.DecodeInt64s)
+	return luagenimpl.Call(ctx, s.r, scoresScript, []string{list}, nil, luagenimpl.DecodeInt64s)
 }
 
 // Scores queues a [Scripts.Scores] call; its future holds the result after Exec.
 func (p Pipeline) Scores(list string) runtime.Future[[]int64] {
-	return runtime.NewFuture(p.b, p.b.Add(scoresScript, []string{list}, nil), runtime.DecodeInt64s)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, scoresScript, []string{list}, nil), luagenimpl.DecodeInt64s)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // TouchSource is the source of scripts/touch.lua, sent to Redis byte for byte.
@@ -19,17 +20,17 @@ redis.call('SET', KEYS[1], 1)
 // TouchSHA1 is the SHA1 Redis knows TouchSource by.
 const TouchSHA1 = "521456e355b37b7b4fc23cfb5c9500dcbef1507f"
 
-var touchScript = runtime.NewScript("Touch", "scripts/touch.lua", TouchSource, TouchSHA1, false)
+var touchScript = luagenimpl.NewScript("Touch", "scripts/touch.lua", TouchSource, TouchSHA1, false)
 
 // Touch runs scripts/touch.lua.
 //
 // Keys: k (KEYS[1]).
 func (s *Scripts) Touch(ctx context.Context, k string) error {
-	_, err := runtime.Call(ctx, s.r, touchScript, []string{k}, nil, runtime.DecodeNone)
+	_, err := luagenimpl.Call(ctx, s.r, touchScript, []string{k}, nil, luagenimpl.DecodeNone)
 	return err
 }
 
 // Touch queues a [Scripts.Touch] call; its future holds the result after Exec.
 func (p Pipeline) Touch(k string) runtime.Future[struct{}] {
-	return runtime.NewFuture(p.b, p.b.Add(touchScript, []string{k}, nil), runtime.DecodeNone)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, touchScript, []string{k}, nil), luagenimpl.DecodeNone)
 }

@@ -6,6 +6,7 @@ package cache
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -20,11 +21,11 @@ return redis.call('GET', KEYS[1])
 // CounterSHA1 is the SHA1 Redis knows CounterSource by.
 const CounterSHA1 = "a22c785c11bc19ac87d192e69a31f24feb6de6a9"
 
-var counterScript = runtime.NewScript("Counter", "scripts/counter.lua", CounterSource, CounterSHA1, false)
+var counterScript = luagenimpl.NewScript("Counter", "scripts/counter.lua", CounterSource, CounterSHA1, false)
 
 // decodeCounter gives nil for a nil reply.
 func decodeCounter(m rueidis.RedisMessage) (*int64, error) {
-	return runtime.Nullable(m, runtime.DecodeInt64)
+	return luagenimpl.Nullable(m, luagenimpl.DecodeInt64)
 }
 
 // Counter runs scripts/counter.lua.
@@ -32,10 +33,10 @@ func decodeCounter(m rueidis.RedisMessage) (*int64, error) {
 // Keys: k (KEYS[1]).
 // A nil reply gives a nil result.
 func (s *Scripts) Counter(ctx context.Context, k string) (*int64, error) {
-	return runtime.Call(ctx, s.r, counterScript, []string{k}, nil, decodeCounter)
+	return luagenimpl.Call(ctx, s.r, counterScript, []string{k}, nil, decodeCounter)
 }
 
 // Counter queues a [Scripts.Counter] call; its future holds the result after Exec.
 func (p Pipeline) Counter(k string) runtime.Future[*int64] {
-	return runtime.NewFuture(p.b, p.b.Add(counterScript, []string{k}, nil), decodeCounter)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, counterScript, []string{k}, nil), decodeCounter)
 }

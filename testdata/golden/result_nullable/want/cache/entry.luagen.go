@@ -6,6 +6,7 @@ package cache
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -30,7 +31,7 @@ return {v, ttl}
 // EntrySHA1 is the SHA1 Redis knows EntrySource by.
 const EntrySHA1 = "5ce9e176f509d82f74bb17b7be75a033ff5a3eb4"
 
-var entryScript = runtime.NewScript("Entry", "scripts/entry.lua", EntrySource, EntrySHA1, false)
+var entryScript = luagenimpl.NewScript("Entry", "scripts/entry.lua", EntrySource, EntrySHA1, false)
 
 // EntryResult is the reply of Entry.
 type EntryResult struct {
@@ -39,14 +40,14 @@ type EntryResult struct {
 }
 
 func decodeEntryResult(m rueidis.RedisMessage) (r EntryResult, err error) {
-	f, err := runtime.Fields(&m, 2)
+	f, err := luagenimpl.Fields(&m, 2)
 	if err != nil {
 		return r, err
 	}
-	if r.Value, err = runtime.Field(f, 0, "value", runtime.ReadString); err != nil {
+	if r.Value, err = luagenimpl.Field(f, 0, "value", luagenimpl.ReadString); err != nil {
 		return r, err
 	}
-	if r.ExpiresAt, err = runtime.NullableField(f, 1, "expires_at", runtime.ReadTime); err != nil {
+	if r.ExpiresAt, err = luagenimpl.NullableField(f, 1, "expires_at", luagenimpl.ReadTime); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -54,7 +55,7 @@ func decodeEntryResult(m rueidis.RedisMessage) (r EntryResult, err error) {
 
 // decodeEntry gives nil for a nil reply.
 func decodeEntry(m rueidis.RedisMessage) (*EntryResult, error) {
-	return runtime.Nullable(m, decodeEntryResult)
+	return luagenimpl.Nullable(m, decodeEntryResult)
 }
 
 // Entry runs scripts/entry.lua.
@@ -62,10 +63,10 @@ func decodeEntry(m rueidis.RedisMessage) (*EntryResult, error) {
 // Keys: k (KEYS[1]).
 // A nil reply gives a nil result.
 func (s *Scripts) Entry(ctx context.Context, k string) (*EntryResult, error) {
-	return runtime.Call(ctx, s.r, entryScript, []string{k}, nil, decodeEntry)
+	return luagenimpl.Call(ctx, s.r, entryScript, []string{k}, nil, decodeEntry)
 }
 
 // Entry queues a [Scripts.Entry] call; its future holds the result after Exec.
 func (p Pipeline) Entry(k string) runtime.Future[*EntryResult] {
-	return runtime.NewFuture(p.b, p.b.Add(entryScript, []string{k}, nil), decodeEntry)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, entryScript, []string{k}, nil), decodeEntry)
 }

@@ -6,6 +6,7 @@ package cache
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -21,11 +22,11 @@ return redis.call('GET', KEYS[1])
 // LookupSHA1 is the SHA1 Redis knows LookupSource by.
 const LookupSHA1 = "32de62001a6eda856480895a3147b19d712c9fb6"
 
-var lookupScript = runtime.NewScript("Lookup", "scripts/lookup.lua", LookupSource, LookupSHA1, false)
+var lookupScript = luagenimpl.NewScript("Lookup", "scripts/lookup.lua", LookupSource, LookupSHA1, false)
 
 // decodeLookup gives nil for a nil reply.
 func decodeLookup(m rueidis.RedisMessage) (*string, error) {
-	return runtime.Nullable(m, runtime.DecodeString)
+	return luagenimpl.Nullable(m, luagenimpl.DecodeString)
 }
 
 // Lookup returns the cached value, or nil when absent.
@@ -34,10 +35,10 @@ func decodeLookup(m rueidis.RedisMessage) (*string, error) {
 // Returns the cached value.
 // A nil reply gives a nil result.
 func (s *Scripts) Lookup(ctx context.Context, k string) (*string, error) {
-	return runtime.Call(ctx, s.r, lookupScript, []string{k}, nil, decodeLookup)
+	return luagenimpl.Call(ctx, s.r, lookupScript, []string{k}, nil, decodeLookup)
 }
 
 // Lookup queues a [Scripts.Lookup] call; its future holds the result after Exec.
 func (p Pipeline) Lookup(k string) runtime.Future[*string] {
-	return runtime.NewFuture(p.b, p.b.Add(lookupScript, []string{k}, nil), decodeLookup)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, lookupScript, []string{k}, nil), decodeLookup)
 }

@@ -6,6 +6,7 @@ package cache
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // MembersSource is the source of scripts/members.lua, sent to Redis byte for byte.
@@ -20,17 +21,17 @@ return redis.call('SMEMBERS', KEYS[1])
 // MembersSHA1 is the SHA1 Redis knows MembersSource by.
 const MembersSHA1 = "c7afbd76a67b6da53c33b15fe2cb0f3a1bdfc87b"
 
-var membersScript = runtime.NewScript("Members", "scripts/members.lua", MembersSource, MembersSHA1, false)
+var membersScript = luagenimpl.NewScript("Members", "scripts/members.lua", MembersSource, MembersSHA1, false)
 
 // Members runs scripts/members.lua.
 //
 // Keys: k (KEYS[1]).
 // A nil reply gives a nil result.
 func (s *Scripts) Members(ctx context.Context, k string) ([]string, error) {
-	return runtime.Call(ctx, s.r, membersScript, []string{k}, nil, runtime.DecodeStrings)
+	return luagenimpl.Call(ctx, s.r, membersScript, []string{k}, nil, luagenimpl.DecodeStrings)
 }
 
 // Members queues a [Scripts.Members] call; its future holds the result after Exec.
 func (p Pipeline) Members(k string) runtime.Future[[]string] {
-	return runtime.NewFuture(p.b, p.b.Add(membersScript, []string{k}, nil), runtime.DecodeStrings)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, membersScript, []string{k}, nil), luagenimpl.DecodeStrings)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetBoolSource is the source of scripts/get_bool.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return 1
 // GetBoolSHA1 is the SHA1 Redis knows GetBoolSource by.
 const GetBoolSHA1 = "a4c7f9f87ab7c0bad5145a1ac2a23dad46ba5fa2"
 
-var getBoolScript = runtime.NewScript("GetBool", "scripts/get_bool.lua", GetBoolSource, GetBoolSHA1, false)
+var getBoolScript = luagenimpl.NewScript("GetBool", "scripts/get_bool.lua", GetBoolSource, GetBoolSHA1, false)
 
 // GetBool runs scripts/get_bool.lua.
 func (s *Scripts) GetBool(ctx context.Context) (bool, error) {
-	return runtime.Call(ctx, s.r, getBoolScript, nil, nil, runtime.DecodeBool)
+	return luagenimpl.Call(ctx, s.r, getBoolScript, nil, nil, luagenimpl.DecodeBool)
 }
 
 // GetBool queues a [Scripts.GetBool] call; its future holds the result after Exec.
 func (p Pipeline) GetBool() runtime.Future[bool] {
-	return runtime.NewFuture(p.b, p.b.Add(getBoolScript, nil, nil), runtime.DecodeBool)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getBoolScript, nil, nil), luagenimpl.DecodeBool)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetBytesSource is the source of scripts/get_bytes.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return 'bytes'
 // GetBytesSHA1 is the SHA1 Redis knows GetBytesSource by.
 const GetBytesSHA1 = "59fef5446927e0fd0f4c93baf1ef71a9d646335e"
 
-var getBytesScript = runtime.NewScript("GetBytes", "scripts/get_bytes.lua", GetBytesSource, GetBytesSHA1, false)
+var getBytesScript = luagenimpl.NewScript("GetBytes", "scripts/get_bytes.lua", GetBytesSource, GetBytesSHA1, false)
 
 // GetBytes runs scripts/get_bytes.lua.
 func (s *Scripts) GetBytes(ctx context.Context) ([]byte, error) {
-	return runtime.Call(ctx, s.r, getBytesScript, nil, nil, runtime.DecodeBytes)
+	return luagenimpl.Call(ctx, s.r, getBytesScript, nil, nil, luagenimpl.DecodeBytes)
 }
 
 // GetBytes queues a [Scripts.GetBytes] call; its future holds the result after Exec.
 func (p Pipeline) GetBytes() runtime.Future[[]byte] {
-	return runtime.NewFuture(p.b, p.b.Add(getBytesScript, nil, nil), runtime.DecodeBytes)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getBytesScript, nil, nil), luagenimpl.DecodeBytes)
 }

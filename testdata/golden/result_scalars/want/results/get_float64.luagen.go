@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetFloat64Source is the source of scripts/get_float64.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return '1.5'
 // GetFloat64SHA1 is the SHA1 Redis knows GetFloat64Source by.
 const GetFloat64SHA1 = "9825428084f17c0ff246c3acb6a7ca9cc1a8baca"
 
-var getFloat64Script = runtime.NewScript("GetFloat64", "scripts/get_float64.lua", GetFloat64Source, GetFloat64SHA1, false)
+var getFloat64Script = luagenimpl.NewScript("GetFloat64", "scripts/get_float64.lua", GetFloat64Source, GetFloat64SHA1, false)
 
 // GetFloat64 runs scripts/get_float64.lua.
 func (s *Scripts) GetFloat64(ctx context.Context) (float64, error) {
-	return runtime.Call(ctx, s.r, getFloat64Script, nil, nil, runtime.DecodeFloat64)
+	return luagenimpl.Call(ctx, s.r, getFloat64Script, nil, nil, luagenimpl.DecodeFloat64)
 }
 
 // GetFloat64 queues a [Scripts.GetFloat64] call; its future holds the result after Exec.
 func (p Pipeline) GetFloat64() runtime.Future[float64] {
-	return runtime.NewFuture(p.b, p.b.Add(getFloat64Script, nil, nil), runtime.DecodeFloat64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getFloat64Script, nil, nil), luagenimpl.DecodeFloat64)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetIntSource is the source of scripts/get_int.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return 2
 // GetIntSHA1 is the SHA1 Redis knows GetIntSource by.
 const GetIntSHA1 = "ca9e35ef892dc0e53a9345e907d4f5960ddae7a5"
 
-var getIntScript = runtime.NewScript("GetInt", "scripts/get_int.lua", GetIntSource, GetIntSHA1, false)
+var getIntScript = luagenimpl.NewScript("GetInt", "scripts/get_int.lua", GetIntSource, GetIntSHA1, false)
 
 // GetInt runs scripts/get_int.lua.
 func (s *Scripts) GetInt(ctx context.Context) (int, error) {
-	return runtime.Call(ctx, s.r, getIntScript, nil, nil, runtime.DecodeInt)
+	return luagenimpl.Call(ctx, s.r, getIntScript, nil, nil, luagenimpl.DecodeInt)
 }
 
 // GetInt queues a [Scripts.GetInt] call; its future holds the result after Exec.
 func (p Pipeline) GetInt() runtime.Future[int] {
-	return runtime.NewFuture(p.b, p.b.Add(getIntScript, nil, nil), runtime.DecodeInt)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getIntScript, nil, nil), luagenimpl.DecodeInt)
 }

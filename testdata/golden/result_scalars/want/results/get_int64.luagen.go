@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetInt64Source is the source of scripts/get_int64.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return 1
 // GetInt64SHA1 is the SHA1 Redis knows GetInt64Source by.
 const GetInt64SHA1 = "17b851b1a61d6b1335cf064761aa23b5486051a1"
 
-var getInt64Script = runtime.NewScript("GetInt64", "scripts/get_int64.lua", GetInt64Source, GetInt64SHA1, false)
+var getInt64Script = luagenimpl.NewScript("GetInt64", "scripts/get_int64.lua", GetInt64Source, GetInt64SHA1, false)
 
 // GetInt64 runs scripts/get_int64.lua.
 func (s *Scripts) GetInt64(ctx context.Context) (int64, error) {
-	return runtime.Call(ctx, s.r, getInt64Script, nil, nil, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, getInt64Script, nil, nil, luagenimpl.DecodeInt64)
 }
 
 // GetInt64 queues a [Scripts.GetInt64] call; its future holds the result after Exec.
 func (p Pipeline) GetInt64() runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(getInt64Script, nil, nil), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getInt64Script, nil, nil), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetStringSource is the source of scripts/get_string.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return 'x'
 // GetStringSHA1 is the SHA1 Redis knows GetStringSource by.
 const GetStringSHA1 = "cd8bc85640a72ab54c2860f05f9c08f24a2ce48f"
 
-var getStringScript = runtime.NewScript("GetString", "scripts/get_string.lua", GetStringSource, GetStringSHA1, false)
+var getStringScript = luagenimpl.NewScript("GetString", "scripts/get_string.lua", GetStringSource, GetStringSHA1, false)
 
 // GetString runs scripts/get_string.lua.
 func (s *Scripts) GetString(ctx context.Context) (string, error) {
-	return runtime.Call(ctx, s.r, getStringScript, nil, nil, runtime.DecodeString)
+	return luagenimpl.Call(ctx, s.r, getStringScript, nil, nil, luagenimpl.DecodeString)
 }
 
 // GetString queues a [Scripts.GetString] call; its future holds the result after Exec.
 func (p Pipeline) GetString() runtime.Future[string] {
-	return runtime.NewFuture(p.b, p.b.Add(getStringScript, nil, nil), runtime.DecodeString)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getStringScript, nil, nil), luagenimpl.DecodeString)
 }

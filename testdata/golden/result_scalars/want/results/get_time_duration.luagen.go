@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -19,14 +20,14 @@ return 1500
 // GetTimeDurationSHA1 is the SHA1 Redis knows GetTimeDurationSource by.
 const GetTimeDurationSHA1 = "9255b95a2de20bf8be309a1c4d193955a1f9ba58"
 
-var getTimeDurationScript = runtime.NewScript("GetTimeDuration", "scripts/get_time_duration.lua", GetTimeDurationSource, GetTimeDurationSHA1, false)
+var getTimeDurationScript = luagenimpl.NewScript("GetTimeDuration", "scripts/get_time_duration.lua", GetTimeDurationSource, GetTimeDurationSHA1, false)
 
 // GetTimeDuration runs scripts/get_time_duration.lua.
 func (s *Scripts) GetTimeDuration(ctx context.Context) (time.Duration, error) {
-	return runtime.Call(ctx, s.r, getTimeDurationScript, nil, nil, runtime.DecodeDuration)
+	return luagenimpl.Call(ctx, s.r, getTimeDurationScript, nil, nil, luagenimpl.DecodeDuration)
 }
 
 // GetTimeDuration queues a [Scripts.GetTimeDuration] call; its future holds the result after Exec.
 func (p Pipeline) GetTimeDuration() runtime.Future[time.Duration] {
-	return runtime.NewFuture(p.b, p.b.Add(getTimeDurationScript, nil, nil), runtime.DecodeDuration)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getTimeDurationScript, nil, nil), luagenimpl.DecodeDuration)
 }

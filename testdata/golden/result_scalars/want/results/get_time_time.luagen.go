@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -19,14 +20,14 @@ return 1700000000000
 // GetTimeTimeSHA1 is the SHA1 Redis knows GetTimeTimeSource by.
 const GetTimeTimeSHA1 = "87f966fe467e4f269a8fa7bcce7c9336e18f83af"
 
-var getTimeTimeScript = runtime.NewScript("GetTimeTime", "scripts/get_time_time.lua", GetTimeTimeSource, GetTimeTimeSHA1, false)
+var getTimeTimeScript = luagenimpl.NewScript("GetTimeTime", "scripts/get_time_time.lua", GetTimeTimeSource, GetTimeTimeSHA1, false)
 
 // GetTimeTime runs scripts/get_time_time.lua.
 func (s *Scripts) GetTimeTime(ctx context.Context) (time.Time, error) {
-	return runtime.Call(ctx, s.r, getTimeTimeScript, nil, nil, runtime.DecodeTime)
+	return luagenimpl.Call(ctx, s.r, getTimeTimeScript, nil, nil, luagenimpl.DecodeTime)
 }
 
 // GetTimeTime queues a [Scripts.GetTimeTime] call; its future holds the result after Exec.
 func (p Pipeline) GetTimeTime() runtime.Future[time.Time] {
-	return runtime.NewFuture(p.b, p.b.Add(getTimeTimeScript, nil, nil), runtime.DecodeTime)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getTimeTimeScript, nil, nil), luagenimpl.DecodeTime)
 }

@@ -6,6 +6,7 @@ package results
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // GetUint64Source is the source of scripts/get_uint64.lua, sent to Redis byte for byte.
@@ -18,14 +19,14 @@ return 3
 // GetUint64SHA1 is the SHA1 Redis knows GetUint64Source by.
 const GetUint64SHA1 = "38030256dbe1da39e8a48d2756f71875154c38bb"
 
-var getUint64Script = runtime.NewScript("GetUint64", "scripts/get_uint64.lua", GetUint64Source, GetUint64SHA1, false)
+var getUint64Script = luagenimpl.NewScript("GetUint64", "scripts/get_uint64.lua", GetUint64Source, GetUint64SHA1, false)
 
 // GetUint64 runs scripts/get_uint64.lua.
 func (s *Scripts) GetUint64(ctx context.Context) (uint64, error) {
-	return runtime.Call(ctx, s.r, getUint64Script, nil, nil, runtime.DecodeUint64)
+	return luagenimpl.Call(ctx, s.r, getUint64Script, nil, nil, luagenimpl.DecodeUint64)
 }
 
 // GetUint64 queues a [Scripts.GetUint64] call; its future holds the result after Exec.
 func (p Pipeline) GetUint64() runtime.Future[uint64] {
-	return runtime.NewFuture(p.b, p.b.Add(getUint64Script, nil, nil), runtime.DecodeUint64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getUint64Script, nil, nil), luagenimpl.DecodeUint64)
 }

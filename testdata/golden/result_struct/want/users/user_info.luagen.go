@@ -6,6 +6,7 @@ package users
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -59,7 +60,7 @@ return {
 // UserInfoSHA1 is the SHA1 Redis knows UserInfoSource by.
 const UserInfoSHA1 = "1f75918c061fc6d688586d0eb0f5319a0b233a80"
 
-var userInfoScript = runtime.NewScript("UserInfo", "scripts/user_info.lua", UserInfoSource, UserInfoSHA1, false)
+var userInfoScript = luagenimpl.NewScript("UserInfo", "scripts/user_info.lua", UserInfoSource, UserInfoSHA1, false)
 
 // UserInfoResult is the reply of UserInfo.
 //
@@ -84,53 +85,53 @@ type UserInfoResult struct {
 }
 
 func decodeUserInfoResult(m rueidis.RedisMessage) (r UserInfoResult, err error) {
-	f, err := runtime.Fields(&m, 15)
+	f, err := luagenimpl.Fields(&m, 15)
 	if err != nil {
 		return r, err
 	}
-	if r.UserID, err = runtime.Field(f, 0, "user_id", runtime.ReadInt64); err != nil {
+	if r.UserID, err = luagenimpl.Field(f, 0, "user_id", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.HTTPURL, err = runtime.Field(f, 1, "http_url", runtime.ReadString); err != nil {
+	if r.HTTPURL, err = luagenimpl.Field(f, 1, "http_url", luagenimpl.ReadString); err != nil {
 		return r, err
 	}
-	if r.Tags, err = runtime.Field(f, 2, "tags", runtime.ReadStrings); err != nil {
+	if r.Tags, err = luagenimpl.Field(f, 2, "tags", luagenimpl.ReadStrings); err != nil {
 		return r, err
 	}
-	if r.Scores, err = runtime.Field(f, 3, "scores", runtime.ReadInt64s); err != nil {
+	if r.Scores, err = luagenimpl.Field(f, 3, "scores", luagenimpl.ReadInt64s); err != nil {
 		return r, err
 	}
-	if r.Attrs, err = runtime.Field(f, 4, "attrs", runtime.ReadStringMap); err != nil {
+	if r.Attrs, err = luagenimpl.Field(f, 4, "attrs", luagenimpl.ReadStringMap); err != nil {
 		return r, err
 	}
-	if r.Payload, err = runtime.Field(f, 5, "payload", runtime.ReadBytes); err != nil {
+	if r.Payload, err = luagenimpl.Field(f, 5, "payload", luagenimpl.ReadBytes); err != nil {
 		return r, err
 	}
-	if r.Ratio, err = runtime.Field(f, 6, "ratio", runtime.ReadFloat64); err != nil {
+	if r.Ratio, err = luagenimpl.Field(f, 6, "ratio", luagenimpl.ReadFloat64); err != nil {
 		return r, err
 	}
-	if r.Active, err = runtime.Field(f, 7, "active", runtime.ReadBool); err != nil {
+	if r.Active, err = luagenimpl.Field(f, 7, "active", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Uid64, err = runtime.Field(f, 8, "uid64", runtime.ReadUint64); err != nil {
+	if r.Uid64, err = luagenimpl.Field(f, 8, "uid64", luagenimpl.ReadUint64); err != nil {
 		return r, err
 	}
-	if r.Count, err = runtime.Field(f, 9, "count", runtime.ReadInt); err != nil {
+	if r.Count, err = luagenimpl.Field(f, 9, "count", luagenimpl.ReadInt); err != nil {
 		return r, err
 	}
-	if r.TTL, err = runtime.Field(f, 10, "ttl", runtime.ReadDuration); err != nil {
+	if r.TTL, err = luagenimpl.Field(f, 10, "ttl", luagenimpl.ReadDuration); err != nil {
 		return r, err
 	}
-	if r.SeenAt, err = runtime.Field(f, 11, "seen_at", runtime.ReadTime); err != nil {
+	if r.SeenAt, err = luagenimpl.Field(f, 11, "seen_at", luagenimpl.ReadTime); err != nil {
 		return r, err
 	}
-	if r.Extra, err = runtime.Field(f, 12, "extra", runtime.ReadRaw); err != nil {
+	if r.Extra, err = luagenimpl.Field(f, 12, "extra", luagenimpl.ReadRaw); err != nil {
 		return r, err
 	}
-	if r.Nickname, err = runtime.NullableField(f, 13, "nickname", runtime.ReadString); err != nil {
+	if r.Nickname, err = luagenimpl.NullableField(f, 13, "nickname", luagenimpl.ReadString); err != nil {
 		return r, err
 	}
-	if v, err := runtime.NullableField(f, 14, "aliases", runtime.ReadStrings); err != nil {
+	if v, err := luagenimpl.NullableField(f, 14, "aliases", luagenimpl.ReadStrings); err != nil {
 		return r, err
 	} else if v != nil {
 		r.Aliases = *v
@@ -143,10 +144,10 @@ func decodeUserInfoResult(m rueidis.RedisMessage) (r UserInfoResult, err error) 
 // Keys:
 //   - user (KEYS[1]): the user's hash
 func (s *Scripts) UserInfo(ctx context.Context, user string) (UserInfoResult, error) {
-	return runtime.Call(ctx, s.r, userInfoScript, []string{user}, nil, decodeUserInfoResult)
+	return luagenimpl.Call(ctx, s.r, userInfoScript, []string{user}, nil, decodeUserInfoResult)
 }
 
 // UserInfo queues a [Scripts.UserInfo] call; its future holds the result after Exec.
 func (p Pipeline) UserInfo(user string) runtime.Future[UserInfoResult] {
-	return runtime.NewFuture(p.b, p.b.Add(userInfoScript, []string{user}, nil), decodeUserInfoResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, userInfoScript, []string{user}, nil), decodeUserInfoResult)
 }

@@ -6,6 +6,7 @@ package flagged
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // IncrBySource is the source of scripts/incr_by.lua, sent to Redis byte for byte.
@@ -22,17 +23,17 @@ return redis.call('INCRBY', KEYS[1], ARGV[1])
 // IncrBySHA1 is the SHA1 Redis knows IncrBySource by.
 const IncrBySHA1 = "de72d3ea0d708eebb11e52a40fbbb3083a64e72c"
 
-var incrByScript = runtime.NewScript("IncrBy", "scripts/incr_by.lua", IncrBySource, IncrBySHA1, false)
+var incrByScript = luagenimpl.NewScript("IncrBy", "scripts/incr_by.lua", IncrBySource, IncrBySHA1, false)
 
 // IncrBy runs scripts/incr_by.lua.
 //
 // Keys: counter (KEYS[1]).
 // Args: by (ARGV[1]).
 func (s *Scripts) IncrBy(ctx context.Context, counter string, by int64) (int64, error) {
-	return runtime.Call(ctx, s.r, incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, incrByScript, []string{counter}, []string{luagenimpl.FormatInt64(by)}, luagenimpl.DecodeInt64)
 }
 
 // IncrBy queues a [Scripts.IncrBy] call; its future holds the result after Exec.
 func (p Pipeline) IncrBy(counter string, by int64) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, incrByScript, []string{counter}, []string{luagenimpl.FormatInt64(by)}), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package warn
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // RoutedSource is the source of scripts/routed.lua, sent to Redis byte for byte.
@@ -21,17 +22,17 @@ return ARGV[1]
 // RoutedSHA1 is the SHA1 Redis knows RoutedSource by.
 const RoutedSHA1 = "73b5bb9bfc6e89b2e4ea17ce0ee713ccacb537c2"
 
-var routedScript = runtime.NewScript("Routed", "scripts/routed.lua", RoutedSource, RoutedSHA1, false)
+var routedScript = luagenimpl.NewScript("Routed", "scripts/routed.lua", RoutedSource, RoutedSHA1, false)
 
 // Routed uses only its arg; the key is there to route the call to a slot.
 //
 // Keys: route (KEYS[1]).
 // Args: value (ARGV[1]).
 func (s *Scripts) Routed(ctx context.Context, route string, value string) (string, error) {
-	return runtime.Call(ctx, s.r, routedScript, []string{route}, []string{value}, runtime.DecodeString)
+	return luagenimpl.Call(ctx, s.r, routedScript, []string{route}, []string{value}, luagenimpl.DecodeString)
 }
 
 // Routed queues a [Scripts.Routed] call; its future holds the result after Exec.
 func (p Pipeline) Routed(route string, value string) runtime.Future[string] {
-	return runtime.NewFuture(p.b, p.b.Add(routedScript, []string{route}, []string{value}), runtime.DecodeString)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, routedScript, []string{route}, []string{value}), luagenimpl.DecodeString)
 }

@@ -6,6 +6,7 @@ package args
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // AddScoresSource is the source of scripts/add_scores.lua, sent to Redis byte for byte.
@@ -26,7 +27,7 @@ return s
 // AddScoresSHA1 is the SHA1 Redis knows AddScoresSource by.
 const AddScoresSHA1 = "af2c970a85f3f1b5339f0837e135942292a37960"
 
-var addScoresScript = runtime.NewScript("AddScores", "scripts/add_scores.lua", AddScoresSource, AddScoresSHA1, false)
+var addScoresScript = luagenimpl.NewScript("AddScores", "scripts/add_scores.lua", AddScoresSource, AddScoresSHA1, false)
 
 // AddScores runs scripts/add_scores.lua.
 //
@@ -36,9 +37,9 @@ func (s *Scripts) AddScores(ctx context.Context, zset string, member string, inc
 	args := make([]string, 0, 1+len(increments))
 	args = append(args, member)
 	for _, v := range increments {
-		args = append(args, runtime.FormatFloat64(v))
+		args = append(args, luagenimpl.FormatFloat64(v))
 	}
-	return runtime.Call(ctx, s.r, addScoresScript, []string{zset}, args, runtime.DecodeFloat64)
+	return luagenimpl.Call(ctx, s.r, addScoresScript, []string{zset}, args, luagenimpl.DecodeFloat64)
 }
 
 // AddScores queues a [Scripts.AddScores] call; its future holds the result after Exec.
@@ -46,7 +47,7 @@ func (p Pipeline) AddScores(zset string, member string, increments ...float64) r
 	args := make([]string, 0, 1+len(increments))
 	args = append(args, member)
 	for _, v := range increments {
-		args = append(args, runtime.FormatFloat64(v))
+		args = append(args, luagenimpl.FormatFloat64(v))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(addScoresScript, []string{zset}, args), runtime.DecodeFloat64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, addScoresScript, []string{zset}, args), luagenimpl.DecodeFloat64)
 }

@@ -6,6 +6,7 @@ package args
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // LogEventsSource is the source of scripts/log_events.lua, sent to Redis byte for byte.
@@ -23,7 +24,7 @@ end
 // LogEventsSHA1 is the SHA1 Redis knows LogEventsSource by.
 const LogEventsSHA1 = "09ed9cdadd7563779b4a1ad43622638466c9b378"
 
-var logEventsScript = runtime.NewScript("LogEvents", "scripts/log_events.lua", LogEventsSource, LogEventsSHA1, false)
+var logEventsScript = luagenimpl.NewScript("LogEvents", "scripts/log_events.lua", LogEventsSource, LogEventsSHA1, false)
 
 // LogEvents runs scripts/log_events.lua.
 //
@@ -32,13 +33,13 @@ var logEventsScript = runtime.NewScript("LogEvents", "scripts/log_events.lua", L
 func (s *Scripts) LogEvents(ctx context.Context, stream string, events ...any) error {
 	args := make([]string, 0, 0+len(events))
 	for _, v := range events {
-		enc, err := runtime.FormatJSON(v)
+		enc, err := luagenimpl.FormatJSON(v)
 		if err != nil {
-			return runtime.ArgError(logEventsScript, "events", err)
+			return luagenimpl.ArgError(logEventsScript, "events", err)
 		}
 		args = append(args, enc)
 	}
-	_, err := runtime.Call(ctx, s.r, logEventsScript, []string{stream}, args, runtime.DecodeNone)
+	_, err := luagenimpl.Call(ctx, s.r, logEventsScript, []string{stream}, args, luagenimpl.DecodeNone)
 	return err
 }
 
@@ -46,11 +47,11 @@ func (s *Scripts) LogEvents(ctx context.Context, stream string, events ...any) e
 func (p Pipeline) LogEvents(stream string, events ...any) runtime.Future[struct{}] {
 	args := make([]string, 0, 0+len(events))
 	for _, v := range events {
-		enc, err := runtime.FormatJSON(v)
+		enc, err := luagenimpl.FormatJSON(v)
 		if err != nil {
-			return runtime.QueueErr[struct{}](p.b, logEventsScript, runtime.ArgError(logEventsScript, "events", err))
+			return luagenimpl.QueueErr[struct{}](p.b, logEventsScript, luagenimpl.ArgError(logEventsScript, "events", err))
 		}
 		args = append(args, enc)
 	}
-	return runtime.NewFuture(p.b, p.b.Add(logEventsScript, []string{stream}, args), runtime.DecodeNone)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, logEventsScript, []string{stream}, args), luagenimpl.DecodeNone)
 }

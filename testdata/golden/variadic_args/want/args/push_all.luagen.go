@@ -6,6 +6,7 @@ package args
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // PushAllSource is the source of scripts/push_all.lua, sent to Redis byte for byte.
@@ -21,17 +22,17 @@ return redis.call('RPUSH', KEYS[1], unpack(ARGV))
 // PushAllSHA1 is the SHA1 Redis knows PushAllSource by.
 const PushAllSHA1 = "c26bedc71493ab649d88e575399d6c383e299c33"
 
-var pushAllScript = runtime.NewScript("PushAll", "scripts/push_all.lua", PushAllSource, PushAllSHA1, false)
+var pushAllScript = luagenimpl.NewScript("PushAll", "scripts/push_all.lua", PushAllSource, PushAllSHA1, false)
 
 // PushAll runs scripts/push_all.lua.
 //
 // Keys: list (KEYS[1]).
 // Args: values (ARGV[1] onward, variadic).
 func (s *Scripts) PushAll(ctx context.Context, list string, values ...string) (int64, error) {
-	return runtime.Call(ctx, s.r, pushAllScript, []string{list}, values, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, pushAllScript, []string{list}, values, luagenimpl.DecodeInt64)
 }
 
 // PushAll queues a [Scripts.PushAll] call; its future holds the result after Exec.
 func (p Pipeline) PushAll(list string, values ...string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(pushAllScript, []string{list}, values), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, pushAllScript, []string{list}, values), luagenimpl.DecodeInt64)
 }

@@ -6,6 +6,7 @@ package both
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // TagAllSource is the source of scripts/tag_all.lua, sent to Redis byte for byte.
@@ -25,18 +26,18 @@ end
 // TagAllSHA1 is the SHA1 Redis knows TagAllSource by.
 const TagAllSHA1 = "df3e83c0cf11e66cc3882760724798dc9e7b1b10"
 
-var tagAllScript = runtime.NewScript("TagAll", "scripts/tag_all.lua", TagAllSource, TagAllSHA1, false)
+var tagAllScript = luagenimpl.NewScript("TagAll", "scripts/tag_all.lua", TagAllSource, TagAllSHA1, false)
 
 // TagAll adds every tag to every set.
 //
 // Keys: sets (KEYS[1] onward, variadic).
 // Args: tags (ARGV[1] onward, variadic).
 func (s *Scripts) TagAll(ctx context.Context, sets []string, tags ...string) error {
-	_, err := runtime.Call(ctx, s.r, tagAllScript, sets, tags, runtime.DecodeNone)
+	_, err := luagenimpl.Call(ctx, s.r, tagAllScript, sets, tags, luagenimpl.DecodeNone)
 	return err
 }
 
 // TagAll queues a [Scripts.TagAll] call; its future holds the result after Exec.
 func (p Pipeline) TagAll(sets []string, tags ...string) runtime.Future[struct{}] {
-	return runtime.NewFuture(p.b, p.b.Add(tagAllScript, sets, tags), runtime.DecodeNone)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, tagAllScript, sets, tags), luagenimpl.DecodeNone)
 }

@@ -6,6 +6,7 @@ package keys
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // DeleteAllSource is the source of scripts/delete_all.lua, sent to Redis byte for byte.
@@ -21,16 +22,16 @@ return redis.call('DEL', unpack(KEYS))
 // DeleteAllSHA1 is the SHA1 Redis knows DeleteAllSource by.
 const DeleteAllSHA1 = "c16fc31a8d4e237a07f5b794af0096810c698eae"
 
-var deleteAllScript = runtime.NewScript("DeleteAll", "scripts/delete_all.lua", DeleteAllSource, DeleteAllSHA1, false)
+var deleteAllScript = luagenimpl.NewScript("DeleteAll", "scripts/delete_all.lua", DeleteAllSource, DeleteAllSHA1, false)
 
 // DeleteAll deletes every key given and returns how many existed.
 //
 // Keys: keys (KEYS[1] onward, variadic).
 func (s *Scripts) DeleteAll(ctx context.Context, keys ...string) (int64, error) {
-	return runtime.Call(ctx, s.r, deleteAllScript, keys, nil, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, deleteAllScript, keys, nil, luagenimpl.DecodeInt64)
 }
 
 // DeleteAll queues a [Scripts.DeleteAll] call; its future holds the result after Exec.
 func (p Pipeline) DeleteAll(keys ...string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(deleteAllScript, keys, nil), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, deleteAllScript, keys, nil), luagenimpl.DecodeInt64)
 }

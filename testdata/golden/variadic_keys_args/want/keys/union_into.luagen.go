@@ -6,6 +6,7 @@ package keys
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -27,7 +28,7 @@ return n
 // UnionIntoSHA1 is the SHA1 Redis knows UnionIntoSource by.
 const UnionIntoSHA1 = "b07199f25a61aac32964ba552e77ce4ed5d2bbc3"
 
-var unionIntoScript = runtime.NewScript("UnionInto", "scripts/union_into.lua", UnionIntoSource, UnionIntoSHA1, false)
+var unionIntoScript = luagenimpl.NewScript("UnionInto", "scripts/union_into.lua", UnionIntoSource, UnionIntoSHA1, false)
 
 // UnionInto stores the union of the sources in dest with a TTL.
 //
@@ -37,7 +38,7 @@ func (s *Scripts) UnionInto(ctx context.Context, dest string, sources []string, 
 	keys := make([]string, 0, 1+len(sources))
 	keys = append(keys, dest)
 	keys = append(keys, sources...)
-	return runtime.Call(ctx, s.r, unionIntoScript, keys, []string{runtime.FormatDuration(ttl)}, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, unionIntoScript, keys, []string{luagenimpl.FormatDuration(ttl)}, luagenimpl.DecodeInt64)
 }
 
 // UnionInto queues a [Scripts.UnionInto] call; its future holds the result after Exec.
@@ -45,5 +46,5 @@ func (p Pipeline) UnionInto(dest string, sources []string, ttl time.Duration) ru
 	keys := make([]string, 0, 1+len(sources))
 	keys = append(keys, dest)
 	keys = append(keys, sources...)
-	return runtime.NewFuture(p.b, p.b.Add(unionIntoScript, keys, []string{runtime.FormatDuration(ttl)}), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, unionIntoScript, keys, []string{luagenimpl.FormatDuration(ttl)}), luagenimpl.DecodeInt64)
 }

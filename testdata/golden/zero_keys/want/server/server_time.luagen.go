@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"time"
 )
 
@@ -21,14 +22,14 @@ return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 // ServerTimeSHA1 is the SHA1 Redis knows ServerTimeSource by.
 const ServerTimeSHA1 = "6b6760a0b02bcd558d5235d2aaaeefcf7d536b6d"
 
-var serverTimeScript = runtime.NewScript("ServerTime", "scripts/server_time.lua", ServerTimeSource, ServerTimeSHA1, false)
+var serverTimeScript = luagenimpl.NewScript("ServerTime", "scripts/server_time.lua", ServerTimeSource, ServerTimeSHA1, false)
 
 // ServerTime returns the server's clock.
 func (s *Scripts) ServerTime(ctx context.Context) (time.Time, error) {
-	return runtime.Call(ctx, s.r, serverTimeScript, nil, nil, runtime.DecodeTime)
+	return luagenimpl.Call(ctx, s.r, serverTimeScript, nil, nil, luagenimpl.DecodeTime)
 }
 
 // ServerTime queues a [Scripts.ServerTime] call; its future holds the result after Exec.
 func (p Pipeline) ServerTime() runtime.Future[time.Time] {
-	return runtime.NewFuture(p.b, p.b.Add(serverTimeScript, nil, nil), runtime.DecodeTime)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, serverTimeScript, nil, nil), luagenimpl.DecodeTime)
 }

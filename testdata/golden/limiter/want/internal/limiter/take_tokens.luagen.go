@@ -6,6 +6,7 @@ package limiter
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 	"time"
 )
@@ -49,7 +50,7 @@ return {allowed, math.floor(tokens), retry}
 // TakeTokensSHA1 is the SHA1 Redis knows TakeTokensSource by.
 const TakeTokensSHA1 = "75f84448af71f3a8211439d5f4ce685f59ebc81a"
 
-var takeTokensScript = runtime.NewScript("TakeTokens", "scripts/limiter/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
+var takeTokensScript = luagenimpl.NewScript("TakeTokens", "scripts/limiter/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
 
 // TakeTokensResult is the reply of TakeTokens.
 type TakeTokensResult struct {
@@ -59,17 +60,17 @@ type TakeTokensResult struct {
 }
 
 func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err error) {
-	f, err := runtime.Fields(&m, 3)
+	f, err := luagenimpl.Fields(&m, 3)
 	if err != nil {
 		return r, err
 	}
-	if r.Allowed, err = runtime.Field(f, 0, "allowed", runtime.ReadBool); err != nil {
+	if r.Allowed, err = luagenimpl.Field(f, 0, "allowed", luagenimpl.ReadBool); err != nil {
 		return r, err
 	}
-	if r.Remaining, err = runtime.Field(f, 1, "remaining", runtime.ReadInt64); err != nil {
+	if r.Remaining, err = luagenimpl.Field(f, 1, "remaining", luagenimpl.ReadInt64); err != nil {
 		return r, err
 	}
-	if r.RetryAfter, err = runtime.Field(f, 2, "retry_after", runtime.ReadDuration); err != nil {
+	if r.RetryAfter, err = luagenimpl.Field(f, 2, "retry_after", luagenimpl.ReadDuration); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -80,10 +81,10 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 // Keys: bucket (KEYS[1]), log (KEYS[2]).
 // Args: rate (ARGV[1]), capacity (ARGV[2]), now (ARGV[3], Unix milliseconds).
 func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, rate float64, capacity int64, now time.Time) (TakeTokensResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)}, decodeTakeTokensResult)
+	return luagenimpl.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now)}, decodeTakeTokensResult)
 }
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
 func (p Pipeline) TakeTokens(bucket string, log string, rate float64, capacity int64, now time.Time) runtime.Future[TakeTokensResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensScript, []string{bucket, log}, []string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)}), decodeTakeTokensResult)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensScript, []string{bucket, log}, []string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now)}), decodeTakeTokensResult)
 }

@@ -6,6 +6,7 @@ package limiter
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // AllowSource is the source of scripts/limiter/allow.lua, sent to Redis byte for byte.
@@ -21,17 +22,17 @@ return redis.call('INCR', KEYS[1]) <= tonumber(ARGV[1]) and 1 or 0
 // AllowSHA1 is the SHA1 Redis knows AllowSource by.
 const AllowSHA1 = "497e90a7f3c32f696f17ed0309579326b425ec51"
 
-var allowScript = runtime.NewScript("Allow", "scripts/limiter/allow.lua", AllowSource, AllowSHA1, false)
+var allowScript = luagenimpl.NewScript("Allow", "scripts/limiter/allow.lua", AllowSource, AllowSHA1, false)
 
 // Allow runs scripts/limiter/allow.lua.
 //
 // Keys: counter (KEYS[1]).
 // Args: limit (ARGV[1]).
 func (s *Scripts) Allow(ctx context.Context, counter string, limit int64) (bool, error) {
-	return runtime.Call(ctx, s.r, allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}, runtime.DecodeBool)
+	return luagenimpl.Call(ctx, s.r, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit)}, luagenimpl.DecodeBool)
 }
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64) runtime.Future[bool] {
-	return runtime.NewFuture(p.b, p.b.Add(allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}), runtime.DecodeBool)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit)}), luagenimpl.DecodeBool)
 }

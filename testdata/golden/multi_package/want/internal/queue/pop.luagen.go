@@ -6,6 +6,7 @@ package queue
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
 )
 
@@ -20,11 +21,11 @@ return redis.call('RPOP', KEYS[1])
 // PopSHA1 is the SHA1 Redis knows PopSource by.
 const PopSHA1 = "08cffd695a71c5e0ee07ab8edd46220ccd49fc5d"
 
-var popScript = runtime.NewScript("Pop", "scripts/queue/pop.lua", PopSource, PopSHA1, false)
+var popScript = luagenimpl.NewScript("Pop", "scripts/queue/pop.lua", PopSource, PopSHA1, false)
 
 // decodePop gives nil for a nil reply.
 func decodePop(m rueidis.RedisMessage) (*string, error) {
-	return runtime.Nullable(m, runtime.DecodeString)
+	return luagenimpl.Nullable(m, luagenimpl.DecodeString)
 }
 
 // Pop runs scripts/queue/pop.lua.
@@ -32,10 +33,10 @@ func decodePop(m rueidis.RedisMessage) (*string, error) {
 // Keys: queue (KEYS[1]).
 // A nil reply gives a nil result.
 func (s *Scripts) Pop(ctx context.Context, queue string) (*string, error) {
-	return runtime.Call(ctx, s.r, popScript, []string{queue}, nil, decodePop)
+	return luagenimpl.Call(ctx, s.r, popScript, []string{queue}, nil, decodePop)
 }
 
 // Pop queues a [Scripts.Pop] call; its future holds the result after Exec.
 func (p Pipeline) Pop(queue string) runtime.Future[*string] {
-	return runtime.NewFuture(p.b, p.b.Add(popScript, []string{queue}, nil), decodePop)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, popScript, []string{queue}, nil), decodePop)
 }

@@ -6,6 +6,7 @@ package queue
 import (
 	"context"
 	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
 // PushSource is the source of scripts/queue/push.lua, sent to Redis byte for byte.
@@ -20,17 +21,17 @@ return redis.call('LPUSH', KEYS[1], ARGV[1])
 // PushSHA1 is the SHA1 Redis knows PushSource by.
 const PushSHA1 = "2eb31b3d9276bd5fa459ba7508aa0eb1c2e4b3d2"
 
-var pushScript = runtime.NewScript("Push", "scripts/queue/push.lua", PushSource, PushSHA1, false)
+var pushScript = luagenimpl.NewScript("Push", "scripts/queue/push.lua", PushSource, PushSHA1, false)
 
 // Push runs scripts/queue/push.lua.
 //
 // Keys: queue (KEYS[1]).
 // Args: item (ARGV[1]).
 func (s *Scripts) Push(ctx context.Context, queue string, item string) (int64, error) {
-	return runtime.Call(ctx, s.r, pushScript, []string{queue}, []string{item}, runtime.DecodeInt64)
+	return luagenimpl.Call(ctx, s.r, pushScript, []string{queue}, []string{item}, luagenimpl.DecodeInt64)
 }
 
 // Push queues a [Scripts.Push] call; its future holds the result after Exec.
 func (p Pipeline) Push(queue string, item string) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(pushScript, []string{queue}, []string{item}), runtime.DecodeInt64)
+	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, pushScript, []string{queue}, []string{item}), luagenimpl.DecodeInt64)
 }

@@ -1,4 +1,4 @@
-package runtime
+package core
 
 // Script is one generated script: its name, file, exact source and SHA1.
 // Generated code creates each Script once, as a package-level variable.
@@ -24,12 +24,3 @@ func (s *Script) Name() string { return s.name }
 
 // File is the script's path relative to luagen.yaml.
 func (s *Script) File() string { return s.file }
-
-// Source is the script's exact source.
-func (s *Script) Source() string { return s.source }
-
-// SHA1 is the hex SHA1 Redis knows the script by.
-func (s *Script) SHA1() string { return s.sha1 }
-
-// ReadOnly reports whether the script runs with EVALSHA_RO.
-func (s *Script) ReadOnly() bool { return s.readOnly }

@@ -1,4 +1,4 @@
-package runtime
+package core
 
 import (
 	"context"
@@ -11,22 +11,7 @@ import (
 	"github.com/redis/rueidis"
 )
 
-// Option configures a Runner.
-type Option func(*options)
-
-type options struct {
-	slotCheck *bool
-}
-
-// WithSlotCheck turns the client-side cross-slot check on or off. It is on
-// for cluster clients and off otherwise; turn it on for a standalone server
-// to catch, in development, calls that would fail on a cluster.
-func WithSlotCheck(on bool) Option {
-	return func(o *options) { o.slotCheck = &on }
-}
-
-// Runner runs scripts on one rueidis client. It is safe for concurrent use;
-// share one per client (generated packages can share it with NewWithRunner).
+// Runner runs scripts on one rueidis client. It is safe for concurrent use.
 type Runner struct {
 	client    rueidis.Client
 	cluster   bool // route keyless commands by slot in batches
@@ -54,12 +39,9 @@ type loadCall struct {
 	err  error
 }
 
-// New returns a runner on client: standalone, sentinel or cluster.
-func New(client rueidis.Client, opts ...Option) *Runner {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
+// New returns a runner on client: standalone, sentinel or cluster. The
+// cross-slot check is on for cluster clients unless slotCheck says otherwise.
+func New(client rueidis.Client, slotCheck *bool) *Runner {
 	cluster := client.Mode() == rueidis.ClientModeCluster
 	r := &Runner{
 		client:    client,
@@ -68,8 +50,8 @@ func New(client rueidis.Client, opts ...Option) *Runner {
 		loadedAt:  make(map[*Script]uint64),
 		inflight:  make(map[*Script]*loadCall),
 	}
-	if o.slotCheck != nil {
-		r.slotCheck = *o.slotCheck
+	if slotCheck != nil {
+		r.slotCheck = *slotCheck
 	}
 	return r
 }
@@ -151,7 +133,7 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 			sha, err := n.Do(ctx, n.B().ScriptLoad().Script(s.source).Build()).ToString()
 			switch {
 			case err != nil:
-				if re, ok := rueidis.IsRedisErr(err); ok && re.Error() != "" && errorCode(re.Error()) == "NOPERM" {
+				if re, ok := rueidis.IsRedisErr(err); ok && re.Error() != "" && ErrorCode(re.Error()) == "NOPERM" {
 					r.loadRefused.Store(true)
 				}
 				errs[i] = fmt.Errorf("luagen: loading script %s on %s: %w", s.name, addr, err)

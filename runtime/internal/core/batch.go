@@ -1,4 +1,4 @@
-package runtime
+package core
 
 import (
 	"context"
@@ -98,18 +98,19 @@ type Future[T any] struct {
 	b   *Batch
 	s   *Script // nil for a plain command
 	i   int32
-	dec Decoder[T]
+	dec func(rueidis.RedisMessage) (T, error)
 }
 
-// Get returns the call's result or its error: ErrNotExecuted before Exec, a
-// *CrossSlotError or *ArgumentError for a call that was never sent, a
-// *ScriptError for an error reply, a *ReplyError for a reply of the wrong
-// shape, or the network or context error.
+// Get returns the call's result or its error (runtime's types, made by
+// Errors): ErrNotExecuted before Exec, a *CrossSlotError or *ArgumentError
+// for a call that was never sent, a *ScriptError for an error reply, a
+// *ReplyError for a reply of the wrong shape, or the network or context
+// error.
 func (f Future[T]) Get() (T, error) {
 	var zero T
 	b := f.b
 	if b == nil {
-		return zero, ErrNotExecuted
+		return zero, Errors.NotExecuted
 	}
 	if b.errs != nil {
 		if err, ok := b.errs[f.i]; ok {
@@ -117,7 +118,7 @@ func (f Future[T]) Get() (T, error) {
 		}
 	}
 	if !b.executed {
-		return zero, ErrNotExecuted
+		return zero, Errors.NotExecuted
 	}
 	if f.s == nil {
 		// A plain command: rueidis's own conventions, nil reply included.
@@ -136,20 +137,11 @@ func (f Future[T]) Err() error {
 	return err
 }
 
-// Queue adds a script call to b; keys and args are copied.
-//
-// Generated code uses Add and NewFuture instead: the compiler cannot see
-// through a generic function instantiated in another package, so slices
-// passed to Queue from an inlined caller are moved to the heap.
-func Queue[T any](b *Batch, s *Script, keys, args []string, decode Decoder[T]) Future[T] {
-	return NewFuture(b, b.Add(s, keys, args), decode)
-}
-
 // Add adds a script call to b and returns its index for NewFuture; keys and
 // args are copied, not retained.
 func (b *Batch) Add(s *Script, keys, args []string) int {
 	if b.buf == nil {
-		return b.fail(ErrExecuted)
+		return b.fail(Errors.Executed)
 	}
 	buf := b.buf
 	off := len(buf.strs)
@@ -182,7 +174,7 @@ func (b *Batch) fail(err error) int {
 }
 
 // NewFuture returns the future of call i of b (from Add), decoded by decode.
-func NewFuture[T any](b *Batch, i int, decode Decoder[T]) Future[T] {
+func NewFuture[T any](b *Batch, i int, decode func(rueidis.RedisMessage) (T, error)) Future[T] {
 	f := Future[T]{b: b, i: int32(i), dec: decode}
 	if b.buf != nil {
 		f.s = b.buf.calls[i].script
@@ -190,18 +182,21 @@ func NewFuture[T any](b *Batch, i int, decode Decoder[T]) Future[T] {
 	return f
 }
 
-// QueueErr adds a call that failed before it could be sent, such as one
+// Fail adds a call that failed before it could be sent, such as one
 // whose argument could not be encoded. Its future returns err.
-func QueueErr[T any](b *Batch, s *Script, err error) Future[T] {
+func Fail[T any](b *Batch, s *Script, err error) Future[T] {
 	return Future[T]{b: b, s: s, i: int32(b.fail(err))}
 }
+
+// decodeRaw returns a plain command's reply as is.
+func decodeRaw(m rueidis.RedisMessage) (rueidis.RedisMessage, error) { return m, nil }
 
 // Do adds a plain rueidis command, built with Runner.Client().B(). Its
 // future follows rueidis's conventions (a nil reply is rueidis.Nil).
 func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
-	f := Future[rueidis.RedisMessage]{b: b, dec: DecodeRaw}
+	f := Future[rueidis.RedisMessage]{b: b, dec: decodeRaw}
 	if b.buf == nil {
-		f.i = int32(b.fail(ErrExecuted))
+		f.i = int32(b.fail(Errors.Executed))
 		return f
 	}
 	b.buf.calls = append(b.buf.calls, call{})
@@ -217,7 +212,7 @@ func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
 // type is reported by that future's Get.
 func (b *Batch) Exec(ctx context.Context) error {
 	if b.executed {
-		return ErrExecuted
+		return Errors.Executed
 	}
 	b.executed = true
 	buf, r := b.buf, b.r
@@ -293,7 +288,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 	if sum.failed == 0 {
 		return nil
 	}
-	return &BatchError{Failed: sum.failed, Total: int(b.n), First: sum.first}
+	return Errors.Batch(sum.failed, int(b.n), sum.first)
 }
 
 // summary counts a batch's failed calls and keeps the first one's error.
@@ -427,7 +422,7 @@ func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script
 }
 
 // replyErr is the error a reply stands for: a transport error, or an error
-// reply (a *ScriptError for a script's call, s not nil). A nil reply is not
+// reply (an Errors.Script for a script's call, s not nil). A nil reply is not
 // an error.
 func replyErr(s *Script, res *rueidis.RedisResult) error {
 	err := res.Error()
@@ -435,7 +430,7 @@ func replyErr(s *Script, res *rueidis.RedisResult) error {
 		return nil
 	}
 	if re, ok := rueidis.IsRedisErr(err); ok && s != nil {
-		return newScriptError(s, re)
+		return Errors.Script(s, re)
 	}
 	return err
 }

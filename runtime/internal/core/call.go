@@ -1,4 +1,4 @@
-package runtime
+package core
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 // Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
 // EVAL; replies that say the call did not run (see notRun) are retried after
 // a pause. keys and args are not retained. A reply that does not fit decode
-// is a *ReplyError; an error reply is a *ScriptError; keys in different
-// cluster slots are a *CrossSlotError and nothing is sent.
-func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode Decoder[T]) (T, error) {
+// is an Errors.Reply; an error reply is an Errors.Script; keys in different
+// cluster slots are an Errors.CrossSlot and nothing is sent.
+func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode func(rueidis.RedisMessage) (T, error)) (T, error) {
 	// The builder takes keys then args as one list (see command); most
 	// calls fit in this array on the stack.
 	var kaBuf [8]string
@@ -37,7 +37,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 }
 
 // result turns a reply into the call's value or error.
-func result[T any](s *Script, res *rueidis.RedisResult, decode Decoder[T]) (T, error) {
+func result[T any](s *Script, res *rueidis.RedisResult, decode func(rueidis.RedisMessage) (T, error)) (T, error) {
 	var zero T
 	if err := replyErr(s, res); err != nil {
 		return zero, err
@@ -45,13 +45,13 @@ func result[T any](s *Script, res *rueidis.RedisResult, decode Decoder[T]) (T, e
 	msg, _ := res.ToMessage() // a nil reply comes with rueidis.Nil: decoded
 	v, err := decode(msg)
 	if err != nil {
-		return zero, &ReplyError{Script: s.name, Err: err}
+		return zero, Errors.Reply(s, err)
 	}
 	return v, nil
 }
 
 // firstCommand builds a call's first EVALSHA from ka, its nkeys keys then
-// its args, and, when the runner checks slots, returns a *CrossSlotError
+// its args, and, when the runner checks slots, returns an Errors.CrossSlot
 // instead if the keys are in different slots. The builder hashed the first
 // key for routing; the others are hashed here, so that every key is hashed
 // once, as in a hand-built command.
@@ -61,7 +61,7 @@ func (r *Runner) firstCommand(s *Script, ka []string, nkeys int) (rueidis.Comple
 		first := cmd.Slot() & slotMask // a standalone builder also sets NoSlot
 		for _, k := range ka[1:nkeys] {
 			if Slot(k) != first {
-				return rueidis.Completed{}, newCrossSlotError(s, ka[:nkeys])
+				return rueidis.Completed{}, crossSlotError(s, ka[:nkeys])
 			}
 		}
 	}

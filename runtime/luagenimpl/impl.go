@@ -1,0 +1,67 @@
+package luagenimpl
+
+import (
+	"context"
+
+	"github.com/luagen/luagen/runtime"
+	"github.com/luagen/luagen/runtime/internal/core"
+)
+
+// runtime's Runner, Script, Batch and Future are defined types over
+// runtime/internal/core's, so the conversions below cost nothing and the
+// wrappers inline.
+
+// NewScript describes a script. name is its Go name ("TakeTokens"), file its
+// path relative to luagen.yaml ("scripts/take_tokens.lua"), source the file's
+// exact bytes and sha1 the hex SHA1 of source, computed by the generator so
+// that nothing is hashed at run time. Read-only scripts run with EVALSHA_RO
+// and EVAL_RO and may be served by replicas.
+func NewScript(name, file, source, sha1 string, readOnly bool) *runtime.Script {
+	return (*runtime.Script)(core.NewScript(name, file, source, sha1, readOnly))
+}
+
+// Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
+// EVAL; replies that say the call did not run are retried after a pause.
+// keys and args are not retained. A reply that does not fit decode is a
+// *runtime.ReplyError; an error reply is a *runtime.ScriptError; keys in
+// different cluster slots are a *runtime.CrossSlotError and nothing is sent.
+func Call[T any](ctx context.Context, r *runtime.Runner, s *runtime.Script, keys, args []string, decode Decoder[T]) (T, error) {
+	return core.Call(ctx, (*core.Runner)(r), (*core.Script)(s), keys, args, decode)
+}
+
+// Add adds a script call to b and returns its index for NewFuture; keys and
+// args are copied, not retained.
+func Add(b *runtime.Batch, s *runtime.Script, keys, args []string) int {
+	return (*core.Batch)(b).Add((*core.Script)(s), keys, args)
+}
+
+// NewFuture returns the future of call i of b (from Add), decoded by decode.
+func NewFuture[T any](b *runtime.Batch, i int, decode Decoder[T]) runtime.Future[T] {
+	return runtime.Future[T](core.NewFuture((*core.Batch)(b), i, decode))
+}
+
+// Queue adds a script call to b; keys and args are copied.
+//
+// Generated code uses Add and NewFuture instead: the compiler cannot see
+// through a generic function instantiated in another package, so slices
+// passed to Queue from an inlined caller are moved to the heap.
+func Queue[T any](b *runtime.Batch, s *runtime.Script, keys, args []string, decode Decoder[T]) runtime.Future[T] {
+	return NewFuture(b, Add(b, s, keys, args), decode)
+}
+
+// QueueErr adds a call that failed before it could be sent, such as one
+// whose argument could not be encoded. Its future returns err.
+func QueueErr[T any](b *runtime.Batch, s *runtime.Script, err error) runtime.Future[T] {
+	return runtime.Future[T](core.Fail[T]((*core.Batch)(b), (*core.Script)(s), err))
+}
+
+// ArgError is the *runtime.ArgumentError of an argument that could not be
+// encoded.
+func ArgError(s *runtime.Script, arg string, err error) error {
+	return &runtime.ArgumentError{Script: s.Name(), Arg: arg, Err: err}
+}
+
+// Slot returns the Redis Cluster hash slot of key: CRC16 (XMODEM) of the key,
+// or of the part between the first '{' and the next '}' when that part is not
+// empty, modulo 16384.
+func Slot(key string) uint16 { return core.Slot(key) }

@@ -1,0 +1,102 @@
+package runtime
+
+import (
+	"context"
+
+	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/runtime/internal/core"
+)
+
+// The types below are defined over runtime/internal/core's, which implement
+// them; package runtime/luagenimpl converts them back (for free) to reach
+// what only generated code calls. Their methods here are thin wrappers.
+
+// Option configures a Runner.
+type Option func(*options)
+
+type options struct {
+	slotCheck *bool
+}
+
+// WithSlotCheck turns the client-side cross-slot check on or off. It is on
+// for cluster clients and off otherwise; turn it on for a standalone server
+// to catch, in development, calls that would fail on a cluster.
+func WithSlotCheck(on bool) Option {
+	return func(o *options) { o.slotCheck = &on }
+}
+
+// Runner runs scripts on one rueidis client. It is safe for concurrent use;
+// share one per client (generated packages can share it with NewWithRunner).
+type Runner core.Runner
+
+// New returns a runner on client: standalone, sentinel or cluster.
+func New(client rueidis.Client, opts ...Option) *Runner {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return (*Runner)(core.New(client, o.slotCheck))
+}
+
+// Client returns the rueidis client the runner uses.
+func (r *Runner) Client() rueidis.Client { return (*core.Runner)(r).Client() }
+
+// Load loads scripts on every node the client knows, replicas included, so
+// that first calls cost no NOSCRIPT round trip and read-only scripts can run
+// on replicas (Redis 7 does not pass SCRIPT LOAD on to replicas). Use it at
+// start-up (generated packages have Load and AllScripts); the runner loads
+// scripts by itself when a node lacks them.
+func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
+	cs := make([]*core.Script, len(scripts))
+	for i, s := range scripts {
+		cs[i] = (*core.Script)(s)
+	}
+	return (*core.Runner)(r).Load(ctx, cs...)
+}
+
+// NewBatch starts an empty batch on r. Generated packages queue their calls
+// on it with On(b); plain commands go in with Do.
+func (r *Runner) NewBatch() *Batch { return (*Batch)((*core.Runner)(r).NewBatch()) }
+
+// Script is one script of a generated package (see its AllScripts), for
+// Runner.Load.
+type Script core.Script
+
+// Name is the script's Go name ("TakeTokens").
+func (s *Script) Name() string { return (*core.Script)(s).Name() }
+
+// File is the script's path relative to luagen.yaml ("scripts/take_tokens.lua").
+func (s *Script) File() string { return (*core.Script)(s).File() }
+
+// Batch is a pipeline of script calls and plain commands, sent by Exec in
+// one rueidis DoMulti: one round trip per node. Queue calls from one
+// goroutine; a batch runs once.
+type Batch core.Batch
+
+// Len is the number of queued calls.
+func (b *Batch) Len() int { return (*core.Batch)(b).Len() }
+
+// Do adds a plain rueidis command, built with Runner.Client().B(). Its
+// future follows rueidis's conventions (a nil reply is rueidis.Nil).
+func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
+	return Future[rueidis.RedisMessage]((*core.Batch)(b).Do(cmd))
+}
+
+// Exec sends every queued call and fills the futures. It returns nil when
+// every call got a reply that is not an error, else a *BatchError (or
+// ErrExecuted on a second Exec). A reply of the wrong shape for its declared
+// type is reported by that future's Get.
+func (b *Batch) Exec(ctx context.Context) error { return (*core.Batch)(b).Exec(ctx) }
+
+// Future is the result of one queued call, ready once Exec returned.
+type Future[T any] core.Future[T]
+
+// Get returns the call's result or its error: ErrNotExecuted before Exec, a
+// *CrossSlotError or *ArgumentError for a call that was never sent, a
+// *ScriptError for an error reply, a *ReplyError for a reply of the wrong
+// shape, or the network or context error.
+func (f Future[T]) Get() (T, error) { return core.Future[T](f).Get() }
+
+// Err returns the call's error, nil when it succeeded (see Get).
+func (f Future[T]) Err() error { return core.Future[T](f).Err() }
