@@ -23,6 +23,7 @@ func TestUserAPI(t *testing.T) {
 		"ErrExecuted", "ErrNotExecuted",
 		"Future", "Future.Err", "Future.Get",
 		"New", "Option",
+		"PrefixError", "PrefixError.Error",
 		"ReplyError", "ReplyError.Error", "ReplyError.Unwrap",
 		"Runner", "Runner.Client", "Runner.Load", "Runner.NewBatch",
 		"Script", "Script.File", "Script.Name",

@@ -17,6 +17,9 @@ func init() {
 	core.Errors.NotExecuted = ErrNotExecuted
 	core.Errors.Script = func(s *core.Script, re *rueidis.RedisError) error { return newScriptError(s, re) }
 	core.Errors.CrossSlot = func(s *core.Script, keys []string) error { return newCrossSlotError(s, keys) }
+	core.Errors.Prefix = func(s *core.Script, param, prefix string, slot, want int, key, wantParam string) error {
+		return &PrefixError{Script: s.Name(), Param: param, Prefix: prefix, Slot: slot, Want: want, Key: key, WantParam: wantParam}
+	}
 	core.Errors.Reply = func(s *core.Script, err error) error { return &ReplyError{Script: s.Name(), Err: err} }
 	core.Errors.Batch = func(failed, total int, first error) error {
 		return &BatchError{Failed: failed, Total: total, First: first}
@@ -122,6 +125,35 @@ func (e *CrossSlotError) Error() string {
 	}
 	b.WriteString("; give keys used together a common hash tag, like {user:42}:a and {user:42}:b")
 	return b.String()
+}
+
+// PrefixError is returned, before anything is sent, for a call whose key
+// prefix (a param declared `prefix: true`, from which the script builds
+// keys) cannot prove that those keys live in the call's slot: the prefix has
+// no complete, non-empty hash tag, or its tag's slot is not the call's.
+// Checked where the slot check is on (always on a cluster client).
+type PrefixError struct {
+	Script string
+	Param  string // the key prefix param, as declared in the header
+	Prefix string // its value in this call
+	Slot   int    // the slot of its hash tag; -1 when it has none
+	// Want is the slot the call runs in: that of Key, its first key, or in
+	// a call without keys that of WantParam, its first key prefix. It is
+	// -1 when Param is that first key prefix (then Slot is -1).
+	Want      int
+	Key       string
+	WantParam string
+}
+
+func (e *PrefixError) Error() string {
+	if e.Slot < 0 {
+		return fmt.Sprintf("luagen: script %s: key prefix %s is %q, which has no hash tag, so the keys the script builds from it could be in any slot; put the part they share in braces, like \"app:{tenant42}:\"", e.Script, e.Param, e.Prefix)
+	}
+	from := fmt.Sprintf("key %q", e.Key)
+	if e.Key == "" {
+		from = "key prefix " + e.WantParam
+	}
+	return fmt.Sprintf("luagen: script %s: key prefix %s %q is in slot %d, but %s is in slot %d; keys built from the prefix must be in the call's slot: give them a common hash tag", e.Script, e.Param, e.Prefix, e.Slot, from, e.Want)
 }
 
 // ReplyError is a reply whose shape does not match the script's declared

@@ -15,10 +15,15 @@ import (
 // path relative to luagen.yaml ("scripts/take_tokens.lua"), source the file's
 // exact bytes and sha1 the hex SHA1 of source, computed by the generator so
 // that nothing is hashed at run time. Read-only scripts run with EVALSHA_RO
-// and EVAL_RO and may be served by replicas.
-func NewScript(name, file, source, sha1 string, readOnly bool) *runtime.Script {
-	return (*runtime.Script)(core.NewScript(name, file, source, sha1, readOnly))
+// and EVAL_RO and may be served by replicas. prefixes lists its key-prefix
+// params, checked and routed by at every call.
+func NewScript(name, file, source, sha1 string, readOnly bool, prefixes ...Prefix) *runtime.Script {
+	return (*runtime.Script)(core.NewScript(name, file, source, sha1, readOnly, prefixes...))
 }
+
+// Prefix is a param declared `prefix: true`: Index is its 0-based position
+// among the keys, or among the args when Arg is set.
+type Prefix = core.Prefix
 
 // Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
 // EVAL; replies that say the call did not run are retried after a pause.

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"strings"
 
 	"github.com/redis/rueidis"
 )
@@ -52,13 +53,24 @@ func result[T any](s *Script, res *rueidis.RedisResult, decode func(rueidis.Redi
 
 // firstCommand builds a call's first EVALSHA from ka, its nkeys keys then
 // its args, and, when the runner checks slots, returns an Errors.CrossSlot
-// instead if the keys are in different slots. The builder hashed the first
-// key for routing; the others are hashed here, so that every key is hashed
-// once, as in a hand-built command.
+// instead if the keys are in different slots, or an Errors.Prefix if a key
+// prefix's hash tag does not put the keys built from it in the call's slot.
+// The builder hashed the first key for routing; the others are hashed here,
+// so that every key is hashed once, as in a hand-built command.
 func (r *Runner) firstCommand(s *Script, ka []string, nkeys int) (rueidis.Completed, error) {
 	cmd := r.command(s, ka, nkeys, false)
-	if r.slotCheck && nkeys > 1 {
-		first := cmd.Slot() & slotMask // a standalone builder also sets NoSlot
+	if !r.slotCheck {
+		return cmd, nil
+	}
+	first := cmd.Slot() & slotMask // a standalone builder also sets NoSlot
+	// Prefixes first: for a key that is also a prefix, the error that names
+	// the param is the more useful one.
+	if len(s.prefixes) > 0 {
+		if err := checkPrefixes(s, ka, nkeys, int(first)); err != nil {
+			return rueidis.Completed{}, err
+		}
+	}
+	if nkeys > 1 {
 		for _, k := range ka[1:nkeys] {
 			if Slot(k) != first {
 				return rueidis.Completed{}, crossSlotError(s, ka[:nkeys])
@@ -68,26 +80,65 @@ func (r *Runner) firstCommand(s *Script, ka []string, nkeys int) (rueidis.Comple
 	return cmd, nil
 }
 
+// checkPrefixes proves that every key prefix of the call has a complete,
+// non-empty hash tag in the slot of the call's keys (keySlot, when it has
+// keys) or, without keys, in the slot of its first prefix.
+func checkPrefixes(s *Script, ka []string, nkeys, keySlot int) error {
+	want, key, param := -1, "", ""
+	if nkeys > 0 {
+		want, key = keySlot, ka[0]
+	}
+	for _, p := range s.prefixes {
+		v := ka[p.at(nkeys)]
+		if !hasHashTag(v) {
+			return Errors.Prefix(s, p.Param, v, -1, want, key, param)
+		}
+		slot := int(Slot(v))
+		switch {
+		case want < 0:
+			want, param = slot, p.Param
+		case slot != want:
+			return Errors.Prefix(s, p.Param, v, slot, want, key, param)
+		}
+	}
+	return nil
+}
+
+// hasHashTag reports whether key has a complete, non-empty hash tag: a '{'
+// followed later by a '}' with something between the first two.
+func hasHashTag(key string) bool {
+	start := strings.IndexByte(key, '{')
+	return start >= 0 && strings.IndexByte(key[start+1:], '}') > 0
+}
+
 // command builds a call's EVALSHA, or EVAL when eval is set (the _RO forms
 // for read-only scripts), from ka: its nkeys keys, then its args. Only the
 // first key goes through the builder's Key, which hashes keys for routing
 // (and panics on a cluster client when they differ); the rest follow as
 // plain arguments: Redis receives the same bytes, and firstCommand checked
 // them.
+//
+// A call without keys but with a key prefix goes, on a cluster, to the node
+// of the prefix's slot: the keys the script builds from it live there.
 func (r *Runner) command(s *Script, ka []string, nkeys int, eval bool) rueidis.Completed {
 	b := r.client.B()
 	n := int64(nkeys)
 	first, rest := ka[:min(nkeys, 1)], ka[min(nkeys, 1):]
+	var cmd rueidis.Completed
 	switch {
 	case eval && s.readOnly:
-		return b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case eval:
-		return b.Eval().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.Eval().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case s.readOnly:
-		return b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
 	default:
-		return b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
 	}
+	if nkeys == 0 && len(s.prefixes) > 0 && r.cluster {
+		cmd = cmd.SetSlot(ka[s.prefixes[0].at(0)])
+	}
+	return cmd
 }
 
 // keylessSlot is the slot rueidis's cluster builder gives commands without

@@ -20,6 +20,11 @@ var Errors struct {
 	// CrossSlot is a call whose keys hash to different slots; keys is the
 	// callee's to keep.
 	CrossSlot func(s *Script, keys []string) error
+	// Prefix is a key prefix param whose hash tag is missing (slot -1) or
+	// puts it in another slot than want: the slot of key, the call's first
+	// key, or else of the key prefix param wantParam (want is -1 when the
+	// call has neither).
+	Prefix func(s *Script, param, prefix string, slot, want int, key, wantParam string) error
 	// Reply is a reply that its decoder refused.
 	Reply func(s *Script, err error) error
 	// Batch is the error of an Exec where some calls failed.
