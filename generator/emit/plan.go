@@ -10,9 +10,9 @@ import (
 )
 
 // scriptPlan is every rendering decision about one script, made once so
-// that the gen functions only render. The model is checked (generator/
-// check): names are valid, distinct and clear of what every package
-// declares, so plans only pick names for what users never refer to.
+// that the gen functions only render. generator/check has passed the
+// model: its names are valid, distinct and clear of what every package
+// declares, so a plan only picks names users never refer to.
 type scriptPlan struct {
 	s        *model.Script
 	fileName string // "take_tokens.luagen.go"
