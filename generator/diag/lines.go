@@ -6,8 +6,8 @@ import (
 )
 
 // Lines is a file's line table. Findings carry lines and byte columns, as
-// compilers do; Lines turns byte offsets into them and back. Lines are
-// counted at '\n'.
+// compilers do; Lines turns byte offsets into them. Lines are counted at
+// '\n'.
 type Lines struct {
 	src    []byte
 	starts []int // byte offset of each line's start
@@ -24,23 +24,11 @@ func NewLines(src []byte) Lines {
 	return Lines{src: src, starts: starts}
 }
 
-// Count is the number of lines.
-func (l Lines) Count() int { return len(l.starts) }
-
 // Pos returns the 1-based line and byte column of offset off.
 func (l Lines) Pos(off int) (line, col int) {
 	// The first line starting after off is the one after off's line.
 	line = sort.SearchInts(l.starts, off+1)
 	return line, off - l.starts[line-1] + 1
-}
-
-// Offset returns the byte offset of a line and column, clamped to the
-// text.
-func (l Lines) Offset(line, col int) int {
-	if line < 1 || line > len(l.starts) {
-		return len(l.src)
-	}
-	return min(l.starts[line-1]+col-1, len(l.src))
 }
 
 // LineText returns line n without its line break ("\n" or "\r\n"), or nil

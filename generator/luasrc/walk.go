@@ -24,7 +24,6 @@ type Program struct {
 // Binding is one local variable: declared by local, local function, a
 // function parameter or a for loop.
 type Binding struct {
-	Name   string
 	Values []Value // everything assigned to it, nil values left out
 	// Fn is the local function the variable holds, if any; when the
 	// function is only ever called by name (Escapes false, one value), its
@@ -108,7 +107,7 @@ func (w *walker) push() { w.scopes = append(w.scopes, map[string]*Binding{}) }
 func (w *walker) pop()  { w.scopes = w.scopes[:len(w.scopes)-1] }
 
 func (w *walker) declare(name string, values ...Value) *Binding {
-	b := &Binding{Name: name}
+	b := &Binding{}
 	for _, v := range values {
 		b.add(v)
 	}
@@ -156,7 +155,7 @@ func (w *walker) stmt(s ast.Stmt) {
 		}
 		w.exprs(s.Rhs)
 		for i, lhs := range s.Lhs {
-			v, ok := NthValue(s.Rhs, i, lhs.Line())
+			v, ok := nthValue(s.Rhs, i, lhs.Line())
 			if !ok {
 				continue
 			}
@@ -166,7 +165,7 @@ func (w *walker) stmt(s ast.Stmt) {
 					b.add(v)
 				}
 			case *ast.AttrGetExpr:
-				if b := w.p.Local(lhs.Object); b != nil {
+				if b := w.p.local(lhs.Object); b != nil {
 					b.Elems = append(b.Elems, v)
 				}
 			}
@@ -186,7 +185,7 @@ func (w *walker) stmt(s ast.Stmt) {
 		w.exprs(s.Exprs)
 		for i, n := range s.Names {
 			var vals []Value
-			if v, ok := NthValue(s.Exprs, i, s.Line()); ok {
+			if v, ok := nthValue(s.Exprs, i, s.Line()); ok {
 				vals = append(vals, v)
 			}
 			b := w.declare(n, vals...)
@@ -275,10 +274,10 @@ func localFunction(s *ast.LocalAssignStmt) (*ast.FunctionExpr, bool) {
 	return fn, ok
 }
 
-// NthValue returns the value the i-th name gets from exprs, following Lua's
+// nthValue returns the value the i-th name gets from exprs, following Lua's
 // rule that only the last expression may give several values; false when
 // it gets nil.
-func NthValue(exprs []ast.Expr, i, line int) (Value, bool) {
+func nthValue(exprs []ast.Expr, i, line int) (Value, bool) {
 	n := len(exprs)
 	switch {
 	case n == 0:
@@ -384,7 +383,7 @@ func (w *walker) expr(e ast.Expr) {
 		w.p.Calls = append(w.p.Calls, e)
 		w.exprs(e.Args)
 		if lib, field, ok := w.p.GlobalField(e); ok && lib.Value == "table" && field == "insert" && len(e.Args) >= 2 {
-			if b := w.p.Local(e.Args[0]); b != nil {
+			if b := w.p.local(e.Args[0]); b != nil {
 				b.Elems = append(b.Elems, Value{Expr: e.Args[len(e.Args)-1], Line: e.Line()})
 			}
 		}
@@ -427,7 +426,7 @@ func (w *walker) bindParams() {
 			continue
 		}
 		for i, p := range w.p.Params[b.Fn] {
-			if v, ok := NthValue(call.Args, i, call.Line()); ok {
+			if v, ok := nthValue(call.Args, i, call.Line()); ok {
 				v.Param = true
 				p.add(v)
 			}
@@ -443,8 +442,8 @@ func (w *walker) bindParams() {
 	}
 }
 
-// Local returns the local that e names, or nil.
-func (p *Program) Local(e ast.Expr) *Binding {
+// local returns the local that e names, or nil.
+func (p *Program) local(e ast.Expr) *Binding {
 	if id, ok := e.(*ast.IdentExpr); ok {
 		return p.Idents[id].Binding
 	}

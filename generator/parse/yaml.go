@@ -17,11 +17,11 @@ type decoder struct {
 // str returns a string field's value; "" when it is absent or null.
 func (d *decoder) str(fields map[string]*yaml.Node, key string) string {
 	v := fields[key]
-	if v == nil || isNull(v) {
+	if v == nil || yamlnode.IsNull(v) {
 		return ""
 	}
 	if v.Kind != yaml.ScalarNode {
-		d.errorf(v, diag.HeaderField, "%s must be a string", key)
+		d.Errorf(v, diag.HeaderField, "%s must be a string", key)
 		return ""
 	}
 	return v.Value
@@ -30,12 +30,12 @@ func (d *decoder) str(fields map[string]*yaml.Node, key string) string {
 // boolean returns a true/false field's value; false when it is absent.
 func (d *decoder) boolean(fields map[string]*yaml.Node, key string) bool {
 	v := fields[key]
-	if v == nil || isNull(v) {
+	if v == nil || yamlnode.IsNull(v) {
 		return false
 	}
 	b, ok := yamlnode.Bool(v)
 	if !ok {
-		d.errorf(v, diag.HeaderField, "%s must be true or false", key)
+		d.Errorf(v, diag.HeaderField, "%s must be true or false", key)
 	}
 	return b
 }
@@ -43,26 +43,20 @@ func (d *decoder) boolean(fields map[string]*yaml.Node, key string) bool {
 // list returns a sequence field's items; nil when it is absent or null.
 func (d *decoder) list(fields map[string]*yaml.Node, key string) []*yaml.Node {
 	v := fields[key]
-	if v == nil || isNull(v) {
+	if v == nil || yamlnode.IsNull(v) {
 		return nil
 	}
 	if v.Kind != yaml.SequenceNode {
-		d.errorf(v, diag.HeaderField, "%s must be a list", key)
+		d.Errorf(v, diag.HeaderField, "%s must be a list", key)
 		return nil
 	}
 	for _, item := range v.Content {
 		if item.Kind == yaml.AliasNode {
-			d.errorf(item, diag.HeaderField, "YAML aliases are not supported in %s; write the value out", d.Doc)
+			d.Errorf(item, diag.HeaderField, "YAML aliases are not supported in %s; write the value out", d.Doc)
 			return nil
 		}
 	}
 	return v.Content
-}
-
-func isNull(n *yaml.Node) bool { return yamlnode.IsNull(n) }
-
-func (d *decoder) errorf(n *yaml.Node, check diag.Check, format string, args ...any) {
-	d.Errorf(n, check, format, args...)
 }
 
 // pos is a node's position in the file.
