@@ -33,6 +33,19 @@ func BenchmarkGenerate1000(b *testing.B) {
 	b.ReportMetric(float64(files), "files")
 }
 
+// BenchmarkLoad1000 is the loading share of BenchmarkGenerate1000: reading,
+// parsing, checking and vetting the same 1,000 scripts, without rendering.
+func BenchmarkLoad1000(b *testing.B) {
+	dir := b.TempDir()
+	writeSynthetic(b, dir, 1000)
+	cfg := filepath.Join(dir, "luagen.yaml")
+	for b.Loop() {
+		if _, diags := Load(cfg); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	}
+}
+
 // writeSynthetic writes a module with n scripts over four packages, with a
 // mix of arg and result types.
 func writeSynthetic(tb testing.TB, dir string, n int) {

@@ -2,6 +2,15 @@
 // Load reads and checks the config and its scripts into a model.Project,
 // Generate renders the Go files in memory (package emit), and Write puts
 // them into the out folders, or Check compares them with what is there.
+//
+// Data moves one way through the packages. config reads luagen.yaml;
+// then, for each script, luasrc prepares the source once (bytes, lines,
+// tokens, comments, syntax tree, the walk that resolves names), parse
+// reads the header, check derives and checks every Go name and the Lua
+// body, and vet adds its lints; check also judges what a package's
+// scripts generate together. What passes is a model that emit renders
+// without checking again. Findings from every stage are diag values,
+// printed one way by every command.
 package generator
 
 import (

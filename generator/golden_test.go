@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/luagen/luagen/generator/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/golden")
@@ -108,6 +110,9 @@ func generateIn(t *testing.T, stderr *strings.Builder) (map[string][]byte, bool)
 	diags.Sort()
 	for _, d := range diags {
 		stderr.WriteString(d.String() + "\n")
+		if _, ok := diag.Lookup(string(d.Check)); !ok {
+			t.Errorf("finding without a known check name: %s", d)
+		}
 	}
 	if proj == nil || diags.HasErrors() {
 		return nil, false

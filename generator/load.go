@@ -1,26 +1,28 @@
 package generator
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
-	"strings"
+	"sync"
 
 	"github.com/luagen/luagen/generator/check"
 	"github.com/luagen/luagen/generator/config"
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 	"github.com/luagen/luagen/generator/parse"
 	"github.com/luagen/luagen/generator/vet"
 )
 
-// Load reads the config at configPath and every script it names, and
-// returns the checked project with all findings, sorted. Script paths, in
-// the model and in findings, are relative to the config's folder; findings
-// about the config itself use configPath as given. The project is nil only
-// when the config cannot be read at all; otherwise it is returned even with
-// errors, partly filled, and callers must check the findings.
+// Load reads the config at configPath and every script it names, runs
+// every check, and returns the checked project with all findings, sorted.
+// Script paths, in the model and in findings, are relative to the config's
+// folder; findings about the config itself use configPath as given. The
+// project is nil only when the config cannot be read at all; otherwise it
+// is returned even with errors, partly filled, and callers must check the
+// findings. A project without errors is ready for Generate.
 func Load(configPath string) (*model.Project, diag.List) {
 	cfg, diags := config.Load(configPath)
 	if cfg == nil {
@@ -28,82 +30,73 @@ func Load(configPath string) (*model.Project, diag.List) {
 	}
 	root, err := filepath.Abs(cfg.Dir)
 	if err != nil {
-		return nil, append(diags, diag.Errorf(configPath, 0, 0, "cannot resolve the config folder: %v", err))
+		return nil, append(diags, diag.Errorf(configPath, 0, 0, diag.ConfigFile, "cannot resolve the config folder: %v", err))
 	}
 	proj := &model.Project{ConfigPath: configPath, Root: root, ModuleRoot: cfg.ModuleRoot}
 	for _, p := range cfg.Packages {
 		pkg := &model.Package{Name: p.Name, Scripts: p.Scripts, Out: p.Out, EmitInterface: p.EmitInterface}
-		for _, file := range p.Files {
-			sc, d := loadScript(cfg.Dir, file)
-			diags = append(diags, d...)
-			if sc != nil {
-				pkg.Files = append(pkg.Files, sc)
-			}
-		}
-		diags = append(diags, checkScriptNames(pkg.Files)...)
+		scripts, d := loadScripts(cfg.Dir, p.Files)
+		pkg.Files = scripts
+		diags = append(diags, d...)
+		diags = append(diags, check.Package(pkg.Files)...)
 		proj.Packages = append(proj.Packages, pkg)
 	}
 	diags.Sort()
 	return proj, diags
 }
 
-// loadScript reads, parses and checks one script; file is slash-separated
-// and relative to dir.
-func loadScript(dir, file string) (*model.Script, diag.List) {
-	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
-	if err != nil {
-		return nil, diag.List{diag.Errorf(file, 0, 0, "cannot read script: %v", err)}
+// loadScripts reads and checks files (slash-separated, relative to dir),
+// on every core: scripts are independent until check.Package, and each
+// result lands in its own slot, so the outcome does not depend on
+// scheduling. Scripts that cannot be read are left out.
+func loadScripts(dir string, files []string) ([]*model.Script, diag.List) {
+	scripts := make([]*model.Script, len(files))
+	found := make([]diag.List, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(files[i])))
+				if err != nil {
+					found[i] = diag.List{diag.Errorf(files[i], 0, 0, diag.ScriptFile, "cannot read script: %v", err)}
+					continue
+				}
+				scripts[i], found[i] = LoadScript(files[i], src)
+			}
+		})
 	}
-	sc, diags := parse.Script(file, src)
-	body := check.Body(sc, src)
-	if diags.HasErrors() {
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return slices.DeleteFunc(scripts, func(s *model.Script) bool { return s == nil }), slices.Concat(found...)
+}
+
+// LoadScript runs every stage up to the model on one script, whose display
+// path is file and whose bytes are src: the source is prepared once, then
+// the header is read (parse), its names and the Lua body are checked
+// (check), the body is vetted (vet), and luagen:ignore comments are
+// applied. Findings are sorted.
+func LoadScript(file string, src []byte) (*model.Script, diag.List) {
+	f := luasrc.Prepare(file, src)
+	sc, header := parse.Script(f)
+	header = append(header, check.Names(sc)...)
+	body := check.Body(sc, f)
+	complete := !header.HasErrors()
+	if complete {
+		body = append(body, vet.Script(sc, f)...)
+	} else {
 		// With a broken header the declared keys and args are unknown, so
 		// only findings about the Lua itself are worth reporting (vet's
 		// all depend on the header).
 		body = slices.DeleteFunc(body, func(d diag.Diagnostic) bool {
-			return d.Check != check.Syntax && d.Check != check.Goto
+			return d.Check != diag.LuaSyntax && d.Check != diag.Goto
 		})
-	} else {
-		body = append(body, vet.Script(sc, src)...)
 	}
-	return sc, vet.Suppress(file, src, append(diags, body...))
-}
-
-// checkScriptNames reports scripts of one package whose Go names clash:
-// with each other, with the names generated for another script
-// (X, XResult, XSource, XSHA1), with the package-level names or with the
-// methods of the generated types.
-func checkScriptNames(scripts []*model.Script) diag.List {
-	var diags diag.List
-	report := func(s *model.Script, format string, args ...any) {
-		msg := fmt.Sprintf(format, args...)
-		diags = append(diags, diag.Errorf(s.File, s.NamePos.Line, s.NamePos.Col, "%s; set a different name: in the header", msg))
-	}
-	for _, s := range scripts {
-		if s.GoName == "" {
-			continue // its name was already reported
-		}
-		clash := slices.IndexFunc(s.GeneratedNames(), func(g string) bool { return slices.Contains(model.PackageNames, g) })
-		switch {
-		case clash >= 0:
-			report(s, "script name %s makes the Go name %s, which every generated package declares", s.GoName, s.GeneratedNames()[clash])
-		case slices.Contains(model.MethodNames, s.GoName):
-			report(s, "script name %s is also the name of a method every generated package declares (%s)", s.GoName, strings.Join(model.MethodNames, ", "))
-		}
-		for _, t := range scripts {
-			if t == s || t.GoName == "" {
-				continue
-			}
-			if s.GoName == t.GoName {
-				report(s, "script name %s is also used by %s", s.GoName, t.File)
-				continue
-			}
-			for _, g := range t.GeneratedNames()[1:] {
-				if slices.Contains(s.GeneratedNames(), g) {
-					report(s, "script name %s makes the Go name %s, which is also generated for %s", s.GoName, g, t.File)
-				}
-			}
-		}
-	}
-	return diags
+	// A syntax error stops the body checks: a luagen:ignore that silences
+	// nothing then means nothing.
+	complete = complete && !slices.ContainsFunc(body, func(d diag.Diagnostic) bool { return d.Check == diag.LuaSyntax })
+	return sc, vet.Suppress(f, append(header, body...), complete)
 }

@@ -49,7 +49,7 @@ packages:
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	if got, want := diags.Error(), "scripts/queue/push.lua:3:11: warning: arg unused (ARGV[2]) is never read; use it or remove it from the header"; got != want {
+	if got, want := diags.Error(), "scripts/queue/push.lua:3:11: unused-arg: warning: arg unused (ARGV[2]) is never read; use it or remove it from the header"; got != want {
 		t.Errorf("findings:\n%s\nwant:\n%s", got, want)
 	}
 	if proj.ConfigPath != "luagen.yaml" || proj.Root != filepath.Join(dir, "gen") || proj.ModuleRoot != dir {
@@ -86,16 +86,16 @@ func TestLoadErrors(t *testing.T) {
 			"luagen.yaml": "version: 1\npackages:\n  - {name: p, scripts: s, out: out, extra: 1}\n",
 			"s/a.lua":     "return 1\n",
 		}, []string{
-			`luagen.yaml:3:37: unknown package field "extra"; allowed: name, scripts, out, emit_interface`,
-			`s/a.lua:1:1: no luagen header; start the file with a --[[luagen ... ]] comment declaring keys, args and returns`,
+			`luagen.yaml:3:37: config-field: unknown package field "extra"; allowed: name, scripts, out, emit_interface`,
+			`s/a.lua:1:1: header: no luagen header; start the file with a --[[luagen ... ]] comment declaring keys, args and returns`,
 		}},
 		{"duplicate names", map[string]string{
 			"luagen.yaml": yaml,
 			"s/a.lua":     "--[[luagen\nname: TakeTokens\n]]\n",
 			"s/b.lua":     "--[[luagen\nname: take_tokens\n]]\n",
 		}, []string{
-			`s/a.lua:2:7: script name TakeTokens is also used by s/b.lua; set a different name: in the header`,
-			`s/b.lua:2:7: script name TakeTokens is also used by s/a.lua; set a different name: in the header`,
+			`s/a.lua:2:7: script-name: script name TakeTokens is also used by s/b.lua; set a different name: in the header`,
+			`s/b.lua:2:7: script-name: script name TakeTokens is also used by s/a.lua; set a different name: in the header`,
 		}},
 		{"package-level names", map[string]string{
 			"luagen.yaml":   yaml,
@@ -104,10 +104,10 @@ func TestLoadErrors(t *testing.T) {
 			"s/x.lua":       "--[[luagen\nname: pipeline\n]]\n",
 			"s/scripts.lua": "--[[luagen\n]]\n",
 		}, []string{
-			`s/load.lua:1:1: script name Load is also the name of a method every generated package declares (Runner, Load, Pipeline, Batch, Exec); set a different name: in the header`,
-			`s/new.lua:1:1: script name New makes the Go name New, which every generated package declares; set a different name: in the header`,
-			`s/scripts.lua:1:1: script name Scripts makes the Go name Scripts, which every generated package declares; set a different name: in the header`,
-			`s/x.lua:2:7: script name Pipeline makes the Go name Pipeline, which every generated package declares; set a different name: in the header`,
+			`s/load.lua:1:1: script-name: script name Load is also the name of a method every generated package declares (Runner, Load, Pipeline, Batch, Exec); set a different name: in the header`,
+			`s/new.lua:1:1: script-name: script name New makes the Go name New, which every generated package declares; set a different name: in the header`,
+			`s/scripts.lua:1:1: script-name: script name Scripts makes the Go name Scripts, which every generated package declares; set a different name: in the header`,
+			`s/x.lua:2:7: script-name: script name Pipeline makes the Go name Pipeline, which every generated package declares; set a different name: in the header`,
 		}},
 		{"generated names", map[string]string{
 			"luagen.yaml":      yaml,
@@ -115,24 +115,24 @@ func TestLoadErrors(t *testing.T) {
 			"s/get_result.lua": "--[[luagen\n]]\n",
 			"s/get_sha1.lua":   "--[[luagen\nname: GetSHA1\n]]\n",
 		}, []string{
-			`s/get_result.lua:1:1: script name GetResult makes the Go name GetResult, which is also generated for s/get.lua; set a different name: in the header`,
-			`s/get_sha1.lua:2:7: script name GetSHA1 makes the Go name GetSHA1, which is also generated for s/get.lua; set a different name: in the header`,
+			`s/get_result.lua:1:1: script-name: script name GetResult makes the Go name GetResult, which is also generated for s/get.lua; set a different name: in the header`,
+			`s/get_sha1.lua:2:7: script-name: script name GetSHA1 makes the Go name GetSHA1, which is also generated for s/get.lua; set a different name: in the header`,
 		}},
 		{"header errors hide index findings", map[string]string{
 			"luagen.yaml": yaml,
 			"s/a.lua":     "--[[luagen\nkeys: [a]\nargs:\n  - {name: n, type: float}\n]]\nreturn KEYS[2] + ARGV[1] +\n",
 			"s/b.lua":     "--[[luagen\nkeyz: [a]\n]]\nreturn KEYS[2]\n",
 		}, []string{
-			`s/a.lua:4:21: unknown arg type "float"; allowed: string, []byte, int64, int, uint64, float64, bool, time.Duration, time.Time, json (did you mean float64?)`,
-			`s/a.lua:6:27: unexpected end of the file after "+"`,
-			`s/b.lua:2:1: unknown header field "keyz"; allowed: name, doc, readonly, keys, args, returns (did you mean keys?)`,
+			`s/a.lua:4:21: header-type: unknown arg type "float"; allowed: string, []byte, int64, int, uint64, float64, bool, time.Duration, time.Time, json (did you mean float64?)`,
+			`s/a.lua:6:27: lua-syntax: unexpected end of the file after "+"`,
+			`s/b.lua:2:1: header-field: unknown header field "keyz"; allowed: name, doc, readonly, keys, args, returns (did you mean keys?)`,
 		}},
 		{"body findings", map[string]string{
 			"luagen.yaml": yaml,
 			"s/a.lua":     "--[[luagen\nkeys: [a, route]\n]]\nreturn KEYS[1] .. KEYS[3]\n",
 		}, []string{
-			`s/a.lua:2:11: warning: key route (KEYS[2]) is never read; a key passed only to route the call to its slot is fine, otherwise remove it`,
-			`s/a.lua:4:19: KEYS[3] is out of range: the header declares 2 keys (a, route); declare the key under keys:`,
+			`s/a.lua:2:11: unused-key: warning: key route (KEYS[2]) is never read; a key passed only to route the call to its slot is fine, otherwise remove it`,
+			`s/a.lua:4:19: keys-index: KEYS[3] is out of range: the header declares 2 keys (a, route); declare the key under keys:`,
 		}},
 	}
 	for _, tt := range tests {
@@ -156,7 +156,7 @@ func TestLoadErrors(t *testing.T) {
 func TestLoadMissingConfig(t *testing.T) {
 	t.Chdir(t.TempDir())
 	proj, diags := Load("luagen.yaml")
-	if proj != nil || diags.Error() != `luagen.yaml: config file not found; run "luagen init" to create one` {
+	if proj != nil || diags.Error() != `luagen.yaml: config-file: config file not found; run "luagen init" to create one` {
 		t.Errorf("got %v, %q", proj, diags.Error())
 	}
 }

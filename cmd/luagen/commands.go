@@ -9,7 +9,6 @@ import (
 	"github.com/luagen/luagen/generator"
 	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/model"
-	"github.com/luagen/luagen/generator/vet"
 )
 
 // load reads and checks the config and its scripts, printing every
@@ -107,8 +106,9 @@ func (c *cli) check() int {
 	return exitOK
 }
 
-// vet prints every finding as file:line:col: check-name: message on
-// stderr, or as a JSON array on stdout with -json.
+// vet prints every finding, as generate and check do, on stderr, or as a
+// JSON array on stdout with -json. It runs every check Load runs and
+// renders nothing.
 func (c *cli) vet() int {
 	proj, diags := generator.Load(c.config)
 	c.rebase(proj, diags)
@@ -120,18 +120,10 @@ func (c *cli) vet() int {
 		return exitUsage // the config itself could not be read
 	}
 	if c.json {
-		c.stdout.Write(vet.JSON(diags))
+		c.stdout.Write(diags.JSON())
 	} else {
 		for _, d := range diags {
-			fmt.Fprintln(c.stderr, vet.Format(d))
-		}
-	}
-	if !diags.HasErrors() {
-		// Emitting catches what only shows once names meet (two scripts
-		// generating the same identifier); nothing is written.
-		if _, err := generator.Generate(proj); err != nil {
-			fmt.Fprintln(c.stderr, err)
-			return exitFindings
+			fmt.Fprintln(c.stderr, d.String())
 		}
 	}
 	if len(diags) > 0 {

@@ -31,7 +31,8 @@ Commands:
 Run "luagen <command> -h" for a command's flags.
 
 Exit status: 0 ok, 1 vet findings or stale files, 2 usage, config or script
-errors (printed to stderr as file:line:col: message; nothing is written).
+errors (printed to stderr as file:line:col: check-name: message; nothing is
+written).
 `
 
 // command is one subcommand: its flags and what it does once they parse.

@@ -1,6 +1,9 @@
 package check
 
-import "github.com/luagen/luagen/generator/lualex"
+import (
+	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luasrc"
+)
 
 // reportAmbiguousCalls reports a "(" that starts a line right after an
 // expression that could be called, as in
@@ -16,19 +19,19 @@ import "github.com/luagen/luagen/generator/lualex"
 // missed case only means Redis reports it instead.
 func (b *body) reportAmbiguousCalls() map[int]bool {
 	lines := map[int]bool{}
-	toks := b.tokens
+	toks := b.f.Tokens
 	notCallable := make([]bool, len(toks)) // names that are declared, ")" of parameter lists
 	var params []bool                      // open "(": whether it opens a parameter list
 	inLocal, inFuncName, expectParams := false, false, false
 	for i, t := range toks {
 		switch {
-		case t.Kind == lualex.Name && t.Text == "local":
+		case t.Kind == luasrc.Name && t.Text == "local":
 			inLocal = true
 			continue
-		case t.Kind == lualex.Name && t.Text == "function":
+		case t.Kind == luasrc.Name && t.Text == "function":
 			inLocal, inFuncName, expectParams = false, true, true
 			continue
-		case t.Kind == lualex.Name && !lualex.Keywords[t.Text] && (inLocal || inFuncName):
+		case t.Kind == luasrc.Name && !luasrc.Keywords[t.Text] && (inLocal || inFuncName):
 			notCallable[i] = true
 			continue
 		case (t.Text == "," && inLocal) || ((t.Text == "." || t.Text == ":") && inFuncName):
@@ -36,7 +39,7 @@ func (b *body) reportAmbiguousCalls() map[int]bool {
 		case t.Text == "(":
 			if i > 0 && t.Line > toks[i-1].EndLine && callable(toks, notCallable, i-1) {
 				lines[t.Line] = true
-				b.errorf(Syntax, t.Line, t.Col, "ambiguous syntax (function call x new statement) near \"(\"; end the previous statement with ; or join the lines")
+				b.errorf(diag.LuaSyntax, t.Line, t.Col, "ambiguous syntax (function call x new statement) near \"(\"; end the previous statement with ; or join the lines")
 			}
 			params = append(params, expectParams)
 		case t.Text == ")":
@@ -52,13 +55,13 @@ func (b *body) reportAmbiguousCalls() map[int]bool {
 
 // callable reports whether tokens[i] can end an expression that a
 // following "(" would call.
-func callable(toks []lualex.Token, notCallable []bool, i int) bool {
+func callable(toks []luasrc.Token, notCallable []bool, i int) bool {
 	t := toks[i]
 	switch {
 	case notCallable[i]:
 		return false
-	case t.Kind == lualex.Name:
-		return !lualex.Keywords[t.Text]
+	case t.Kind == luasrc.Name:
+		return !luasrc.Keywords[t.Text]
 	default:
 		return t.Text == ")" || t.Text == "]"
 	}

@@ -1,42 +1,49 @@
-// Package check reads a script's Lua body as Redis's Lua 5.1 would and
-// compares it with the header: syntax errors, goto (which gopher-lua's
-// parser accepts but Redis rejects), KEYS[n] and ARGV[n] beyond what the
-// header declares, and declared params the body never reads.
+// Package check is luagen's rule stage: it decides whether a script, as
+// parse read it, can become Go, and reports every way it cannot.
 //
-// The Lua is parsed with gopher-lua's parser, whose AST carries lines but
-// no columns. Columns come from a small Lua 5.1 tokenizer, generator/lualex:
-// a finding about KEYS[3] on line 7 points at the n-th KEYS [ 3 ] token run
-// on line 7, and at column 1 when the tokens cannot be matched (for
-// example (KEYS)[3]). Syntax errors point at the start of the token
-// gopher-lua stopped at.
+//   - Names (names.go) derives the Go names of a script's header and
+//     checks them: identifiers, keywords, names used twice, variadic
+//     params that are not last.
+//   - Package (package.go) checks what a package's scripts generate
+//     together: Go names that clash, generated files that clash or that
+//     the Go tool would skip.
+//   - Body (syntax.go, params.go) reads the Lua body as Redis's Lua 5.1
+//     would and compares it with the header: syntax errors, goto (which
+//     gopher-lua's parser accepts but Redis rejects), KEYS[n] and ARGV[n]
+//     beyond what the header declares, and declared params the body never
+//     reads.
+//
+// What passes is a model the emitter renders without checking again. The
+// lints of generator/vet come on top; they do not stop generation.
 package check
 
 import (
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 )
 
-// Check names, stable for vet output and suppressions.
-const (
-	Syntax    = "lua-syntax" // the body is not valid Lua 5.1
-	KeysIndex = "keys-index" // KEYS[n] outside the declared keys
-	ArgvIndex = "argv-index" // ARGV[n] outside the declared args
-	UnusedKey = "unused-key" // a declared key the body never reads (warning)
-	UnusedArg = "unused-arg" // a declared arg the body never reads (warning)
-	Goto      = "goto"       // goto or a label, which Redis's Lua 5.1 rejects
-)
-
-// Body checks the Lua source src of script s against its header. It needs
-// only s.File, s.Keys and s.Args; findings are sorted.
-func Body(s *model.Script, src []byte) diag.List {
-	b := newBody(s.File, src)
-	if stmts, ok := b.parse(); ok {
-		u := collectUses(stmts)
-		b.checkIndexes(u, s.Keys, "KEYS", KeysIndex, "key", "keys:")
-		b.checkIndexes(u, s.Args, "ARGV", ArgvIndex, "arg", "args:")
-		b.checkUnused(u, s.Keys, "KEYS", UnusedKey, "key")
-		b.checkUnused(u, s.Args, "ARGV", UnusedArg, "arg")
+// Body checks the Lua body of f against the header of s; it needs only
+// s.Keys and s.Args. Findings are sorted.
+func Body(s *model.Script, f *luasrc.File) diag.List {
+	b := &body{f: f}
+	if b.syntax() {
+		u := collectUses(f)
+		b.checkIndexes(u, s.Keys, "KEYS", diag.KeysIndex, "key", "keys:")
+		b.checkIndexes(u, s.Args, "ARGV", diag.ArgvIndex, "arg", "args:")
+		b.checkUnused(u, s.Keys, "KEYS", diag.UnusedKey, "key")
+		b.checkUnused(u, s.Args, "ARGV", diag.UnusedArg, "arg")
 	}
 	b.diags.Sort()
 	return b.diags
+}
+
+// body is one script's body being checked.
+type body struct {
+	f     *luasrc.File
+	diags diag.List
+}
+
+func (b *body) errorf(check diag.Check, line, col int, format string, args ...any) {
+	b.diags = append(b.diags, b.f.Errorf(line, col, check, format, args...))
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"testing"
 
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 )
 
@@ -16,7 +17,7 @@ func FuzzBody(f *testing.F) {
 			Keys: params("a", "b"),
 			Args: params("x", "rest..."),
 		}
-		for _, d := range Body(s, src) {
+		for _, d := range Body(s, luasrc.Prepare("x.lua", src)) {
 			if d.File != "x.lua" || d.Line < 0 || d.Col < 0 || d.Msg == "" || d.Check == "" {
 				t.Fatalf("bad finding %+v", d)
 			}

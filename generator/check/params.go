@@ -3,18 +3,77 @@ package check
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
+	"github.com/yuin/gopher-lua/ast"
+
 	"github.com/luagen/luagen/generator/diag"
-	"github.com/luagen/luagen/generator/lualex"
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 )
 
+// use is one read of the global KEYS or ARGV with a literal index, such as
+// KEYS[2].
+type use struct {
+	table     string  // "KEYS" or "ARGV"
+	index     float64 // the literal index; may be fractional or below 1
+	text      string  // the index as written, for messages ("2", "-1", "0x3")
+	line, col int     // of the KEYS or ARGV
+}
+
+// uses is everything the body does with the globals KEYS and ARGV; a local
+// of either name is another variable.
+type uses struct {
+	literal []use
+	// dynamic is set for a table the body uses other than through a
+	// literal index (KEYS[i], #ARGV, unpack(KEYS), local k = KEYS), after
+	// which any of its params may be read.
+	dynamic map[string]bool
+}
+
+func collectUses(f *luasrc.File) *uses {
+	p := f.Program()
+	u := &uses{dynamic: map[string]bool{}}
+	indexed := map[*ast.IdentExpr]bool{}
+	for _, x := range p.Indexes {
+		id := x.Expr.Object.(*ast.IdentExpr)
+		if !isTable(id.Value) || p.Idents[id].Binding != nil {
+			continue
+		}
+		if v, text, ok := literalIndex(x.Expr.Key); ok {
+			line, col := f.TokenPos(p.Idents[id].Tok, id.Line())
+			u.literal = append(u.literal, use{table: id.Value, index: v, text: text, line: line, col: col})
+			indexed[id] = true
+		}
+	}
+	for _, id := range p.GlobalReads {
+		if isTable(id.Value) && !indexed[id] {
+			u.dynamic[id.Value] = true
+		}
+	}
+	return u
+}
+
+func isTable(name string) bool { return name == "KEYS" || name == "ARGV" }
+
+// literalIndex evaluates an index written as a number, possibly negated.
+func literalIndex(e ast.Expr) (float64, string, bool) {
+	switch e := e.(type) {
+	case *ast.NumberExpr:
+		v, ok := luasrc.Numeral(e.Value)
+		return v, e.Value, ok
+	case *ast.UnaryMinusOpExpr:
+		if n, ok := e.Expr.(*ast.NumberExpr); ok {
+			v, ok := luasrc.Numeral(n.Value)
+			return -v, "-" + n.Value, ok
+		}
+	}
+	return 0, "", false
+}
+
 // checkIndexes reports literal indexes of table (KEYS or ARGV) outside the
 // declared params. Past the end is fine when the last param is variadic.
-func (b *body) checkIndexes(u *uses, params []model.Param, table, check, kind, section string) {
-	seen := map[string]int{} // how many times a line's KEYS[n] was reported
+func (b *body) checkIndexes(u *uses, params []model.Param, table string, check diag.Check, kind, section string) {
 	variadic := len(params) > 0 && params[len(params)-1].Variadic
 	for _, x := range u.literal {
 		if x.table != table {
@@ -34,12 +93,7 @@ func (b *body) checkIndexes(u *uses, params []model.Param, table, check, kind, s
 		if why == "" {
 			msg += fmt.Sprintf("; declare the %s under %s", kind, section)
 		}
-		key := fmt.Sprintf("%d %s", x.line, x.text)
-		col := b.indexColumn(x, seen[key])
-		seen[key]++
-		d := diag.Errorf(b.file, x.line, col, "%s", msg)
-		d.Check = check
-		b.diags = append(b.diags, d)
+		b.errorf(check, x.line, x.col, "%s", msg)
 	}
 }
 
@@ -62,59 +116,10 @@ func declared(params []model.Param, kind string) string {
 	return fmt.Sprintf("%d %s (%s)", len(params), plural, strings.Join(names, ", "))
 }
 
-// indexColumn finds the column of the nth "KEYS [ 3 ]" token run on the
-// use's line, falling back to the first KEYS on the line, then column 1.
-func (b *body) indexColumn(x use, nth int) int {
-	first := 0
-	// Tokens are in source order, so the line's tokens are one run.
-	start := sort.Search(len(b.tokens), func(i int) bool { return b.tokens[i].Line >= x.line })
-	for i := start; i < len(b.tokens) && b.tokens[i].Line == x.line; i++ {
-		t := b.tokens[i]
-		if t.Kind != lualex.Name || t.Text != x.table || afterDot(b.tokens, i) {
-			continue
-		}
-		if first == 0 {
-			first = t.Col
-		}
-		if b.indexRunText(i) == x.text {
-			if nth == 0 {
-				return t.Col
-			}
-			nth--
-		}
-	}
-	if first > 0 {
-		return first
-	}
-	return 1
-}
-
-// indexRunText returns the index written after tokens[i] when they read
-// NAME [ number ] or NAME [ - number ], else "".
-func (b *body) indexRunText(i int) string {
-	at := func(k int) lualex.Token {
-		if i+k < len(b.tokens) {
-			return b.tokens[i+k]
-		}
-		return lualex.Token{}
-	}
-	if at(1).Text != "[" {
-		return ""
-	}
-	k, sign := 2, ""
-	if at(k).Text == "-" {
-		k, sign = 3, "-"
-	}
-	if at(k).Kind != lualex.Number || at(k+1).Text != "]" {
-		return ""
-	}
-	return sign + at(k).Text
-}
-
 // checkUnused warns about declared params the body never reads. A key that
 // only routes the call to its cluster slot is legitimate, so this is a
 // warning, not an error.
-func (b *body) checkUnused(u *uses, params []model.Param, table, check, kind string) {
+func (b *body) checkUnused(u *uses, params []model.Param, table string, check diag.Check, kind string) {
 	if u.dynamic[table] {
 		return
 	}
@@ -141,8 +146,6 @@ func (b *body) checkUnused(u *uses, params []model.Param, table, check, kind str
 		} else {
 			msg = fmt.Sprintf("arg %s (%s) is never read; use it or remove it from the header", p.Name, where)
 		}
-		d := diag.Warnf(b.file, p.Pos.Line, p.Pos.Col, "%s", msg)
-		d.Check = check
-		b.diags = append(b.diags, d)
+		b.diags = append(b.diags, b.f.Warnf(p.Pos.Line, p.Pos.Col, check, "%s", msg))
 	}
 }

@@ -52,7 +52,7 @@ func Load(path string) (*Config, diag.List) {
 		if errors.Is(err, fs.ErrNotExist) {
 			msg = "config file not found; run \"luagen init\" to create one"
 		}
-		return nil, diag.List{diag.Errorf(path, 0, 0, "%s", msg)}
+		return nil, diag.List{diag.Errorf(path, 0, 0, diag.ConfigFile, "%s", msg)}
 	}
 	cfg, diags := Parse(path, data)
 	if cfg == nil {
@@ -69,7 +69,7 @@ func (c *Config) resolve() diag.List {
 	var diags diag.List
 	absDir, err := filepath.Abs(c.Dir)
 	if err != nil {
-		return diag.List{diag.Errorf(c.Path, 0, 0, "cannot resolve the config folder: %v", err)}
+		return diag.List{diag.Errorf(c.Path, 0, 0, diag.ConfigFile, "cannot resolve the config folder: %v", err)}
 	}
 	c.ModuleRoot = findModuleRoot(absDir)
 	for _, p := range c.Packages {
@@ -103,7 +103,7 @@ func (c *Config) checkOutInModule(p *Package, absDir string) diag.List {
 		return nil // already reported by Parse
 	}
 	if c.ModuleRoot == "" {
-		return diag.List{c.errorAt(p.outPos, "out %q is not inside a Go module: no go.mod in the config folder or any parent; run \"go mod init\" first", p.Out)}
+		return diag.List{c.errorAt(p.outPos, diag.PackageOut, "out %q is not inside a Go module: no go.mod in the config folder or any parent; run \"go mod init\" first", p.Out)}
 	}
 	abs := filepath.Join(absDir, filepath.FromSlash(p.Out))
 	if !inside(c.ModuleRoot, abs) {
@@ -111,7 +111,7 @@ func (c *Config) checkOutInModule(p *Package, absDir string) diag.List {
 		if err != nil {
 			modDir = c.ModuleRoot
 		}
-		return diag.List{c.errorAt(p.outPos, "out %q leaves the Go module (its go.mod is in %q); allowed: a folder inside the module", p.Out, filepath.ToSlash(modDir))}
+		return diag.List{c.errorAt(p.outPos, diag.PackageOut, "out %q leaves the Go module (its go.mod is in %q); allowed: a folder inside the module", p.Out, filepath.ToSlash(modDir))}
 	}
 	return nil
 }
@@ -126,6 +126,6 @@ func inside(root, path string) bool {
 	return rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel)
 }
 
-func (c *Config) errorAt(p model.Pos, format string, args ...any) diag.Diagnostic {
-	return diag.Errorf(c.Path, p.Line, p.Col, format, args...)
+func (c *Config) errorAt(p model.Pos, check diag.Check, format string, args ...any) diag.Diagnostic {
+	return diag.Errorf(c.Path, p.Line, p.Col, check, format, args...)
 }

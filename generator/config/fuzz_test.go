@@ -10,7 +10,7 @@ func FuzzConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, diags := Parse("luagen.yaml", data)
 		for _, d := range diags {
-			if d.File != "luagen.yaml" || d.Line < 0 || d.Col < 0 || d.Msg == "" {
+			if d.File != "luagen.yaml" || d.Line < 0 || d.Col < 0 || d.Msg == "" || d.Check == "" {
 				t.Fatalf("bad finding %+v", d)
 			}
 		}

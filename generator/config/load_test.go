@@ -75,7 +75,7 @@ func TestLoadNestedConfig(t *testing.T) {
 		"tools/gen/luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: s, out: ../../internal/a}\n  - {name: b, scripts: s, out: ../../../b}\n",
 	})
 	_, diags := Load(filepath.Join(dir, "tools", "gen", "luagen.yaml"))
-	want := filepath.Join(dir, "tools", "gen", "luagen.yaml") + `:4:32: out "../../../b" leaves the Go module (its go.mod is in "../.."); allowed: a folder inside the module`
+	want := filepath.Join(dir, "tools", "gen", "luagen.yaml") + `:4:32: package-out: out "../../../b" leaves the Go module (its go.mod is in "../.."); allowed: a folder inside the module`
 	if diags.Error() != want {
 		t.Errorf("got %s\nwant %s", diags.Error(), want)
 	}
@@ -88,26 +88,26 @@ func TestLoadErrors(t *testing.T) {
 		want  []string
 	}{
 		{"missing file", map[string]string{"go.mod": "module m\n"}, []string{
-			`luagen.yaml: config file not found; run "luagen init" to create one`,
+			`luagen.yaml: config-file: config file not found; run "luagen init" to create one`,
 		}},
 		{"no go.mod", map[string]string{
 			"s/a.lua":     "",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: s, out: o}\n",
 		}, []string{
-			`luagen.yaml:3:32: out "o" is not inside a Go module: no go.mod in the config folder or any parent; run "go mod init" first`,
+			`luagen.yaml:3:32: package-out: out "o" is not inside a Go module: no go.mod in the config folder or any parent; run "go mod init" first`,
 		}},
 		{"out leaves module", map[string]string{
 			"go.mod":      "module m\n",
 			"s/a.lua":     "",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: s, out: ../o}\n",
 		}, []string{
-			`luagen.yaml:3:32: out "../o" leaves the Go module (its go.mod is in "."); allowed: a folder inside the module`,
+			`luagen.yaml:3:32: package-out: out "../o" leaves the Go module (its go.mod is in "."); allowed: a folder inside the module`,
 		}},
 		{"scripts missing", map[string]string{
 			"go.mod":      "module m\n",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: s, out: o}\n",
 		}, []string{
-			`luagen.yaml:3:24: scripts folder "s" does not exist`,
+			`luagen.yaml:3:24: package-scripts: scripts folder "s" does not exist`,
 		}},
 		{"scripts empty", map[string]string{
 			"go.mod":      "module m\n",
@@ -115,36 +115,36 @@ func TestLoadErrors(t *testing.T) {
 			"s/sub/a.lua": "",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: s, out: o}\n",
 		}, []string{
-			`luagen.yaml:3:24: scripts folder "s" has no .lua files`,
+			`luagen.yaml:3:24: package-scripts: scripts folder "s" has no .lua files`,
 		}},
 		{"glob matches nothing", map[string]string{
 			"go.mod":      "module m\n",
 			"s/a.sql":     "",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: 's/*', out: o}\n",
 		}, []string{
-			`luagen.yaml:3:24: scripts pattern "s/*" has no .lua files`,
+			`luagen.yaml:3:24: package-scripts: scripts pattern "s/*" has no .lua files`,
 		}},
 		{"bad glob", map[string]string{
 			"go.mod":      "module m\n",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: 's/[', out: o}\n",
 		}, []string{
-			`luagen.yaml:3:24: scripts pattern "s/[" is malformed: syntax error in pattern; allowed: a folder or a pattern like scripts/*.lua`,
+			`luagen.yaml:3:24: package-scripts: scripts pattern "s/[" is malformed: syntax error in pattern; allowed: a folder or a pattern like scripts/*.lua`,
 		}},
 		{"scripts is a file", map[string]string{
 			"go.mod":      "module m\n",
 			"s.txt":       "",
 			"luagen.yaml": "version: 1\npackages:\n  - {name: a, scripts: s.txt, out: o}\n",
 		}, []string{
-			`luagen.yaml:3:24: scripts "s.txt" is a file, not a folder; allowed: a folder, a .lua file or a pattern like scripts/*.lua`,
+			`luagen.yaml:3:24: package-scripts: scripts "s.txt" is a file, not a folder; allowed: a folder, a .lua file or a pattern like scripts/*.lua`,
 		}},
 		{"parse and disk errors together", map[string]string{
 			"go.mod":      "module m\n",
 			"luagen.yaml": "version: 3\npackages:\n  - {name: a, scripts: s, out: o}\n  - {name: b, scripts: t, out: o}\n",
 		}, []string{
-			`luagen.yaml:1:10: unsupported version 3; allowed: 1`,
-			`luagen.yaml:3:24: scripts folder "s" does not exist`,
-			`luagen.yaml:4:24: scripts folder "t" does not exist`,
-			`luagen.yaml:4:32: out "o" is already used by the package at line 3; each package needs its own out folder`,
+			`luagen.yaml:1:10: config-field: unsupported version 3; allowed: 1`,
+			`luagen.yaml:3:24: package-scripts: scripts folder "s" does not exist`,
+			`luagen.yaml:4:24: package-scripts: scripts folder "t" does not exist`,
+			`luagen.yaml:4:32: package-out: out "o" is already used by the package at line 3; each package needs its own out folder`,
 		}},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/model"
+	"github.com/luagen/luagen/generator/yamlnode"
 )
 
 var (
@@ -20,28 +22,34 @@ var (
 // file in findings and sets Dir. Parse returns nil when the text is not a
 // YAML mapping at all.
 func Parse(path string, data []byte) (*Config, diag.List) {
-	d := &decoder{file: path, src: data}
-	root := d.decode(data)
+	d := &decoder{yamlnode.Decoder{
+		File: path, Lines: diag.NewLines(data), Doc: "the config",
+		Syntax: diag.ConfigYAML, Field: diag.ConfigField,
+	}}
+	root, ok := d.Decode(data)
 	if root == nil {
-		return nil, d.diags
+		if ok {
+			d.ErrorfLine(1, diag.ConfigYAML, "config is empty; allowed: version: 1 and a packages: list")
+		}
+		return nil, d.Diags
 	}
 	cfg := &Config{Path: path, Dir: filepath.Dir(path)}
 	if root.Kind != yaml.MappingNode {
-		d.errorf(root, "config must be a mapping with version and packages")
-		return nil, d.diags
+		d.Errorf(root, diag.ConfigField, "config must be a mapping with version and packages")
+		return nil, d.Diags
 	}
-	fields := d.fields(root, "", topFields)
+	fields := d.Fields(root, "", topFields, nil)
 
 	switch v := fields["version"]; {
 	case v == nil:
-		d.errorf(root, "missing version; allowed: 1")
+		d.Errorf(root, diag.ConfigField, "missing version; allowed: 1")
 	default:
 		var n int
 		switch {
 		case v.Kind != yaml.ScalarNode:
-			d.errorf(v, "version must be a number; allowed: 1")
+			d.Errorf(v, diag.ConfigField, "version must be a number; allowed: 1")
 		case v.Decode(&n) != nil || n != 1:
-			d.errorf(v, "unsupported version %s; allowed: 1", v.Value)
+			d.Errorf(v, diag.ConfigField, "unsupported version %s; allowed: 1", v.Value)
 		default:
 			cfg.Version = n
 		}
@@ -49,11 +57,11 @@ func Parse(path string, data []byte) (*Config, diag.List) {
 
 	switch v := fields["packages"]; {
 	case v == nil:
-		d.errorf(root, "missing packages; list at least one package with name, scripts and out")
+		d.Errorf(root, diag.ConfigField, "missing packages; list at least one package with name, scripts and out")
 	case v.Kind != yaml.SequenceNode:
-		d.errorf(v, "packages must be a list of packages with name, scripts and out")
+		d.Errorf(v, diag.ConfigField, "packages must be a list of packages with name, scripts and out")
 	case len(v.Content) == 0:
-		d.errorf(v, "packages is empty; list at least one package with name, scripts and out")
+		d.Errorf(v, diag.ConfigField, "packages is empty; list at least one package with name, scripts and out")
 	default:
 		for _, item := range v.Content {
 			if p := d.pkg(item); p != nil {
@@ -62,28 +70,34 @@ func Parse(path string, data []byte) (*Config, diag.List) {
 		}
 	}
 	d.checkUnique(cfg.Packages)
-	d.diags.Sort()
-	return cfg, d.diags
+	d.Diags.Sort()
+	return cfg, d.Diags
+}
+
+// decoder reads luagen.yaml: a yamlnode.Decoder with the shapes the config
+// uses.
+type decoder struct {
+	yamlnode.Decoder
 }
 
 // pkg checks one entry of packages:. It returns nil when the entry is not a
 // mapping; otherwise a package with the fields that were valid.
 func (d *decoder) pkg(n *yaml.Node) *Package {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "a package must be a mapping with name, scripts and out")
+		d.Errorf(n, diag.ConfigField, "a package must be a mapping with name, scripts and out")
 		return nil
 	}
-	fields := d.fields(n, "package ", packageFields)
+	fields := d.Fields(n, "package ", packageFields, nil)
 	p := &Package{}
 
 	if v := d.str(fields, n, "name", "package is missing name (the Go package name)"); v != nil {
 		switch name := v.Value; {
 		case name == "_":
-			d.errorf(v, "package name %q is the blank identifier; allowed: a Go identifier such as limiter", name)
+			d.Errorf(v, diag.PackageName, "package name %q is the blank identifier; allowed: a Go identifier such as limiter", name)
 		case token.IsKeyword(name):
-			d.errorf(v, "package name %q is a Go keyword; choose another name", name)
+			d.Errorf(v, diag.PackageName, "package name %q is a Go keyword; choose another name", name)
 		case !token.IsIdentifier(name) || !isASCII(name):
-			d.errorf(v, "package name %q is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit", name)
+			d.Errorf(v, diag.PackageName, "package name %q is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit", name)
 		default:
 			p.Name = name
 			p.namePos = d.pos(v)
@@ -93,9 +107,9 @@ func (d *decoder) pkg(n *yaml.Node) *Package {
 	if v := d.str(fields, n, "scripts", "package is missing scripts (the folder or glob of its .lua files)"); v != nil {
 		switch s := v.Value; {
 		case isAbs(s):
-			d.errorf(v, "scripts %q is absolute; allowed: a path relative to the config folder", s)
+			d.Errorf(v, diag.PackageScripts, "scripts %q is absolute; allowed: a path relative to the config folder", s)
 		case strings.Contains(s, "**"):
-			d.errorf(v, "scripts %q uses **, which is not supported; allowed: a folder or a pattern like scripts/*.lua", s)
+			d.Errorf(v, diag.PackageScripts, "scripts %q uses **, which is not supported; allowed: a folder or a pattern like scripts/*.lua", s)
 		default:
 			p.Scripts = s
 			p.scriptsPos = d.pos(v)
@@ -105,7 +119,7 @@ func (d *decoder) pkg(n *yaml.Node) *Package {
 	if v := d.str(fields, n, "out", "package is missing out (the folder for generated .go files)"); v != nil {
 		switch s := v.Value; {
 		case isAbs(s):
-			d.errorf(v, "out %q is absolute; allowed: a folder relative to the config folder, inside the Go module", s)
+			d.Errorf(v, diag.PackageOut, "out %q is absolute; allowed: a folder relative to the config folder, inside the Go module", s)
 		default:
 			p.Out = path.Clean(filepath.ToSlash(s))
 			p.outPos = d.pos(v)
@@ -113,10 +127,10 @@ func (d *decoder) pkg(n *yaml.Node) *Package {
 	}
 
 	if v := fields["emit_interface"]; v != nil {
-		if b, ok := d.boolean(v); ok {
+		if b, ok := yamlnode.Bool(v); ok {
 			p.EmitInterface = b
 		} else {
-			d.errorf(v, "emit_interface must be true or false")
+			d.Errorf(v, diag.ConfigField, "emit_interface must be true or false")
 		}
 	}
 	return p
@@ -130,15 +144,14 @@ func (d *decoder) checkUnique(pkgs []*Package) {
 	for _, p := range pkgs {
 		if p.Name != "" {
 			if first, ok := names[p.Name]; ok {
-				d.errorAtName(p, "package name %q is used twice (first by the package at line %d); each package needs its own name", p.Name, first.namePos.Line)
+				d.errorAt(p.namePos, diag.PackageName, "package name %q is used twice (first by the package at line %d); each package needs its own name", p.Name, first.namePos.Line)
 			} else {
 				names[p.Name] = p
 			}
 		}
 		if p.Out != "" {
 			if first, ok := outs[p.Out]; ok {
-				d.diags = append(d.diags, diag.Errorf(d.file, p.outPos.Line, p.outPos.Col,
-					"out %q is already used by the package at line %d; each package needs its own out folder", p.Out, first.outPos.Line))
+				d.errorAt(p.outPos, diag.PackageOut, "out %q is already used by the package at line %d; each package needs its own out folder", p.Out, first.outPos.Line)
 			} else {
 				outs[p.Out] = p
 			}
@@ -146,8 +159,29 @@ func (d *decoder) checkUnique(pkgs []*Package) {
 	}
 }
 
-func (d *decoder) errorAtName(p *Package, format string, args ...any) {
-	d.diags = append(d.diags, diag.Errorf(d.file, p.namePos.Line, p.namePos.Col, format, args...))
+func (d *decoder) errorAt(p model.Pos, check diag.Check, format string, args ...any) {
+	d.Diags = append(d.Diags, diag.Errorf(d.File, p.Line, p.Col, check, format, args...))
+}
+
+// str returns the named field when it is a non-empty string, reporting it
+// as missing (at the mapping) or as the wrong kind of value otherwise.
+func (d *decoder) str(fields map[string]*yaml.Node, parent *yaml.Node, key, missing string) *yaml.Node {
+	switch v := fields[key]; {
+	case v == nil:
+		d.Errorf(parent, diag.ConfigField, "%s", missing)
+	case v.Kind != yaml.ScalarNode:
+		d.Errorf(v, diag.ConfigField, "%s must be a string", key)
+	case yamlnode.IsNull(v) || strings.TrimSpace(v.Value) == "":
+		d.Errorf(v, diag.ConfigField, "%s", missing)
+	default:
+		return v
+	}
+	return nil
+}
+
+func (d *decoder) pos(n *yaml.Node) model.Pos {
+	line, col := d.Pos(n)
+	return model.Pos{Line: line, Col: col}
 }
 
 // isAbs rejects absolute paths on any OS, so a config behaves the same on

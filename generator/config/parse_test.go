@@ -10,85 +10,85 @@ func TestParseErrors(t *testing.T) {
 		name, src string
 		want      []string
 	}{
-		{"empty", ``, []string{"luagen.yaml:1: config is empty; allowed: version: 1 and a packages: list"}},
-		{"comment only", "# nothing\n", []string{"luagen.yaml:1: config is empty; allowed: version: 1 and a packages: list"}},
-		{"bad yaml", "version: 1\npackages: [\n", []string{"luagen.yaml:2: invalid YAML: did not find expected node content"}},
-		{"tab indent", "version: 1\npackages:\n\t- name: x\n", []string{"luagen.yaml:3: invalid YAML: found character that cannot start any token"}},
-		{"two docs", "version: 1\n---\nversion: 1\n", []string{"luagen.yaml:2: config holds more than one YAML document; allowed: one"}},
-		{"not a mapping", "- a\n- b\n", []string{"luagen.yaml:1:1: config must be a mapping with version and packages"}},
+		{"empty", ``, []string{"luagen.yaml:1: config-yaml: config is empty; allowed: version: 1 and a packages: list"}},
+		{"comment only", "# nothing\n", []string{"luagen.yaml:1: config-yaml: config is empty; allowed: version: 1 and a packages: list"}},
+		{"bad yaml", "version: 1\npackages: [\n", []string{"luagen.yaml:2: config-yaml: invalid YAML in the config: did not find expected node content"}},
+		{"tab indent", "version: 1\npackages:\n\t- name: x\n", []string{"luagen.yaml:3: config-yaml: invalid YAML in the config: found character that cannot start any token (indent YAML with spaces, not tabs)"}},
+		{"two docs", "version: 1\n---\nversion: 1\n", []string{"luagen.yaml:2: config-yaml: the config holds more than one YAML document; remove the ---"}},
+		{"not a mapping", "- a\n- b\n", []string{"luagen.yaml:1:1: config-field: config must be a mapping with version and packages"}},
 		{"missing all", "{}\n", []string{
-			"luagen.yaml:1:1: missing packages; list at least one package with name, scripts and out",
-			"luagen.yaml:1:1: missing version; allowed: 1",
+			"luagen.yaml:1:1: config-field: missing packages; list at least one package with name, scripts and out",
+			"luagen.yaml:1:1: config-field: missing version; allowed: 1",
 		}},
 		{"unknown top field", "version: 1\npackage:\n  - {name: a, scripts: s, out: o}\n", []string{
-			"luagen.yaml:1:1: missing packages; list at least one package with name, scripts and out",
-			"luagen.yaml:2:1: unknown field \"package\"; allowed: version, packages (did you mean packages?)",
+			"luagen.yaml:1:1: config-field: missing packages; list at least one package with name, scripts and out",
+			"luagen.yaml:2:1: config-field: unknown field \"package\"; allowed: version, packages (did you mean packages?)",
 		}},
 		{"bad version", "version: 2\npackages: [{name: a, scripts: s, out: o}]\n", []string{
-			"luagen.yaml:1:10: unsupported version 2; allowed: 1",
+			"luagen.yaml:1:10: config-field: unsupported version 2; allowed: 1",
 		}},
 		{"version text", "version: one\npackages: [{name: a, scripts: s, out: o}]\n", []string{
-			"luagen.yaml:1:10: unsupported version one; allowed: 1",
+			"luagen.yaml:1:10: config-field: unsupported version one; allowed: 1",
 		}},
 		{"version list", "version: [1]\npackages: [{name: a, scripts: s, out: o}]\n", []string{
-			"luagen.yaml:1:10: version must be a number; allowed: 1",
+			"luagen.yaml:1:10: config-field: version must be a number; allowed: 1",
 		}},
 		{"packages not list", "version: 1\npackages: {name: a}\n", []string{
-			"luagen.yaml:2:11: packages must be a list of packages with name, scripts and out",
+			"luagen.yaml:2:11: config-field: packages must be a list of packages with name, scripts and out",
 		}},
 		{"packages empty", "version: 1\npackages: []\n", []string{
-			"luagen.yaml:2:11: packages is empty; list at least one package with name, scripts and out",
+			"luagen.yaml:2:11: config-field: packages is empty; list at least one package with name, scripts and out",
 		}},
 		{"package not mapping", "version: 1\npackages:\n  - limiter\n", []string{
-			"luagen.yaml:3:5: a package must be a mapping with name, scripts and out",
+			"luagen.yaml:3:5: config-field: a package must be a mapping with name, scripts and out",
 		}},
 		{"missing package fields", "version: 1\npackages:\n  - emit_interface: true\n", []string{
-			"luagen.yaml:3:5: package is missing name (the Go package name)",
-			"luagen.yaml:3:5: package is missing out (the folder for generated .go files)",
-			"luagen.yaml:3:5: package is missing scripts (the folder or glob of its .lua files)",
+			"luagen.yaml:3:5: config-field: package is missing name (the Go package name)",
+			"luagen.yaml:3:5: config-field: package is missing out (the folder for generated .go files)",
+			"luagen.yaml:3:5: config-field: package is missing scripts (the folder or glob of its .lua files)",
 		}},
 		{"empty values", "version: 1\npackages:\n  - name:\n    scripts: ''\n    out: ~\n", []string{
-			"luagen.yaml:3:10: package is missing name (the Go package name)",
-			"luagen.yaml:4:14: package is missing scripts (the folder or glob of its .lua files)",
-			"luagen.yaml:5:10: package is missing out (the folder for generated .go files)",
+			"luagen.yaml:3:10: config-field: package is missing name (the Go package name)",
+			"luagen.yaml:4:14: config-field: package is missing scripts (the folder or glob of its .lua files)",
+			"luagen.yaml:5:10: config-field: package is missing out (the folder for generated .go files)",
 		}},
 		{"unknown package field", "version: 1\npackages:\n  - name: a\n    scripts: s\n    out: o\n    emit_interfaces: true\n", []string{
-			"luagen.yaml:6:5: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface (did you mean emit_interface?)",
+			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface (did you mean emit_interface?)",
 		}},
 		{"field twice", "version: 1\npackages:\n  - name: a\n    name: b\n    scripts: s\n    out: o\n", []string{
-			"luagen.yaml:4:5: package field \"name\" is set twice (first at line 3)",
+			"luagen.yaml:4:5: config-field: package field \"name\" is set twice (first at line 3)",
 		}},
 		{"bad names", "version: 1\npackages:\n  - {name: my-pkg, scripts: a, out: a}\n  - {name: type, scripts: b, out: b}\n  - {name: _, scripts: c, out: c}\n  - {name: 1x, scripts: d, out: d}\n  - {name: [x], scripts: e, out: e}\n", []string{
-			"luagen.yaml:3:12: package name \"my-pkg\" is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit",
-			"luagen.yaml:4:12: package name \"type\" is a Go keyword; choose another name",
-			"luagen.yaml:5:12: package name \"_\" is the blank identifier; allowed: a Go identifier such as limiter",
-			"luagen.yaml:6:12: package name \"1x\" is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit",
-			"luagen.yaml:7:12: name must be a string",
+			"luagen.yaml:3:12: package-name: package name \"my-pkg\" is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit",
+			"luagen.yaml:4:12: package-name: package name \"type\" is a Go keyword; choose another name",
+			"luagen.yaml:5:12: package-name: package name \"_\" is the blank identifier; allowed: a Go identifier such as limiter",
+			"luagen.yaml:6:12: package-name: package name \"1x\" is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit",
+			"luagen.yaml:7:12: config-field: name must be a string",
 		}},
 		{"non-ascii name", "version: 1\npackages:\n  - {name: café, scripts: a, out: a}\n", []string{
-			"luagen.yaml:3:12: package name \"café\" is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit",
+			"luagen.yaml:3:12: package-name: package name \"café\" is not a Go identifier; allowed: letters, digits and underscores, not starting with a digit",
 		}},
 		{"duplicates", "version: 1\npackages:\n  - {name: a, scripts: s, out: o}\n  - {name: a, scripts: s, out: ./o/}\n", []string{
-			"luagen.yaml:4:12: package name \"a\" is used twice (first by the package at line 3); each package needs its own name",
-			"luagen.yaml:4:32: out \"o\" is already used by the package at line 3; each package needs its own out folder",
+			"luagen.yaml:4:12: package-name: package name \"a\" is used twice (first by the package at line 3); each package needs its own name",
+			"luagen.yaml:4:32: package-out: out \"o\" is already used by the package at line 3; each package needs its own out folder",
 		}},
 		{"absolute paths", "version: 1\npackages:\n  - {name: a, scripts: /s, out: /o}\n", []string{
-			"luagen.yaml:3:24: scripts \"/s\" is absolute; allowed: a path relative to the config folder",
-			"luagen.yaml:3:33: out \"/o\" is absolute; allowed: a folder relative to the config folder, inside the Go module",
+			"luagen.yaml:3:24: package-scripts: scripts \"/s\" is absolute; allowed: a path relative to the config folder",
+			"luagen.yaml:3:33: package-out: out \"/o\" is absolute; allowed: a folder relative to the config folder, inside the Go module",
 		}},
 		{"double star", "version: 1\npackages:\n  - {name: a, scripts: 's/**/*.lua', out: o}\n", []string{
-			"luagen.yaml:3:24: scripts \"s/**/*.lua\" uses **, which is not supported; allowed: a folder or a pattern like scripts/*.lua",
+			"luagen.yaml:3:24: package-scripts: scripts \"s/**/*.lua\" uses **, which is not supported; allowed: a folder or a pattern like scripts/*.lua",
 		}},
 		{"emit_interface type", "version: 1\npackages:\n  - {name: a, scripts: s, out: o, emit_interface: yes}\n", []string{
-			"luagen.yaml:3:51: emit_interface must be true or false",
+			"luagen.yaml:3:51: config-field: emit_interface must be true or false",
 		}},
 		{"alias", "version: 1\nx: &n a\npackages:\n  - {name: *n, scripts: s, out: o}\n", []string{
-			"luagen.yaml:2:1: unknown field \"x\"; allowed: version, packages",
-			"luagen.yaml:4:5: package is missing name (the Go package name)",
-			"luagen.yaml:4:12: YAML aliases are not supported in the config; write the value out",
+			"luagen.yaml:2:1: config-field: unknown field \"x\"; allowed: version, packages",
+			"luagen.yaml:4:5: config-field: package is missing name (the Go package name)",
+			"luagen.yaml:4:12: config-field: YAML aliases are not supported in the config; write the value out",
 		}},
 		{"column in bytes", "version: 1\npackages:\n  - {\"é\": 1, name: a, scripts: s, out: o}\n", []string{
-			"luagen.yaml:3:6: unknown package field \"é\"; allowed: name, scripts, out, emit_interface",
+			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface",
 		}},
 	}
 	for _, tt := range tests {

@@ -22,26 +22,26 @@ func (c *Config) listScripts(p *Package) ([]string, diag.List) {
 	if isGlob {
 		m, err := filepath.Glob(native)
 		if err != nil {
-			return nil, diag.List{c.errorAt(p.scriptsPos, "scripts pattern %q is malformed: %v; allowed: a folder or a pattern like scripts/*.lua", p.Scripts, err)}
+			return nil, diag.List{c.errorAt(p.scriptsPos, diag.PackageScripts, "scripts pattern %q is malformed: %v; allowed: a folder or a pattern like scripts/*.lua", p.Scripts, err)}
 		}
 		matches = m
 	} else {
 		fi, err := os.Stat(native)
 		switch {
 		case os.IsNotExist(err):
-			return nil, diag.List{c.errorAt(p.scriptsPos, "scripts folder %q does not exist", p.Scripts)}
+			return nil, diag.List{c.errorAt(p.scriptsPos, diag.PackageScripts, "scripts folder %q does not exist", p.Scripts)}
 		case err != nil:
-			return nil, diag.List{c.errorAt(p.scriptsPos, "cannot read scripts folder %q: %v", p.Scripts, err)}
+			return nil, diag.List{c.errorAt(p.scriptsPos, diag.PackageScripts, "cannot read scripts folder %q: %v", p.Scripts, err)}
 		case fi.IsDir():
 			entries, err := os.ReadDir(native)
 			if err != nil {
-				return nil, diag.List{c.errorAt(p.scriptsPos, "cannot read scripts folder %q: %v", p.Scripts, err)}
+				return nil, diag.List{c.errorAt(p.scriptsPos, diag.PackageScripts, "cannot read scripts folder %q: %v", p.Scripts, err)}
 			}
 			for _, e := range entries {
 				matches = append(matches, filepath.Join(native, e.Name()))
 			}
 		case !strings.HasSuffix(p.Scripts, ".lua"):
-			return nil, diag.List{c.errorAt(p.scriptsPos, "scripts %q is a file, not a folder; allowed: a folder, a .lua file or a pattern like scripts/*.lua", p.Scripts)}
+			return nil, diag.List{c.errorAt(p.scriptsPos, diag.PackageScripts, "scripts %q is a file, not a folder; allowed: a folder, a .lua file or a pattern like scripts/*.lua", p.Scripts)}
 		default:
 			matches = []string{native}
 		}
@@ -72,7 +72,7 @@ func (c *Config) listScripts(p *Package) ([]string, diag.List) {
 		if isGlob {
 			what = "pattern"
 		}
-		return nil, diag.List{c.errorAt(p.scriptsPos, "scripts %s %q has no .lua files", what, p.Scripts)}
+		return nil, diag.List{c.errorAt(p.scriptsPos, diag.PackageScripts, "scripts %s %q has no .lua files", what, p.Scripts)}
 	}
 	return files, nil
 }

@@ -1,9 +1,12 @@
 // Package diag holds the findings luagen reports about configs and scripts:
 // errors that stop generation and warnings that do not, each pointing at a
-// file, line and column.
+// file, line and column and named by the check that made it (checks.go
+// lists them all). Every command prints findings through String or JSON,
+// so they read the same everywhere.
 package diag
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,14 +34,26 @@ type Diagnostic struct {
 	Line     int
 	Col      int
 	Severity Severity
-	// Check is a stable name for the kind of finding ("lua-syntax",
-	// "unused-key", ...), used by vet output and suppressions. May be "".
-	Check string
-	Msg   string
+	Check    Check // which rule made the finding; never ""
+	Msg      string
 }
 
-// String formats the finding the way compilers do:
-// "file.lua:3:7: message" for errors and "file.lua:3:7: warning: message" for warnings.
+// Errorf makes an error finding of check.
+func Errorf(file string, line, col int, check Check, format string, args ...any) Diagnostic {
+	return Diagnostic{File: file, Line: line, Col: col, Severity: Error, Check: check, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Warnf makes a warning finding of check.
+func Warnf(file string, line, col int, check Check, format string, args ...any) Diagnostic {
+	return Diagnostic{File: file, Line: line, Col: col, Severity: Warning, Check: check, Msg: fmt.Sprintf(format, args...)}
+}
+
+// String formats the finding as every luagen command prints it:
+//
+//	file.lua:3:7: check-name: message
+//	file.lua:3:7: check-name: warning: message
+//
+// The check name is what a luagen:ignore comment names.
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	b.WriteString(d.File)
@@ -49,21 +64,15 @@ func (d Diagnostic) String() string {
 		}
 	}
 	b.WriteString(": ")
+	if d.Check != "" {
+		b.WriteString(string(d.Check))
+		b.WriteString(": ")
+	}
 	if d.Severity == Warning {
 		b.WriteString("warning: ")
 	}
 	b.WriteString(d.Msg)
 	return b.String()
-}
-
-// Errorf makes an error finding.
-func Errorf(file string, line, col int, format string, args ...any) Diagnostic {
-	return Diagnostic{File: file, Line: line, Col: col, Severity: Error, Msg: fmt.Sprintf(format, args...)}
-}
-
-// Warnf makes a warning finding.
-func Warnf(file string, line, col int, format string, args ...any) Diagnostic {
-	return Diagnostic{File: file, Line: line, Col: col, Severity: Warning, Msg: fmt.Sprintf(format, args...)}
 }
 
 // List is a set of findings.
@@ -104,4 +113,29 @@ func (l List) Error() string {
 		s[i] = d.String()
 	}
 	return strings.Join(s, "\n")
+}
+
+// jsonFinding is one finding as JSON prints it.
+type jsonFinding struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Severity string `json:"severity"` // "error" or "warning"
+	Check    string `json:"check"`
+	Message  string `json:"message"`
+}
+
+// JSON encodes the findings as luagen vet -json prints them: an array
+// (empty, not null, when there are none) of {file, line, col, severity,
+// check, message}, indented, with a final newline.
+func (l List) JSON() []byte {
+	out := make([]jsonFinding, 0, len(l))
+	for _, d := range l {
+		out = append(out, jsonFinding{File: d.File, Line: d.Line, Col: d.Col, Severity: d.Severity.String(), Check: string(d.Check), Message: d.Msg})
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		panic(err) // strings and ints always encode
+	}
+	return append(data, '\n')
 }

@@ -1,6 +1,9 @@
 package diag
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Suggest returns the option closest to word, for "did you mean" hints: an
 // option equal to word ignoring case, else the nearest within two edits
@@ -21,6 +24,31 @@ func Suggest(word string, options []string) string {
 		}
 	}
 	return best
+}
+
+// SuggestAlias is Suggest over options and the keys of aliases, common
+// wrong words mapped to the option they mean, so near misses of an alias
+// count too ("descripton" → "description" → doc).
+func SuggestAlias(word string, options []string, aliases map[string]string) string {
+	candidates := append([]string(nil), options...)
+	for alias := range aliases {
+		candidates = append(candidates, alias)
+	}
+	sort.Strings(candidates[len(options):]) // map order must not leak into hints
+	hint := Suggest(word, candidates)
+	if target, ok := aliases[hint]; ok {
+		return target
+	}
+	return hint
+}
+
+// DidYouMean is the one way findings end with a hint: " (did you mean
+// hint?)", or "" when there is no hint.
+func DidYouMean(hint string) string {
+	if hint == "" {
+		return ""
+	}
+	return " (did you mean " + hint + "?)"
 }
 
 // editDistance is the Levenshtein distance between a and b in bytes.

@@ -43,15 +43,11 @@ type File struct {
 // Package renders the Go files of one generated package, whose import path
 // is importPath. Files are returned sorted by name.
 //
-// An error means the model breaks a rule the checker should have enforced
-// (a name that is not an identifier, two scripts mapping to one Go name, …);
-// it names the script file and line. When jennifer cannot format a file the
-// error carries the unformatted source, so the problem can be seen.
+// The model must be one generator/check passed: Package trusts its names
+// and types. When jennifer cannot format a file the error carries the
+// unformatted source, so the problem can be seen.
 func Package(pkg *model.Package, importPath string) ([]File, error) {
-	plans, err := planPackage(pkg)
-	if err != nil {
-		return nil, err
-	}
+	plans := planPackage(pkg)
 	files := make([]File, 0, len(plans)+1)
 	shared := newFile(pkg, importPath, "")
 	genShared(shared, pkg, plans)
@@ -97,12 +93,6 @@ func Package(pkg *model.Package, importPath string) ([]File, error) {
 	files = append(files, scripts...)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	return files, nil
-}
-
-// FileName is the name of the generated file for a script: the Lua file's
-// base name with ".lua" replaced by ".luagen.go".
-func FileName(scriptFile string) string {
-	return strings.TrimSuffix(path.Base(scriptFile), ".lua") + ".luagen.go"
 }
 
 func newFile(pkg *model.Package, importPath, source string) *jen.File {

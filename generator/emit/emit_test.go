@@ -188,45 +188,6 @@ func TestDocComments(t *testing.T) {
 	}
 }
 
-func TestModelErrors(t *testing.T) {
-	cases := map[string]func(p *model.Package){
-		"exported Go identifier": func(p *model.Package) { p.Files[0].GoName = "take-tokens" },
-		"Pipeline, which clashes with the method Scripts.Pipeline luagen generates":               func(p *model.Package) { p.Files[0].GoName = "Pipeline" },
-		"makes the Go name Scripts, which clashes with Scripts luagen generates in every package": func(p *model.Package) { p.Files[0].Result.StructName = "Scripts" },
-		"makes the Go name BarSource, which clashes with the one generated for scripts/limiter/Bar.lua": func(p *model.Package) {
-			p.Files[0].Result.StructName = "BarSource"
-			p.Files = append(p.Files, script("Bar", nil, nil, model.Result{Type: model.TypeNone}))
-		},
-		"generated file take_tokens.luagen.go clashes with the one generated for other/take_tokens.lua": func(p *model.Package) {
-			s := takeTokens()
-			s.File = "other/take_tokens.lua"
-			s.GoName = "Other"
-			p.Files = append(p.Files, s)
-		},
-		"only the last key": func(p *model.Package) { p.Files[0].Keys[0].Variadic = true },
-		"same Go name":      func(p *model.Package) { p.Files[0].Args[1].GoName = "rate" },
-		"not an arg type":   func(p *model.Package) { p.Files[0].Args[0].Type = model.TypeRaw },
-		"not a field type":  func(p *model.Package) { p.Files[0].Result.Fields[0].Type = model.TypeStruct },
-		"not a result type": func(p *model.Package) { p.Files[0].Result = model.Result{Type: model.TypeJSON} },
-		"skip or restrict":  func(p *model.Package) { p.Files[0].File = "scripts/cleanup_windows.lua" },
-		"package name":      func(p *model.Package) { p.Name = "1x" },
-	}
-	for want, mutate := range cases {
-		p := limiter(takeTokens())
-		mutate(p)
-		_, err := Package(p, "example.com/x")
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: got error %v", want, err)
-		}
-	}
-	p := limiter(takeTokens())
-	p.Files[0].Keys[0].Pos = model.Pos{Line: 4, Col: 11}
-	p.Files[0].Keys[0].GoName = "a b"
-	if _, err := Package(p, "example.com/x"); err == nil || !strings.HasPrefix(err.Error(), "scripts/limiter/take_tokens.lua:4:11: ") {
-		t.Errorf("error does not point at the key: %v", err)
-	}
-}
-
 // TestCompiles builds and vets the generated code of every shape against
 // the runtime in this repository.
 func TestCompiles(t *testing.T) {

@@ -1,11 +1,9 @@
 package emit
 
 import (
-	"fmt"
 	"go/token"
 	"strconv"
 	"unicode"
-	"unicode/utf8"
 )
 
 // predeclared are Go's universe-scope identifiers. A parameter named like one
@@ -101,31 +99,4 @@ func lowerFirst(name string) string {
 		runes[i] = unicode.ToLower(runes[i])
 	}
 	return string(runes)
-}
-
-// isIdent reports whether name is a valid Go identifier that is not a keyword.
-func isIdent(name string) bool {
-	return token.IsIdentifier(name)
-}
-
-// isExported reports whether name is a valid, exported Go identifier.
-func isExported(name string) bool {
-	if !isIdent(name) {
-		return false
-	}
-	r, _ := utf8.DecodeRuneInString(name)
-	return unicode.IsUpper(r)
-}
-
-// errorAt formats an emitter error the way diagnostics are formatted, so a
-// model the checker let through by mistake still points at the script.
-func errorAt(file string, line, col int, format string, args ...any) error {
-	pos := file
-	if line > 0 {
-		pos += ":" + strconv.Itoa(line)
-		if col > 0 {
-			pos += ":" + strconv.Itoa(col)
-		}
-	}
-	return fmt.Errorf("%s: %s", pos, fmt.Sprintf(format, args...))
 }

@@ -4,6 +4,11 @@
 // here touches the file system.
 package model
 
+import (
+	"path"
+	"strings"
+)
+
 // Project is everything one luagen.yaml describes.
 type Project struct {
 	// ConfigPath is the path of luagen.yaml as given on the command line.
@@ -35,10 +40,13 @@ type Script struct {
 	SHA1   string // hex SHA1 of Source, as Redis computes it
 	// Name is the script's name as declared or derived from the file name
 	// ("take_tokens"); GoName is its exported Go form ("TakeTokens").
-	Name     string
-	GoName   string
-	Doc      string
-	ReadOnly bool
+	// NameFromFile says the header declares no name, so the checker
+	// derives it from the file name.
+	Name         string
+	GoName       string
+	NameFromFile bool
+	Doc          string
+	ReadOnly     bool
 	// Shebang is the first line when it starts with "#!" ("" otherwise).
 	Shebang string
 	Keys    []Param // each of Type String
@@ -65,6 +73,12 @@ var MethodNames = []string{"Runner", "Load", "Pipeline", "Batch", "Exec"}
 // a struct result, so adding one later never breaks another script.
 func (s *Script) GeneratedNames() []string {
 	return []string{s.GoName, s.GoName + "Result", s.GoName + "Source", s.GoName + "SHA1"}
+}
+
+// GoFile is the name of the script's generated file: the Lua file's base
+// name with ".lua" replaced by ".luagen.go".
+func (s *Script) GoFile() string {
+	return strings.TrimSuffix(path.Base(s.File), ".lua") + ".luagen.go"
 }
 
 // Param is a key or an argument.
@@ -95,6 +109,7 @@ type Field struct {
 	Type     Type   // any scalar or slice/map result type; never TypeStruct
 	Nullable bool
 	Doc      string
+	Pos      Pos // where the field's name is declared in the header
 }
 
 // Pos is a position in a source file; Line and Col are 1-based.

@@ -1,16 +1,11 @@
 package parse
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/luagen/luagen/generator/diag"
-	"github.com/luagen/luagen/generator/model"
+	"github.com/luagen/luagen/generator/luasrc"
 )
-
-// CheckShebang is the check name of shebang findings, shared with
-// generator/vet, for vet output and suppressions.
-const CheckShebang = "shebang"
 
 // shebangFlags are the flags Redis 7 accepts after "#!lua flags=".
 var shebangFlags = []string{"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"}
@@ -18,16 +13,15 @@ var shebangFlags = []string{"no-writes", "allow-oom", "allow-stale", "no-cluster
 // checkShebang validates the first line the way Redis does when it loads the
 // script, so a typo fails at generate time instead of at the first call. It
 // returns the declared flags.
-func (s *source) checkShebang(line string) ([]string, diag.List) {
+func checkShebang(f *luasrc.File, line string) ([]string, diag.List) {
 	var diags diag.List
 	var flags []string
 	for i, part := range fieldsWithCols(line) {
-		at := model.Pos{Line: 1, Col: part.col}
 		switch {
 		case i == 0:
 			if part.text != "#!lua" {
-				diags = append(diags, s.errorAt(at, "unknown script engine %q in the shebang; allowed: #!lua", part.text))
-				return nil, tagShebang(diags)
+				diags = append(diags, f.Errorf(1, part.col, diag.Shebang, "unknown script engine %q in the shebang; allowed: #!lua", part.text))
+				return nil, diags
 			}
 		case strings.HasPrefix(part.text, "flags="):
 			col := part.col + len("flags=")
@@ -35,32 +29,21 @@ func (s *source) checkShebang(line string) ([]string, diag.List) {
 			if list == "" {
 				continue
 			}
-			for _, f := range strings.Split(list, ",") {
-				if contains(shebangFlags, f) {
-					flags = append(flags, f)
+			for _, flag := range strings.Split(list, ",") {
+				if contains(shebangFlags, flag) {
+					flags = append(flags, flag)
 				} else {
-					msg := fmt.Sprintf("unknown shebang flag %q; allowed: %s", f, strings.Join(shebangFlags, ", "))
-					if hint := diag.Suggest(f, shebangFlags); hint != "" {
-						msg += fmt.Sprintf(" (did you mean %s?)", hint)
-					}
-					diags = append(diags, s.errorAt(model.Pos{Line: 1, Col: col}, "%s", msg))
+					diags = append(diags, f.Errorf(1, col, diag.Shebang, "unknown shebang flag %q; allowed: %s%s", flag, strings.Join(shebangFlags, ", "), diag.DidYouMean(diag.Suggest(flag, shebangFlags))))
 				}
-				col += len(f) + 1
+				col += len(flag) + 1
 			}
 		case strings.HasPrefix(part.text, "name="):
-			diags = append(diags, s.errorAt(at, "%s is for Redis functions (FUNCTION LOAD), not scripts; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
+			diags = append(diags, f.Errorf(1, part.col, diag.Shebang, "%s is for Redis functions (FUNCTION LOAD), not scripts; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
 		default:
-			diags = append(diags, s.errorAt(at, "unknown shebang option %q; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
+			diags = append(diags, f.Errorf(1, part.col, diag.Shebang, "unknown shebang option %q; allowed: flags=%s", part.text, strings.Join(shebangFlags, ",")))
 		}
 	}
-	return flags, tagShebang(diags)
-}
-
-func tagShebang(diags diag.List) diag.List {
-	for i := range diags {
-		diags[i].Check = CheckShebang
-	}
-	return diags
+	return flags, diags
 }
 
 type word struct {

@@ -37,11 +37,7 @@ func resolveType(name string, allowed []model.Type, what string) (model.Type, st
 	if isKnownType(t) {
 		return "", fmt.Sprintf("%s type %q is not allowed; allowed: %s", what, name, list)
 	}
-	msg := fmt.Sprintf("unknown %s type %q; allowed: %s", what, name, list)
-	if hint := typeHint(name, allowed); hint != "" {
-		msg += fmt.Sprintf(" (did you mean %s?)", hint)
-	}
-	return "", msg
+	return "", fmt.Sprintf("unknown %s type %q; allowed: %s%s", what, name, list, diag.DidYouMean(typeHint(name, allowed)))
 }
 
 func typeHint(name string, allowed []model.Type) string {

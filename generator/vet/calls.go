@@ -8,32 +8,40 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 
 	"github.com/luagen/luagen/generator/diag"
-	"github.com/luagen/luagen/generator/luaast"
+	"github.com/luagen/luagen/generator/luasrc"
 )
 
 // checkCalls checks every redis.call and redis.pcall whose command name is
 // a literal string against the command table.
 func (v *vetter) checkCalls() {
-	for _, call := range v.w.redisCalls {
-		v.checkCall(call)
+	for _, call := range v.p.Calls {
+		if v.isRedisCall(call) {
+			v.checkCall(call)
+		}
 	}
+}
+
+// isRedisCall reports a call of redis.call or redis.pcall.
+func (v *vetter) isRedisCall(call *ast.FuncCallExpr) bool {
+	lib, field, ok := v.p.GlobalField(call)
+	return ok && lib.Value == "redis" && (field == "call" || field == "pcall")
 }
 
 func (v *vetter) checkCall(call *ast.FuncCallExpr) {
 	get := call.Func.(*ast.AttrGetExpr)
-	redisTok := v.w.ident[get.Object.(*ast.IdentExpr)].tok
+	redisTok := v.p.Idents[get.Object.(*ast.IdentExpr)].Tok
 	fn := "redis." + get.Key.(*ast.StringExpr).Value
 	args := call.Args
-	toks := v.src.callArgs(redisTok, len(args))
+	toks := v.f.CallArgs(redisTok, len(args))
 	at := func(i int) (int, int) {
 		if i < len(toks) && toks[i] >= 0 {
-			return v.src.line(toks[i], call.Line()), v.src.col(toks[i])
+			return v.f.TokenPos(toks[i], call.Line())
 		}
-		return v.src.line(redisTok, call.Line()), v.src.col(redisTok)
+		return v.f.TokenPos(redisTok, call.Line())
 	}
 	if len(args) == 0 {
 		line, col := at(0)
-		v.report(diag.Error, CommandArity, line, col, "%s needs a command name; Redis refuses the call (%q)", fn, "Please specify at least one argument for this redis lib call")
+		v.report(diag.Error, diag.CommandArity, line, col, "%s needs a command name; Redis refuses the call (%q)", fn, "Please specify at least one argument for this redis lib call")
 		return
 	}
 	name, ok := args[0].(*ast.StringExpr)
@@ -47,14 +55,14 @@ func (v *vetter) checkCall(call *ast.FuncCallExpr) {
 		if strings.Contains(name.Value, ".") {
 			return // a module command (JSON.SET, FT.SEARCH) the table cannot know
 		}
-		v.report(diag.Error, UnknownCommand, nameLine, nameCol, "%s is not a Redis %s command%s; Redis refuses the call (%q)", quoteWord(name.Value), t.shortVersion(), didYouMean(name.Value, t.names), "Unknown Redis command called from script")
+		v.report(diag.Error, diag.UnknownCommand, nameLine, nameCol, "%s is not a Redis %s command%s; Redis refuses the call (%q)", quoteWord(name.Value), t.shortVersion(), diag.DidYouMean(diag.Suggest(name.Value, t.names)), "Unknown Redis command called from script")
 		return
 	}
 	n := len(args)
-	open := n > 1 && multiValued(args[n-1])
+	open := n > 1 && luasrc.MultiValued(args[n-1])
 	if len(cmd.Subcommands) > 0 {
 		if n < 2 {
-			v.report(diag.Error, CommandArity, nameLine, nameCol, "%s needs a subcommand (%s); Redis refuses the call (%q)", cmd.displayName(), strings.Join(cmd.subcommandNames(), ", "), "Wrong number of args calling Redis command from script")
+			v.report(diag.Error, diag.CommandArity, nameLine, nameCol, "%s needs a subcommand (%s); Redis refuses the call (%q)", cmd.displayName(), strings.Join(cmd.subcommandNames(), ", "), "Wrong number of args calling Redis command from script")
 			return
 		}
 		subName, ok := args[1].(*ast.StringExpr)
@@ -64,29 +72,29 @@ func (v *vetter) checkCall(call *ast.FuncCallExpr) {
 		sub := cmd.subcommand(subName.Value)
 		if sub == nil {
 			line, col := at(1)
-			v.report(diag.Error, UnknownCommand, line, col, "%s is not a subcommand of %s%s; Redis refuses the call (%q)", quoteWord(subName.Value), cmd.displayName(), didYouMean(subName.Value, cmd.subcommandNames()), "Unknown Redis command called from script")
+			v.report(diag.Error, diag.UnknownCommand, line, col, "%s is not a subcommand of %s%s; Redis refuses the call (%q)", quoteWord(subName.Value), cmd.displayName(), diag.DidYouMean(diag.Suggest(subName.Value, cmd.subcommandNames())), "Unknown Redis command called from script")
 			return
 		}
 		cmd = sub
 	}
 	v.checkArity(cmd, n, open, nameLine, nameCol)
 	if cmd.has("noscript") {
-		v.report(diag.Error, NoscriptCommand, nameLine, nameCol, "%s cannot be called from a script; Redis refuses it (%q)", cmd.displayName(), "This Redis command is not allowed from script")
+		v.report(diag.Error, diag.NoscriptCommand, nameLine, nameCol, "%s cannot be called from a script; Redis refuses it (%q)", cmd.displayName(), "This Redis command is not allowed from script")
 	}
 	if v.readOnly != "" && (cmd.has("write") || cmd.has("may_replicate")) {
 		what := "writes"
 		if !cmd.has("write") {
 			what = "may replicate, which counts as a write"
 		}
-		v.report(diag.Error, WriteInReadonly, nameLine, nameCol, "%s %s, but the script is read-only (%s); Redis refuses it (%q)", cmd.displayName(), what, v.readOnly, "Write commands are not allowed from read-only scripts")
+		v.report(diag.Error, diag.WriteInReadonly, nameLine, nameCol, "%s %s, but the script is read-only (%s); Redis refuses it (%q)", cmd.displayName(), what, v.readOnly, "Write commands are not allowed from read-only scripts")
 	}
 	w := words{n: n, open: open, literal: func(i int) (string, bool) { return literal(args[i]) }}
 	for _, pos := range cmd.keyPositions(w) {
-		if v.w.isKey(args[pos], 0) {
+		if v.keys.isKey(args[pos], 0) {
 			continue
 		}
 		line, col := at(pos)
-		v.report(diag.Error, KeyNotFromKeys, line, col, "key of %s is not from KEYS but %s; on a cluster it may live on another node, where the call fails: declare it under keys: and pass it in KEYS", cmd.displayName(), v.describe(args[pos], 0))
+		v.report(diag.Error, diag.KeyNotFromKeys, line, col, "key of %s is not from KEYS but %s; on a cluster it may live on another node, where the call fails: declare it under keys: and pass it in KEYS", cmd.displayName(), v.describe(args[pos], 0))
 	}
 }
 
@@ -109,7 +117,7 @@ func (v *vetter) checkArity(cmd *command, n int, open bool, line, col int) {
 	if open {
 		got = "at least " + strconv.Itoa(n-1-words)
 	}
-	v.report(diag.Error, CommandArity, line, col, "%s takes %s, not %s; Redis refuses the call (%q)", cmd.displayName(), want, got, "Wrong number of args calling Redis command from script")
+	v.report(diag.Error, diag.CommandArity, line, col, "%s takes %s, not %s; Redis refuses the call (%q)", cmd.displayName(), want, got, "Wrong number of args calling Redis command from script")
 }
 
 // literal returns a string or number argument as Redis receives it.
@@ -118,7 +126,7 @@ func literal(e ast.Expr) (string, bool) {
 	case *ast.StringExpr:
 		return e.Value, true
 	case *ast.NumberExpr:
-		f, ok := luaast.Number(e.Value)
+		f, ok := luasrc.Numeral(e.Value)
 		if !ok {
 			return "", false
 		}
@@ -151,28 +159,28 @@ func (v *vetter) describe(e ast.Expr, depth int) string {
 	case *ast.FunctionExpr:
 		return "a function"
 	case *ast.LogicalOpExpr:
-		if e.Operator == "and" || v.w.isKey(e.Lhs, 0) {
+		if e.Operator == "and" || v.keys.isKey(e.Lhs, 0) {
 			return v.describe(e.Rhs, depth)
 		}
 		return v.describe(e.Lhs, depth)
 	case *ast.AttrGetExpr:
 		if id, ok := e.Object.(*ast.IdentExpr); ok {
 			switch {
-			case v.w.isGlobal(id, "ARGV"):
+			case v.p.IsGlobal(id, "ARGV"):
 				return "an element of ARGV"
-			case v.w.ident[id].b != nil:
+			case v.p.Idents[id].Binding != nil:
 				return fmt.Sprintf("an element of %s, which holds other values", id.Value)
 			}
 		}
 		return "a table field"
 	case *ast.FuncCallExpr:
-		if v.w.isRedisCall(e) {
+		if v.isRedisCall(e) {
 			return "a reply of redis.call"
 		}
-		if v.w.isGlobalCall(e, "unpack") && len(e.Args) > 0 {
+		if v.p.IsGlobalCall(e, "unpack") && len(e.Args) > 0 {
 			switch t := e.Args[0].(type) {
 			case *ast.IdentExpr:
-				if v.w.ident[t].b == nil {
+				if v.p.Idents[t].Binding == nil {
 					return fmt.Sprintf("unpack(%s)", t.Value)
 				}
 				return fmt.Sprintf("unpack(%s), and %s holds other values", t.Value, t.Value)
@@ -185,28 +193,28 @@ func (v *vetter) describe(e ast.Expr, depth int) string {
 		}
 		return "the result of a function call"
 	case *ast.IdentExpr:
-		b := v.w.ident[e].b
+		b := v.p.Idents[e].Binding
 		if b == nil {
 			return "the global " + e.Value
 		}
 		if depth > 0 {
 			return e.Value // the finding names one step; the next is a read away
 		}
-		for _, val := range b.values {
-			if v.w.valueIsKey(val) {
+		for _, val := range b.Values {
+			if v.keys.valueIsKey(val) {
 				continue
 			}
 			switch {
-			case val.why != "":
-				return fmt.Sprintf("%s, %s", e.Value, val.why)
-			case val.elemOf != nil:
-				return fmt.Sprintf("%s, an element of a table that is not KEYS (line %d)", e.Value, val.line)
+			case val.Why != "":
+				return fmt.Sprintf("%s, %s", e.Value, val.Why)
+			case val.ElemOf != nil:
+				return fmt.Sprintf("%s, an element of a table that is not KEYS (line %d)", e.Value, val.Line)
 			}
 			verb := "set to"
-			if val.param {
+			if val.Param {
 				verb = "given"
 			}
-			return fmt.Sprintf("%s, %s %s on line %d", e.Value, verb, v.describe(val.expr, depth+1), val.line)
+			return fmt.Sprintf("%s, %s %s on line %d", e.Value, verb, v.describe(val.Expr, depth+1), val.Line)
 		}
 		return fmt.Sprintf("%s, which is never set", e.Value)
 	}
@@ -232,15 +240,6 @@ func quoteWord(s string) string {
 		return `""`
 	}
 	return s
-}
-
-// didYouMean returns " (did you mean X?)" for the option closest to word,
-// or "".
-func didYouMean(word string, options []string) string {
-	if hint := diag.Suggest(word, options); hint != "" {
-		return fmt.Sprintf(" (did you mean %s?)", hint)
-	}
-	return ""
 }
 
 func plural(n int, noun string) string {

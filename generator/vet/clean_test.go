@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/luagen/luagen/generator"
-	"github.com/luagen/luagen/generator/vet"
 )
 
 // TestExamplesAndGoldensClean loads every luagen.yaml of examples/ and of
@@ -41,7 +40,7 @@ func TestExamplesAndGoldensClean(t *testing.T) {
 			expected := strings.Split(strings.TrimSpace(string(want)), "\n")
 			for _, d := range diags {
 				if !slices.Contains(expected, d.String()) {
-					t.Errorf("%s", vet.Format(d))
+					t.Errorf("%s", d)
 				}
 			}
 		})

@@ -1,7 +1,8 @@
 // Package vet holds luagen's static checks of script bodies beyond what
 // generation needs: bugs Redis reports only when the script runs, often on
 // a cluster and after earlier writes already happened. Each finding has a
-// stable check name, used in output and in suppressions:
+// stable check name (all of luagen's are listed in generator/diag), used in
+// output and in suppressions:
 //
 //   - key-not-from-KEYS (error): a redis.call or redis.pcall whose key
 //     argument is not an element of KEYS: a literal, a concatenation, an
@@ -35,8 +36,8 @@
 //
 // generator/check's generate-time checks (lua-syntax, keys-index,
 // argv-index, unused-key, unused-arg, goto) report through the same
-// diag.Diagnostic with their own names, and Suppress applies to them too:
-// a comment
+// diag.Diagnostic with their own names, and Suppress applies to them too
+// (to every check diag.Checks marks Ignorable): a comment
 //
 //	-- luagen:ignore <check-name> <reason>
 //
@@ -68,11 +69,13 @@
 //
 // # Positions
 //
-// gopher-lua's AST carries lines but no columns. Columns come from a
-// position-aware scan of the source with a small Lua 5.1 tokenizer: the AST
-// walk meets variable names in source order, so each name is matched to
-// its token, and a call's arguments are found by splitting its parentheses
-// at top-level commas. When the match fails (code the walk and the scan
+// vet reads the script as generator/luasrc prepared it once for every
+// stage, and the walk of its tree that luasrc made (luasrc.Program), which
+// resolves each name to a local or a global and to its token; keys.go
+// follows keys from KEYS through locals on top of it. gopher-lua's AST
+// carries lines but no columns, so a finding's column is its name's token,
+// and a call's arguments are found by splitting its parentheses at
+// top-level commas. When the match fails (code the walk and the tokens
 // disagree on, such as (redis.call)(...)), an argument's finding points at
 // the start of the call, and any other finding at column 1.
 //

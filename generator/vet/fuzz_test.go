@@ -1,15 +1,18 @@
-package vet
+package vet_test
 
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
+
+	"github.com/luagen/luagen/generator"
+	"github.com/luagen/luagen/generator/diag"
 )
 
-// FuzzVet runs the whole vet pipeline (header, generator/check, vet's
-// checks, suppressions) on arbitrary bytes: it must not panic, and every
-// finding must point into the file and carry a known check name.
+// FuzzVet runs the whole per-script pipeline (generator.LoadScript: header,
+// generator/check, vet's checks, suppressions) on arbitrary bytes: it must
+// not panic, and every finding must point into the file and carry a known
+// check name.
 func FuzzVet(f *testing.F) {
 	scripts, _ := filepath.Glob(filepath.Join(vetCases, "*", "*.lua"))
 	for _, p := range scripts {
@@ -26,12 +29,13 @@ func FuzzVet(f *testing.F) {
 				lines++
 			}
 		}
-		for _, d := range vetFile("f.lua", src) {
+		_, diags := generator.LoadScript("f.lua", src)
+		for _, d := range diags {
 			if d.File != "f.lua" || d.Line < 0 || d.Line > lines || d.Col < 0 {
-				t.Errorf("finding outside the file (%d lines): %s", lines, Format(d))
+				t.Errorf("finding outside the file (%d lines): %s", lines, d)
 			}
-			if d.Check != "" && d.Check != IgnoreDirective && !slices.Contains(Checks, d.Check) {
-				t.Errorf("unknown check name: %s", Format(d))
+			if _, ok := diag.Lookup(string(d.Check)); !ok {
+				t.Errorf("unknown check name: %s", d)
 			}
 		}
 	})

@@ -1,39 +1,24 @@
-package vet
+package vet_test
 
 import (
 	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/luagen/luagen/generator/check"
-	"github.com/luagen/luagen/generator/diag"
-	"github.com/luagen/luagen/generator/parse"
+	"github.com/luagen/luagen/generator"
 )
 
 var update = flag.Bool("update", false, "rewrite want.txt of every case under testdata/vet")
 
 const vetCases = "../../testdata/vet"
 
-// vetFile runs what luagen vet runs on one script: the header parse,
-// generator/check's body checks, vet's checks, then the suppressions, the
-// way generator.Load does. file names the script in findings.
-func vetFile(file string, src []byte) diag.List {
-	sc, diags := parse.Script(file, src)
-	body := append(check.Body(sc, src), Script(sc, src)...)
-	if diags.HasErrors() {
-		body = slices.DeleteFunc(body, func(d diag.Diagnostic) bool {
-			return d.Check != check.Syntax && d.Check != check.Goto
-		})
-	}
-	return Suppress(file, src, append(diags, body...))
-}
-
-// TestGolden runs vet over each folder of testdata/vet: every .lua in it,
-// named by its path in the folder, must give exactly the findings in its
-// want.txt, as luagen vet prints them. Update with -update.
+// TestGolden runs what luagen vet runs on each script (generator.LoadScript:
+// the header, generator/check, vet's checks, the suppressions) over each
+// folder of testdata/vet: every .lua in it, named by its path in the
+// folder, must give exactly the findings in its want.txt, as luagen prints
+// them. Update with -update.
 func TestGolden(t *testing.T) {
 	cases, err := os.ReadDir(vetCases)
 	if err != nil {
@@ -55,8 +40,9 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, d := range vetFile(filepath.Base(p), src) {
-					got.WriteString(Format(d) + "\n")
+				_, diags := generator.LoadScript(filepath.Base(p), src)
+				for _, d := range diags {
+					got.WriteString(d.String() + "\n")
 				}
 			}
 			wantFile := filepath.Join(dir, "want.txt")

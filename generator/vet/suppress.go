@@ -2,12 +2,11 @@ package vet
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/luagen/luagen/generator/check"
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luasrc"
 )
 
 // directivePrefix starts a suppression in a Lua comment:
@@ -15,95 +14,47 @@ import (
 //	-- luagen:ignore <check-name>[,<check-name>...] <reason>
 const directivePrefix = "luagen:ignore"
 
-// Checks are the names a luagen:ignore comment may silence: generator/check's
-// generate-time checks and vet's.
-var Checks = []string{
-	check.Syntax, check.KeysIndex, check.ArgvIndex, check.UnusedKey, check.UnusedArg, check.Goto,
-	Shebang, KeyNotFromKeys, WriteInReadonly, UnknownCommand, CommandArity, NoscriptCommand,
-	GlobalWrite, UndefinedGlobal, DynamicKeysIndex,
-}
-
-// unsuppressible are findings about a script Redis will not load at all:
-// silencing them would only move the error to run time. Shebang errors
-// are not silenced either, though its no-cluster warning is.
-var unsuppressible = []string{check.Syntax, check.Goto}
-
 type directive struct {
 	line, col int
 	ownLine   bool // nothing but comment markers before it on its line
-	checks    []string
+	checks    []diag.Check
 	used      []bool
 }
 
-// Suppress applies the luagen:ignore comments of the script file with
-// contents src to diags, which may hold findings about other files too. A
-// comment after code silences the named checks' findings on its line; a
-// comment alone on its line silences them on the next line, and one alone
-// on line 2 also silences the shebang's on line 1. In the luagen header, a
-// YAML comment works the same way. Malformed comments and, when
-// the script's checks all ran, comments that silence nothing come back as
-// warnings (check "ignore"). The result is sorted.
-func Suppress(file string, src []byte, diags diag.List) diag.List {
-	if !bytes.Contains(src, []byte(directivePrefix)) {
+// Suppress applies the luagen:ignore comments of the script f to diags,
+// which may hold findings about other files too. A comment after code
+// silences the named checks' findings on its line; a comment alone on its
+// line silences them on the next line, and one alone on line 2 also
+// silences the shebang's on line 1. In the luagen header, a YAML comment
+// works the same way. Only checks marked Ignorable in diag.Checks can be
+// silenced, and never a shebang error. Malformed comments and, when
+// complete (every check of the script ran), comments that silence nothing
+// come back as warnings (check "ignore"). The result is sorted.
+func Suppress(f *luasrc.File, diags diag.List, complete bool) diag.List {
+	if !bytes.Contains(f.Src, []byte(directivePrefix)) {
 		out := slices.Clone(diags)
 		out.Sort()
 		return out
 	}
-	s := newSource(file, src)
 	var dirs []*directive
 	var out diag.List
 	warn := func(line, col int, format string, args ...any) {
-		out = append(out, diag.Diagnostic{File: file, Line: line, Col: col, Severity: diag.Warning, Check: IgnoreDirective, Msg: fmt.Sprintf(format, args...)})
+		out = append(out, f.Warnf(line, col, diag.IgnoreDirective, format, args...))
 	}
-	for _, c := range s.comments {
-		at := strings.Index(c.Text, directivePrefix)
-		if at < 0 {
-			continue
-		}
-		col := c.Col + at
-		rest := c.Text[at+len(directivePrefix):]
-		if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
-			continue // luagen:ignored, or the like: not a directive
-		}
-		fields := strings.Fields(strings.TrimSuffix(strings.TrimSpace(rest), "]]"))
-		if len(fields) == 0 {
-			warn(c.Line, col, "luagen:ignore needs a check name and a reason: -- luagen:ignore <check-name> <reason>")
-			continue
-		}
-		before := s.lineText(c.Line)
-		before = before[:min(col-1, len(before))]
-		d := &directive{line: c.Line, col: col, ownLine: strings.Trim(before, " \t-[=]#") == ""}
-		for _, name := range strings.Split(fields[0], ",") {
-			switch {
-			case slices.Contains(unsuppressible, name):
-				warn(c.Line, col, "%s cannot be ignored: Redis would refuse to load the script", name)
-			case slices.Contains(Checks, name):
-				d.checks = append(d.checks, name)
-			default:
-				msg := fmt.Sprintf("luagen:ignore names an unknown check %q; checks: %s", name, strings.Join(Checks, ", "))
-				if hint := diag.Suggest(name, Checks); hint != "" {
-					msg = fmt.Sprintf("luagen:ignore names an unknown check %q (did you mean %s?)", name, hint)
-				}
-				warn(c.Line, col, "%s", msg)
+	for _, c := range f.Comments {
+		for line, text := range commentLines(c) {
+			at := strings.Index(text.text, directivePrefix)
+			if at < 0 {
+				continue
+			}
+			col := text.col + at
+			if d := parseDirective(f, line, col, text.text[at+len(directivePrefix):], warn); d != nil {
+				dirs = append(dirs, d)
 			}
 		}
-		if len(fields) < 2 {
-			warn(c.Line, col, "luagen:ignore %s needs a reason after the check name, for the next reader", fields[0])
-		}
-		d.used = make([]bool, len(d.checks))
-		dirs = append(dirs, d)
-	}
-	// Header and shebang errors stop the body checks (generator.Load keeps
-	// only syntax and goto findings then), and a syntax error stops them all: an
-	// unused directive then means nothing.
-	complete := true
-	for _, d := range diags {
-		if d.File == file && d.Severity == diag.Error && (d.Check == "" || d.Check == check.Syntax || d.Check == Shebang) {
-			complete = false
-		}
 	}
 	for _, d := range diags {
-		if d.File != file || !silenced(dirs, d) {
+		if d.File != f.Name || !silenced(dirs, d) {
 			out = append(out, d)
 		}
 	}
@@ -124,10 +75,80 @@ func Suppress(file string, src []byte, diags diag.List) diag.List {
 	return out
 }
 
+// parseDirective reads the directive at line and col, whose text after
+// "luagen:ignore" is rest. It returns nil for text that is not a directive
+// (luagen:ignored) or names nothing.
+func parseDirective(f *luasrc.File, line, col int, rest string, warn func(line, col int, format string, args ...any)) *directive {
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return nil // luagen:ignored, or the like: not a directive
+	}
+	fields := strings.Fields(strings.TrimSuffix(strings.TrimSpace(rest), "]]"))
+	if len(fields) == 0 {
+		warn(line, col, "luagen:ignore needs a check name and a reason: -- luagen:ignore <check-name> <reason>")
+		return nil
+	}
+	before := f.LineText(line)
+	before = before[:min(col-1, len(before))]
+	d := &directive{line: line, col: col, ownLine: strings.Trim(string(before), " \t-[=]#") == ""}
+	for _, name := range strings.Split(fields[0], ",") {
+		switch c, known := diag.Lookup(name); {
+		case known && c.Ignorable:
+			d.checks = append(d.checks, c.Name)
+		case known && (c.Name == diag.LuaSyntax || c.Name == diag.Goto):
+			warn(line, col, "%s cannot be ignored: Redis would refuse to load the script", name)
+		case known:
+			warn(line, col, "%s cannot be ignored: luagen cannot generate the script until it is fixed", name)
+		default:
+			ignorable := ignorableChecks()
+			if hint := diag.Suggest(name, ignorable); hint != "" {
+				warn(line, col, "luagen:ignore names an unknown check %q%s", name, diag.DidYouMean(hint))
+			} else {
+				warn(line, col, "luagen:ignore names an unknown check %q; checks: %s", name, strings.Join(ignorable, ", "))
+			}
+		}
+	}
+	if len(fields) < 2 {
+		warn(line, col, "luagen:ignore %s needs a reason after the check name, for the next reader", fields[0])
+	}
+	d.used = make([]bool, len(d.checks))
+	return d
+}
+
+// commentLine is one line of a comment's text.
+type commentLine struct {
+	text string
+	col  int
+}
+
+// commentLines yields each line of c, by file line: a long comment spans
+// several.
+func commentLines(c luasrc.Comment) func(yield func(int, commentLine) bool) {
+	return func(yield func(int, commentLine) bool) {
+		line, col := c.Line, c.Col
+		for text := range strings.SplitSeq(c.Text, "\n") {
+			if !yield(line, commentLine{text, col}) {
+				return
+			}
+			line, col = line+1, 1
+		}
+	}
+}
+
+// ignorableChecks are the names a luagen:ignore comment may give.
+func ignorableChecks() []string {
+	var out []string
+	for _, c := range diag.Checks {
+		if c.Ignorable {
+			out = append(out, string(c.Name))
+		}
+	}
+	return out
+}
+
 // silenced reports whether a directive covers d, marking the directive
 // used.
 func silenced(dirs []*directive, d diag.Diagnostic) bool {
-	if d.Check == "" || d.Line == 0 || d.Check == Shebang && d.Severity == diag.Error {
+	if d.Line == 0 || d.Check == diag.Shebang && d.Severity == diag.Error {
 		return false // shebang errors: Redis would not load or run the script
 	}
 	hit := false

@@ -8,39 +8,26 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
-	"github.com/luagen/luagen/generator/parse"
-)
-
-// Check names, stable for output and suppressions.
-const (
-	KeyNotFromKeys   = "key-not-from-KEYS"  // a command's key that is not an element of KEYS
-	WriteInReadonly  = "write-in-readonly"  // a write command in a read-only script
-	UnknownCommand   = "unknown-command"    // a command or subcommand Redis does not have
-	CommandArity     = "command-arity"      // a literal command with the wrong number of arguments
-	NoscriptCommand  = "noscript-command"   // a command Redis refuses in scripts (EVAL, MULTI, BLPOP ...)
-	GlobalWrite      = "global-write"       // an assignment to a global or into a library table
-	UndefinedGlobal  = "undefined-global"   // a global Redis does not define, or a library function it lacks
-	DynamicKeysIndex = "dynamic-keys-index" // KEYS[expr] when the header's keys are fixed (warning)
-	Shebang          = parse.CheckShebang   // the #!lua line: flags Redis or a cluster refuses
-	IgnoreDirective  = "ignore"             // a luagen:ignore comment that is malformed or unused (warning)
 )
 
 // vetter holds one script's analysis while the checks run.
 type vetter struct {
 	script   *model.Script
-	src      *source
-	w        *walker
+	f        *luasrc.File
+	p        *luasrc.Program
+	keys     *keys
 	readOnly string // why the script is read-only ("readonly: true"), or ""
 	diags    diag.List
 }
 
-// Script runs vet's checks on one script: s is the parsed header (File,
-// Keys, ReadOnly and Shebang are used) and src the file's bytes. A body
+// Script runs vet's checks on one script: s is the checked header (File,
+// Keys, ReadOnly and Shebang are used) and f the prepared source. A body
 // gopher-lua cannot parse gets no findings here; generator/check reports
 // it. Findings are sorted.
-func Script(s *model.Script, src []byte) diag.List {
-	v := &vetter{script: s, src: newSource(s.File, src)}
+func Script(s *model.Script, f *luasrc.File) diag.List {
+	v := &vetter{script: s, f: f}
 	flags := shebangFlags(s.Shebang)
 	switch {
 	case s.ReadOnly:
@@ -49,8 +36,8 @@ func Script(s *model.Script, src []byte) diag.List {
 		v.readOnly = "#!lua flags=no-writes"
 	}
 	v.checkShebang(flags)
-	if stmts := v.src.parse(src); stmts != nil {
-		v.w = walk(v.src, stmts)
+	if v.p = f.Program(); v.p != nil {
+		v.keys = followKeys(v.p)
 		v.checkCalls()
 		v.checkGlobals()
 		v.checkKeysIndexes()
@@ -59,11 +46,10 @@ func Script(s *model.Script, src []byte) diag.List {
 	return v.diags
 }
 
-func (v *vetter) report(sev diag.Severity, check string, line, col int, format string, args ...any) {
-	v.diags = append(v.diags, diag.Diagnostic{
-		File: v.script.File, Line: line, Col: col, Severity: sev, Check: check,
-		Msg: fmt.Sprintf(format, args...),
-	})
+func (v *vetter) report(sev diag.Severity, check diag.Check, line, col int, format string, args ...any) {
+	d := v.f.Errorf(line, col, check, format, args...)
+	d.Severity = sev
+	v.diags = append(v.diags, d)
 }
 
 // checkGlobals reports assignments Redis refuses and names it does not
@@ -71,38 +57,52 @@ func (v *vetter) report(sev diag.Severity, check string, line, col int, format s
 // assignment, not at every read.
 func (v *vetter) checkGlobals() {
 	const readonly = "Attempt to modify a readonly table"
-	for _, g := range v.w.globalWrites {
-		line, col := v.src.line(g.tok, g.line), v.src.col(g.tok)
-		switch {
-		case g.field:
-			v.report(diag.Error, GlobalWrite, line, col, "assignment to %s: Redis's library tables are read-only (%q); keep your own values in a local table", g.name, readonly)
-		case g.fn:
-			v.report(diag.Error, GlobalWrite, line, col, "function %s is a global: Redis forbids creating globals (%q); write local function %s", g.name, readonly, g.name)
-		default:
-			v.report(diag.Error, GlobalWrite, line, col, "assignment to the global %s: Redis forbids creating or changing globals (%q); declare it with local", g.name, readonly)
-		}
-	}
 	t := commands()
-	for _, e := range v.w.globalReads {
-		if v.w.assignedGlobals[e.Value] {
+	assigned := map[string]bool{}
+	for _, g := range v.p.GlobalWrites {
+		line, col := v.f.TokenPos(g.Tok, g.Line)
+		switch {
+		case !g.IsField:
+			assigned[g.Global] = true
+			if g.Fn {
+				v.report(diag.Error, diag.GlobalWrite, line, col, "function %s is a global: Redis forbids creating globals (%q); write local function %s", g.Global, readonly, g.Global)
+			} else {
+				v.report(diag.Error, diag.GlobalWrite, line, col, "assignment to the global %s: Redis forbids creating or changing globals (%q); declare it with local", g.Global, readonly)
+			}
+		case g.Global == "KEYS" || g.Global == "ARGV":
+			// Writable: they are the script's own tables.
+		case t.libraries[g.Global] != nil || g.Global == "_G":
+			name := g.Global
+			if g.Field != "" {
+				name += "." + g.Field
+			}
+			v.report(diag.Error, diag.GlobalWrite, line, col, "assignment to %s: Redis's library tables are read-only (%q); keep your own values in a local table", name, readonly)
+		}
+		// Other globals written into are reported as undefined where read.
+	}
+	for _, e := range v.p.GlobalReads {
+		if t.globals[e.Value] || assigned[e.Value] {
 			continue
 		}
-		tok := v.w.ident[e].tok
-		v.report(diag.Error, UndefinedGlobal, v.src.line(tok, e.Line()), v.src.col(tok), "%s is not defined%s: Redis scripts have no global %s (%q); declare it with local",
-			e.Value, didYouMean(e.Value, t.topLevel), e.Value, "Script attempted to access nonexistent global variable")
+		line, col := v.f.TokenPos(v.p.Idents[e].Tok, e.Line())
+		v.report(diag.Error, diag.UndefinedGlobal, line, col, "%s is not defined%s: Redis scripts have no global %s (%q); declare it with local",
+			e.Value, diag.DidYouMean(diag.Suggest(e.Value, t.topLevel)), e.Value, "Script attempted to access nonexistent global variable")
 	}
-	for _, call := range v.w.fieldCalls {
-		lib, field, _ := v.w.libraryField(call)
-		tok := v.w.ident[lib].tok
-		line, col := v.src.line(tok, lib.Line()), v.src.col(tok)
-		if tok >= 0 && tok+2 < len(v.src.tokens) && v.src.tokens[tok+1].Text == "." {
-			line, col = v.src.tokens[tok+2].Line, v.src.tokens[tok+2].Col
+	for _, call := range v.p.Calls {
+		lib, field, ok := v.p.GlobalField(call)
+		if !ok || t.libraries[lib.Value] == nil || t.globals[lib.Value+"."+field] {
+			continue
+		}
+		tok := v.p.Idents[lib].Tok
+		line, col := v.f.TokenPos(tok, lib.Line())
+		if tok >= 0 && tok+2 < len(v.f.Tokens) && v.f.Tokens[tok+1].Text == "." {
+			line, col = v.f.Tokens[tok+2].Line, v.f.Tokens[tok+2].Col
 		}
 		hint := ""
 		if h := diag.Suggest(field, t.libraries[lib.Value]); h != "" {
-			hint = fmt.Sprintf(" (did you mean %s.%s?)", lib.Value, h)
+			hint = lib.Value + "." + h
 		}
-		v.report(diag.Error, UndefinedGlobal, line, col, "%s.%s is not a function in Redis %s's Lua%s; calling it stops the script (%q)", lib.Value, field, t.shortVersion(), hint, "attempt to call field '"+field+"' (a nil value)")
+		v.report(diag.Error, diag.UndefinedGlobal, line, col, "%s.%s is not a function in Redis %s's Lua%s; calling it stops the script (%q)", lib.Value, field, t.shortVersion(), diag.DidYouMean(hint), "attempt to call field '"+field+"' (a nil value)")
 	}
 }
 
@@ -126,13 +126,14 @@ func (v *vetter) checkKeysIndexes() {
 		}
 		declared += ", or make the last key variadic: true"
 	}
-	for _, e := range v.w.indexes {
-		if !v.w.isKeysTable(e.Object) || isLiteralIndex(e.Key) {
+	for _, x := range v.p.Indexes {
+		e := x.Expr
+		if x.Write || !v.keys.isKeysTable(e.Object) || isLiteralIndex(e.Key) {
 			continue
 		}
 		id := e.Object.(*ast.IdentExpr)
-		tok := v.w.ident[id].tok
-		v.report(diag.Warning, DynamicKeysIndex, v.src.line(tok, id.Line()), v.src.col(tok), "%s[...] with a computed index, but the header %s", id.Value, declared)
+		line, col := v.f.TokenPos(v.p.Idents[id].Tok, id.Line())
+		v.report(diag.Warning, diag.DynamicKeysIndex, line, col, "%s[...] with a computed index, but the header %s", id.Value, declared)
 	}
 }
 

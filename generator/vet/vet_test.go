@@ -1,13 +1,13 @@
 package vet
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 	"github.com/luagen/luagen/internal/redistest"
 )
@@ -161,28 +161,29 @@ func TestKeyPositionsOpenTail(t *testing.T) {
 func TestMessagesMatchRedis(t *testing.T) {
 	s := redistest.NewStandalone(t)
 	for _, c := range []struct {
-		check, script string
-		readOnly      bool
+		check    diag.Check
+		script   string
+		readOnly bool
 	}{
-		{UnknownCommand, "redis.call('HSETT', KEYS[1], 'f', 'v')", false},
-		{UnknownCommand, "redis.call('OBJECT', 'ENCODINGX', KEYS[1])", false},
-		{CommandArity, "redis.call('GET', KEYS[1], 'x')", false},
-		{CommandArity, "redis.call('OBJECT')", false},
-		{CommandArity, "redis.call()", false},
-		{NoscriptCommand, "redis.call('BLPOP', KEYS[1], 0)", false},
-		{WriteInReadonly, "redis.call('SET', KEYS[1], 'v')", true},
-		{WriteInReadonly, "redis.call('PUBLISH', 'c', 'm')", true},
-		{WriteInReadonly, "redis.call('PFCOUNT', KEYS[1])", true},
-		{GlobalWrite, "x = 1", false},
-		{GlobalWrite, "function f() end", false},
-		{GlobalWrite, "redis.x = 1", false},
-		{UndefinedGlobal, "return print", false},
-		{UndefinedGlobal, "redis.cal('GET', KEYS[1])", false},
+		{diag.UnknownCommand, "redis.call('HSETT', KEYS[1], 'f', 'v')", false},
+		{diag.UnknownCommand, "redis.call('OBJECT', 'ENCODINGX', KEYS[1])", false},
+		{diag.CommandArity, "redis.call('GET', KEYS[1], 'x')", false},
+		{diag.CommandArity, "redis.call('OBJECT')", false},
+		{diag.CommandArity, "redis.call()", false},
+		{diag.NoscriptCommand, "redis.call('BLPOP', KEYS[1], 0)", false},
+		{diag.WriteInReadonly, "redis.call('SET', KEYS[1], 'v')", true},
+		{diag.WriteInReadonly, "redis.call('PUBLISH', 'c', 'm')", true},
+		{diag.WriteInReadonly, "redis.call('PFCOUNT', KEYS[1])", true},
+		{diag.GlobalWrite, "x = 1", false},
+		{diag.GlobalWrite, "function f() end", false},
+		{diag.GlobalWrite, "redis.x = 1", false},
+		{diag.UndefinedGlobal, "return print", false},
+		{diag.UndefinedGlobal, "redis.cal('GET', KEYS[1])", false},
 	} {
 		src := "--[[luagen\nkeys: [k]\nreturns: none\n]]\n" + c.script + "\n"
 		sc := &model.Script{File: "x.lua", Keys: []model.Param{{Name: "k"}}, ReadOnly: c.readOnly}
 		var found *diag.Diagnostic
-		for _, d := range Script(sc, []byte(src)) {
+		for _, d := range Script(sc, luasrc.Prepare("x.lua", []byte(src))) {
 			if d.Check == c.check {
 				found = &d
 				break
@@ -209,36 +210,6 @@ func TestMessagesMatchRedis(t *testing.T) {
 	}
 }
 
-func TestFormatAndJSON(t *testing.T) {
-	l := diag.List{
-		{File: "a.lua", Line: 3, Col: 7, Severity: diag.Error, Check: KeyNotFromKeys, Msg: "bad key"},
-		{File: "a.lua", Line: 4, Col: 1, Severity: diag.Warning, Check: DynamicKeysIndex, Msg: "computed"},
-		{File: "luagen.yaml", Severity: diag.Error, Msg: "no packages"},
-	}
-	var got []string
-	for _, d := range l {
-		got = append(got, Format(d))
-	}
-	want := []string{
-		"a.lua:3:7: key-not-from-KEYS: bad key",
-		"a.lua:4:1: dynamic-keys-index: warning: computed",
-		"luagen.yaml: no packages",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Format:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	var decoded []map[string]any
-	if err := json.Unmarshal(JSON(l), &decoded); err != nil {
-		t.Fatal(err)
-	}
-	if len(decoded) != 3 || fmt.Sprint(decoded[1]) != "map[check:dynamic-keys-index col:1 file:a.lua line:4 message:computed severity:warning]" {
-		t.Errorf("JSON: %v", decoded)
-	}
-	if got := string(JSON(nil)); got != "[]\n" {
-		t.Errorf("JSON(nil) = %q, want []", got)
-	}
-}
-
 // TestColumns checks that names are matched to their own token when a line
 // holds the same name more than once, and in constructs the walk and the
 // scan could disagree on.
@@ -257,7 +228,7 @@ func TestColumns(t *testing.T) {
 	} {
 		sc := &model.Script{File: "x.lua"}
 		var got []string
-		for _, d := range Script(sc, []byte(c.src)) {
+		for _, d := range Script(sc, luasrc.Prepare("x.lua", []byte(c.src))) {
 			got = append(got, fmt.Sprintf("%d:%d", d.Line, d.Col))
 		}
 		if len(got) != 1 || got[0] != c.want {

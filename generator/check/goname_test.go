@@ -1,8 +1,8 @@
-package parse
+package check
 
 import "testing"
 
-func TestNames(t *testing.T) {
+func TestGoNames(t *testing.T) {
 	tests := []struct{ in, exported, param string }{
 		{"take_tokens", "TakeTokens", "takeTokens"},
 		{"retry_after", "RetryAfter", "retryAfter"},

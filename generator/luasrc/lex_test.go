@@ -1,4 +1,4 @@
-package lualex
+package luasrc
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 func TestTokens(t *testing.T) {
 	src := "local x = KEYS[1] .. 'a\\\nb' -- note\n" +
 		"--[==[ long\ncomment ]==] y = [[s]] ... 0x1F 3.5e-2 goto x ::l::"
-	toks, comments, err := Lex([]byte(src))
+	toks, comments, err := lex([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,9 +29,12 @@ func TestTokens(t *testing.T) {
 	}
 	var gotC []string
 	for _, c := range comments {
-		gotC = append(gotC, fmt.Sprintf("%d:%d %s", c.Line, c.Col, c.Text))
+		gotC = append(gotC, fmt.Sprintf("%d:%d %d-%d level %d %q body %q", c.Line, c.Col, c.Offset, c.End, c.Level, c.Text, c.Body()))
 	}
-	wantC := []string{"2:4 -- note", "3:1 --[==[ long", "4:1 comment ]==]"}
+	wantC := []string{
+		`2:4 28-35 level -1 "-- note" body " note"`,
+		`3:1 36-60 level 2 "--[==[ long\ncomment ]==]" body " long\ncomment ]==]"`,
+	}
 	if strings.Join(gotC, "|") != strings.Join(wantC, "|") {
 		t.Errorf("comments: %q, want %q", gotC, wantC)
 	}
@@ -45,12 +48,13 @@ func TestErrors(t *testing.T) {
 		{"x = 'abc\ny'", "1:5 unfinished string: no closing ' on this line"},
 		{"x = [==[ abc ]]", "1:5 unfinished long string: no closing ]==]"},
 		{"--[[ abc", "1:1 unfinished long comment: no closing ]]"},
+		{"x = 1 --[=[ abc\n", "1:7 unfinished long comment: no closing ]=]"},
 		{"x = [=x", "1:5 invalid long string delimiter; write [=["},
 		{"x = '\\300'", "1:6 escape sequence too large: \\300 is above \\255"},
 		{"x = 3..2", `1:5 malformed number "3..2"`},
 		{"x = 1e", `1:5 malformed number "1e"`},
 	} {
-		toks, _, err := Lex([]byte(c.src))
+		toks, _, err := lex([]byte(c.src))
 		if err == nil {
 			t.Errorf("%q: no error, tokens %v", c.src, toks)
 			continue
@@ -58,5 +62,12 @@ func TestErrors(t *testing.T) {
 		if got := fmt.Sprintf("%d:%d %s", err.Line, err.Col, err.Msg); got != c.want {
 			t.Errorf("%q: %s, want %s", c.src, got, c.want)
 		}
+	}
+}
+
+func TestUnclosedComment(t *testing.T) {
+	_, comments, err := lex([]byte("-- a\n--[=[ b\n"))
+	if err == nil || len(comments) != 2 || !comments[1].Unclosed || comments[1].Level != 1 || comments[1].End != 13 {
+		t.Errorf("comments %+v, error %v", comments, err)
 	}
 }

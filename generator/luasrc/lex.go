@@ -1,10 +1,4 @@
-// Package lualex splits Lua 5.1 source into tokens the way Redis's Lua
-// reads it, with the positions findings need. gopher-lua has its own lexer,
-// but it reports neither columns nor where an unfinished string starts, and
-// it treats goto as a keyword. generator/check reports its lexical errors;
-// generator/vet uses its tokens and comments (for luagen:ignore), and stops
-// at an error: such a body does not parse, and check reports why.
-package lualex
+package luasrc
 
 import (
 	"fmt"
@@ -14,10 +8,11 @@ import (
 // Token is one Lua token with its position; Line and Col are 1-based, Col
 // in bytes. Lines are counted at '\n', as editors do.
 type Token struct {
-	Kind Kind
-	Text string // the source text, quotes and brackets included
-	Line int
-	Col  int
+	Kind   Kind
+	Text   string // the source text, quotes and brackets included
+	Offset int    // byte offset of the first byte
+	Line   int
+	Col    int
 	// EndLine and EndCol are where the token's last byte is.
 	EndLine, EndCol int
 }
@@ -32,20 +27,40 @@ const (
 	Symbol
 )
 
-// Comment is the text of a comment on one line, from its "--"; a long
-// comment gives one per line it spans.
+// Comment is one comment, from its "--" to the end of its line or through
+// its closing long bracket.
 type Comment struct {
-	Line, Col int // where Text starts
-	Text      string
+	Text      string // the source text, "--" and brackets included
+	Offset    int    // byte offset of the "--"
+	End       int    // byte offset just past the comment
+	Line, Col int    // where the "--" is
+	// Level is the long bracket's level: 0 for --[[ ]], 2 for --[==[ ]==],
+	// and -1 for a line comment.
+	Level int
+	// Unclosed is set for a long comment that runs to the end of the file;
+	// the lexer stops there with an error.
+	Unclosed bool
 }
 
-// Error is a lexical error, at the start of the offending token.
-type Error struct {
+// Long reports whether c is a long comment (--[[ ... ]]).
+func (c Comment) Long() bool { return c.Level >= 0 }
+
+// Body is the text after the opener: past "--[==[" for a long comment
+// (its closing bracket included), past "--" for a line comment.
+func (c Comment) Body() string {
+	if c.Long() {
+		return c.Text[4+c.Level:]
+	}
+	return c.Text[2:]
+}
+
+// LexError is a lexical error, at the start of the offending token.
+type LexError struct {
 	Line, Col int
 	Msg       string
 }
 
-func (e *Error) Error() string { return e.Msg }
+func (e *LexError) Error() string { return e.Msg }
 
 type lexer struct {
 	src       []byte
@@ -53,14 +68,16 @@ type lexer struct {
 	line, col int
 	tokens    []Token
 	comments  []Comment
-	err       *Error
+	err       *LexError
 }
 
-// Lex returns the tokens of src (whitespace and comments left out), its
-// comment lines, and the first lexical error, after which it stops. A
-// shebang line must already be blanked.
-func Lex(src []byte) ([]Token, []Comment, *Error) {
-	l := &lexer{src: src, line: 1, col: 1}
+// lex returns the tokens of src (whitespace and comments left out), its
+// comments, and the first lexical error, after which it stops. A shebang
+// line must already be blanked.
+func lex(src []byte) ([]Token, []Comment, *LexError) {
+	// About one token per five bytes of typical scripts; growing the
+	// slice was a visible share of loading.
+	l := &lexer{src: src, line: 1, col: 1, tokens: make([]Token, 0, len(src)/5+1)}
 	for l.err == nil && l.i < len(l.src) {
 		l.next()
 	}
@@ -88,7 +105,7 @@ func (l *lexer) advance(n int) {
 }
 
 func (l *lexer) fail(line, col int, format string, args ...any) {
-	l.err = &Error{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	l.err = &LexError{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (l *lexer) emit(kind Kind, start, line, col int) {
@@ -96,20 +113,11 @@ func (l *lexer) emit(kind Kind, start, line, col int) {
 	if endCol < 1 { // the token ended with a newline inside it
 		endCol = 1
 	}
-	l.tokens = append(l.tokens, Token{Kind: kind, Text: string(l.src[start:l.i]), Line: line, Col: col, EndLine: endLine, EndCol: endCol})
+	l.tokens = append(l.tokens, Token{Kind: kind, Text: string(l.src[start:l.i]), Offset: start, Line: line, Col: col, EndLine: endLine, EndCol: endCol})
 }
 
-// addComment records src[start:l.i], split at line breaks; it starts at
-// line and col.
-func (l *lexer) addComment(start, line, col int) {
-	from := start
-	for j := start; j <= l.i; j++ {
-		if j == l.i || l.src[j] == '\n' {
-			l.comments = append(l.comments, Comment{Line: line, Col: col, Text: string(l.src[from:j])})
-			line, col = line+1, 1
-			from = j + 1
-		}
-	}
+func (l *lexer) addComment(start, line, col, level int, unclosed bool) {
+	l.comments = append(l.comments, Comment{Text: string(l.src[start:l.i]), Offset: start, End: l.i, Line: line, Col: col, Level: level, Unclosed: unclosed})
 }
 
 func (l *lexer) next() {
@@ -120,17 +128,20 @@ func (l *lexer) next() {
 		l.advance(1)
 	case c == '-' && l.peek(1) == '-':
 		l.advance(2)
-		if level, ok := l.longOpen(); ok {
-			if !l.longBody(level) {
-				l.fail(line, col, "unfinished long comment: no closing ]%s]", equals(level))
-				return
-			}
-		} else {
+		level, ok := l.longOpen()
+		switch {
+		case ok && !l.longBody(level):
+			l.addComment(start, line, col, level, true)
+			l.fail(line, col, "unfinished long comment: no closing ]%s]", equals(level))
+			return
+		case !ok:
+			// "--[=" without its second bracket is a line comment too.
+			level = -1
 			for l.i < len(l.src) && l.src[l.i] != '\n' {
 				l.advance(1)
 			}
 		}
-		l.addComment(start, line, col)
+		l.addComment(start, line, col, level, false)
 	case c == '[' && (l.peek(1) == '[' || l.peek(1) == '='):
 		level, ok := l.longOpen()
 		if !ok {
@@ -171,7 +182,7 @@ func (l *lexer) next() {
 
 // longOpen reads "[", "="*, "[" at the current position. It returns the
 // level and whether the bracket was complete; on false it has consumed
-// nothing unless level > 0.
+// nothing.
 func (l *lexer) longOpen() (int, bool) {
 	if l.peek(0) != '[' {
 		return 0, false

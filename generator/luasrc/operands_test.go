@@ -1,4 +1,4 @@
-package luaast
+package luasrc
 
 import (
 	"strings"
@@ -8,10 +8,10 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 )
 
-// TestOperands walks operators and table constructors with Operands alone
-// and checks every name is reached, in source order, and that names, calls
-// and literals are not operator expressions.
-func TestOperands(t *testing.T) {
+// TestOperandsOrder walks operators and table constructors with operands
+// alone and checks every name is reached, in source order, and that names,
+// calls and literals are not operator expressions.
+func TestOperandsOrder(t *testing.T) {
 	stmts, err := parse.Parse(strings.NewReader("return a + -b .. c, not d == #e, {f, [g] = h and i or j}"), "t")
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +23,7 @@ func TestOperands(t *testing.T) {
 			names = append(names, id.Value)
 			return
 		}
-		Operands(e, walk)
+		operands(e, walk)
 	}
 	for _, e := range stmts[0].(*ast.ReturnStmt).Exprs {
 		walk(e)
@@ -32,7 +32,7 @@ func TestOperands(t *testing.T) {
 		t.Errorf("names %q", got)
 	}
 	for _, e := range []ast.Expr{&ast.IdentExpr{}, &ast.NumberExpr{}, &ast.FuncCallExpr{}, &ast.FunctionExpr{}, nil} {
-		if Operands(e, func(ast.Expr) { t.Errorf("operand of %T", e) }) {
+		if operands(e, func(ast.Expr) { t.Errorf("operand of %T", e) }) {
 			t.Errorf("%T reported as an operator expression", e)
 		}
 	}

@@ -1,4 +1,4 @@
-package luaast
+package luasrc
 
 import (
 	"math"
@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// Number converts a Lua 5.1 numeral, as gopher-lua's NumberExpr holds it:
+// Numeral converts a Lua 5.1 numeral, as gopher-lua's NumberExpr holds it:
 // decimal, or a hexadecimal integer. NaN is not a numeral.
-func Number(s string) (float64, bool) {
+func Numeral(s string) (float64, bool) {
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
 		v, err := strconv.ParseUint(s[2:], 16, 64)
 		return float64(v), err == nil

@@ -1,14 +1,12 @@
-// Package luaast holds what generator/check and generator/vet both need to
-// walk gopher-lua's syntax tree.
-package luaast
+package luasrc
 
 import "github.com/yuin/gopher-lua/ast"
 
-// Operands calls f on each operand of an operator expression, and on each
+// operands calls f on each operand of an operator expression, and on each
 // key and value of a table constructor, in source order, and reports
-// whether e was one of those. Walkers handle names, indexing, calls and
-// functions themselves, since that is where they differ.
-func Operands(e ast.Expr, f func(ast.Expr)) bool {
+// whether e was one of those; the walk handles names, indexing, calls and
+// functions itself.
+func operands(e ast.Expr, f func(ast.Expr)) bool {
 	switch e := e.(type) {
 	case *ast.LogicalOpExpr:
 		f(e.Lhs)
