@@ -60,8 +60,8 @@ func Package(pkg *model.Package, importPath string) ([]File, error) {
 		return nil, fmt.Errorf("%s: %w", path.Join(pkg.Out, SharedFile), err)
 	}
 	files = append(files, File{Name: SharedFile, Data: data})
-	// Script files are independent, and formatting dominates generation
-	// time, so render them on every core; each lands in its own slot, so
+	// Script files are independent, and formatting dominates rendering,
+	// so render them on every core; each lands in its own slot, so
 	// the output does not depend on scheduling.
 	scripts := make([]File, len(plans))
 	errs := make([]error, len(plans))
@@ -107,6 +107,7 @@ func FileName(scriptFile string) string {
 
 func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	f := jen.NewFilePathName(importPath, pkg.Name)
+	f.NoFormat = true // render formats it, once
 	f.HeaderComment(strings.TrimPrefix(Header, "// "))
 	if source != "" {
 		f.HeaderComment("source: " + oneLine(source))
@@ -116,24 +117,55 @@ func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	return f
 }
 
-// render formats f. jennifer runs gofmt once, but gofmt may reshape doc
-// comments (user text can hold lists or code blocks) only on a second
-// pass, so format until nothing changes: the file must be gofmt-clean.
+// render formats f: jennifer writes it unformatted (NoFormat), the import
+// block is split into groups, and go/format runs once. Doc comments are
+// already in gofmt's form (docComment), so the result is gofmt-clean as is.
 func render(f *jen.File) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, err
 	}
-	data := buf.Bytes()
-	for range 3 {
-		formatted, err := format.Source(data)
-		if err != nil {
-			return nil, fmt.Errorf("formatting: %w\n%s", err, data)
-		}
-		if bytes.Equal(formatted, data) {
-			return data, nil
-		}
-		data = formatted
+	src := groupImports(buf.Bytes())
+	data, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("formatting: %w\n%s", err, src)
 	}
-	return nil, fmt.Errorf("gofmt does not settle on the generated code:\n%s", data)
+	return data, nil
+}
+
+// groupImports puts the standard library's imports ahead of the others, in
+// a group of their own, as goimports does; jennifer writes one sorted block.
+// The block is the first "import (" line: all that precedes it is comments
+// and the package clause.
+func groupImports(src []byte) []byte {
+	const open, end = "\nimport (\n", "\n)\n"
+	start := bytes.Index(src, []byte(open))
+	if start < 0 {
+		return src
+	}
+	start += len(open)
+	n := bytes.Index(src[start:], []byte(end))
+	if n < 0 {
+		return src
+	}
+	var std, other [][]byte
+	for _, spec := range bytes.Split(src[start:start+n], []byte("\n")) {
+		// A spec is "path" or name "path"; a standard library path has
+		// no dot in its first element.
+		p := spec[bytes.LastIndexByte(spec, ' ')+1:]
+		if first, _, _ := bytes.Cut(p, []byte("/")); bytes.IndexByte(first, '.') < 0 {
+			std = append(std, spec)
+		} else {
+			other = append(other, spec)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	out := make([]byte, 0, len(src)+1)
+	out = append(out, src[:start]...)
+	out = append(out, bytes.Join(std, []byte("\n"))...)
+	out = append(out, "\n\n"...)
+	out = append(out, bytes.Join(other, []byte("\n"))...)
+	return append(out, src[start+n:]...)
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/luagen/luagen/generator/model"
 )
@@ -159,6 +160,75 @@ func TestNames(t *testing.T) {
 	}
 }
 
+// TestLineWidth checks that no generated line is wider than maxWidth
+// columns, a tab counted as tabWidth, but for the lines of the Lua source.
+func TestLineWidth(t *testing.T) {
+	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens()), longNames()} {
+		for _, f := range mustPackage(t, pkg) {
+			fset := token.NewFileSet()
+			parsed, err := parser.ParseFile(fset, f.Name, f.Data, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			source := map[int]bool{}
+			ast.Inspect(parsed, func(n ast.Node) bool {
+				if vs, ok := n.(*ast.ValueSpec); ok && strings.HasSuffix(vs.Names[0].Name, "Source") {
+					for l := fset.Position(vs.Pos()).Line; l <= fset.Position(vs.End()).Line; l++ {
+						source[l] = true
+					}
+				}
+				return true
+			})
+			for i, line := range strings.Split(string(f.Data), "\n") {
+				w := utf8.RuneCountInString(strings.ReplaceAll(line, "\t", strings.Repeat(" ", tabWidth)))
+				if w > maxWidth && !source[i+1] {
+					t.Errorf("%s/%s:%d: %d columns: %s", pkg.Out, f.Name, i+1, w, line)
+				}
+			}
+		}
+	}
+}
+
+func TestWrapProse(t *testing.T) {
+	long := strings.Repeat("word ", 30)
+	code := "\tcode " + long
+	got := wrapProse(0, []string{"short", long, "  - item " + long, code, "# Heading " + long, strings.Repeat("x", 200)})
+	for _, l := range got {
+		if w := len("// ") + cols(l); w > maxWidth && l != code && !strings.HasPrefix(l, "# ") && !strings.HasPrefix(l, "xxx") {
+			t.Errorf("%d columns: %q", w, l)
+		}
+	}
+	want := []string{"short", "word", "  - item word", "    word", code, "# Heading " + long, strings.Repeat("x", 200)}
+	for _, w := range want {
+		found := false
+		for _, l := range got {
+			found = found || strings.HasPrefix(l, w) && (w != "word" || !strings.HasPrefix(l, " "))
+		}
+		if !found {
+			t.Errorf("no line starts with %q in %q", w, got)
+		}
+	}
+	if n := strings.Count(strings.Join(got, " "), "word"); n != 30*4 {
+		t.Errorf("%d words after wrapping, want %d", n, 30*4)
+	}
+}
+
+func TestParamGroups(t *testing.T) {
+	s := script("Merge", []model.Param{key("a"), key("b"), variadic(key("ks"))},
+		[]model.Param{arg("c", model.TypeString), arg("d", model.TypeInt64), arg("e", model.TypeInt64), variadic(arg("f", model.TypeInt64))},
+		model.Result{Type: model.TypeNone})
+	files := mustPackage(t, limiter(s))
+	for _, want := range []string{
+		"func (s *Scripts) Merge(ctx context.Context, a, b string, ks []string, c string, d, e int64, f ...int64) error {",
+		"func (p Pipeline) Merge(a, b string, ks []string, c string, d, e int64, f ...int64) runtime.Future[struct{}] {",
+		"\tMerge(ctx context.Context, a, b string, ks []string, c string, d, e int64, f ...int64) error\n",
+	} {
+		if !bytes.Contains(files[0].Data, []byte(want)) && !bytes.Contains(files[1].Data, []byte(want)) {
+			t.Errorf("missing %q", want)
+		}
+	}
+}
+
 func TestDocComments(t *testing.T) {
 	s := takeTokens()
 	s.Keys[0].Doc = "the token bucket hash"
@@ -234,7 +304,7 @@ func TestCompiles(t *testing.T) {
 		t.Skip("runs go build")
 	}
 	dir := t.TempDir()
-	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens())} {
+	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens()), longNames()} {
 		for _, f := range mustPackage(t, pkg) {
 			p := filepath.Join(dir, pkg.Out, f.Name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
