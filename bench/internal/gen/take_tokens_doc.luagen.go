@@ -5,6 +5,7 @@ package gen
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -108,7 +109,13 @@ return {allowed, tokens}
 // TakeTokensDocSHA1 is the SHA1 Redis knows TakeTokensDocSource by.
 const TakeTokensDocSHA1 = "000d2b9bae94a3ae2a1eb251ec7d6e6f894f1e8c"
 
-var takeTokensDocScript = runtime.NewScript("TakeTokensDoc", "scripts/take_tokens_doc.lua", TakeTokensDocSource, TakeTokensDocSHA1, false)
+var takeTokensDocScript = runtime.NewScript(
+	"TakeTokensDoc",
+	"scripts/take_tokens_doc.lua",
+	TakeTokensDocSource,
+	TakeTokensDocSHA1,
+	false,
+)
 
 // TakeTokensDocResult is the reply of TakeTokensDoc.
 type TakeTokensDocResult struct {
@@ -130,7 +137,8 @@ func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, e
 	return r, nil
 }
 
-// TakeTokensDoc takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+// TakeTokensDoc takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is
+// left.
 //
 // Keys:
 //   - bucket (KEYS[1]): hash whose field tokens holds what is left
@@ -139,11 +147,22 @@ func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, e
 // Args:
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
-func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensDocResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
+func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket, log, n, capacity string) (TakeTokensDocResult, error) {
+	return runtime.Call(
+		ctx,
+		s.r,
+		takeTokensDocScript,
+		[]string{bucket, log},
+		[]string{n, capacity},
+		decodeTakeTokensDocResult,
+	)
 }
 
 // TakeTokensDoc queues a [Scripts.TakeTokensDoc] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokensDoc(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensDocResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensDocScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensDocResult)
+func (p Pipeline) TakeTokensDoc(bucket, log, n, capacity string) runtime.Future[TakeTokensDocResult] {
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(takeTokensDocScript, []string{bucket, log}, []string{n, capacity}),
+		decodeTakeTokensDocResult,
+	)
 }

@@ -5,6 +5,7 @@ package gen
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -108,7 +109,13 @@ return {allowed, tokens}
 // TakeTokensDocTypedSHA1 is the SHA1 Redis knows TakeTokensDocTypedSource by.
 const TakeTokensDocTypedSHA1 = "382b7f3760213aa9c263baa75196b39d3046e89b"
 
-var takeTokensDocTypedScript = runtime.NewScript("TakeTokensDocTyped", "scripts/take_tokens_doc_typed.lua", TakeTokensDocTypedSource, TakeTokensDocTypedSHA1, false)
+var takeTokensDocTypedScript = runtime.NewScript(
+	"TakeTokensDocTyped",
+	"scripts/take_tokens_doc_typed.lua",
+	TakeTokensDocTypedSource,
+	TakeTokensDocTypedSHA1,
+	false,
+)
 
 // TakeTokensDocTypedResult is the reply of TakeTokensDocTyped.
 type TakeTokensDocTypedResult struct {
@@ -130,7 +137,8 @@ func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocType
 	return r, nil
 }
 
-// TakeTokensDocTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+// TakeTokensDocTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what
+// is left.
 //
 // Keys:
 //   - bucket (KEYS[1]): hash whose field tokens holds what is left
@@ -139,11 +147,30 @@ func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocType
 // Args:
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
-func (s *Scripts) TakeTokensDocTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensDocTypedResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
+func (s *Scripts) TakeTokensDocTyped(
+	ctx context.Context,
+	bucket, log string,
+	n, capacity int64,
+) (TakeTokensDocTypedResult, error) {
+	return runtime.Call(
+		ctx,
+		s.r,
+		takeTokensDocTypedScript,
+		[]string{bucket, log},
+		[]string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)},
+		decodeTakeTokensDocTypedResult,
+	)
 }
 
 // TakeTokensDocTyped queues a [Scripts.TakeTokensDocTyped] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokensDocTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensDocTypedScript, []string{bucket, log}, []string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)}), decodeTakeTokensDocTypedResult)
+func (p Pipeline) TakeTokensDocTyped(bucket, log string, n, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(
+			takeTokensDocTypedScript,
+			[]string{bucket, log},
+			[]string{runtime.FormatInt64(n), runtime.FormatInt64(capacity)},
+		),
+		decodeTakeTokensDocTypedResult,
+	)
 }

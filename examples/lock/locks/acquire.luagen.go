@@ -5,9 +5,10 @@ package locks
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // AcquireSource is the source of scripts/acquire.lua, sent to Redis byte for byte.
@@ -55,11 +56,22 @@ func decodeAcquire(m rueidis.RedisMessage) (*int64, error) {
 //   - ttl (ARGV[2], milliseconds): how long the lock lasts unless extended
 //
 // A nil reply gives a nil result.
-func (s *Scripts) Acquire(ctx context.Context, lock string, fence string, owner string, ttl time.Duration) (*int64, error) {
-	return runtime.Call(ctx, s.r, acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}, decodeAcquire)
+func (s *Scripts) Acquire(ctx context.Context, lock, fence, owner string, ttl time.Duration) (*int64, error) {
+	return runtime.Call(
+		ctx,
+		s.r,
+		acquireScript,
+		[]string{lock, fence},
+		[]string{owner, runtime.FormatDuration(ttl)},
+		decodeAcquire,
+	)
 }
 
 // Acquire queues a [Scripts.Acquire] call; its future holds the result after Exec.
-func (p Pipeline) Acquire(lock string, fence string, owner string, ttl time.Duration) runtime.Future[*int64] {
-	return runtime.NewFuture(p.b, p.b.Add(acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}), decodeAcquire)
+func (p Pipeline) Acquire(lock, fence, owner string, ttl time.Duration) runtime.Future[*int64] {
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(acquireScript, []string{lock, fence}, []string{owner, runtime.FormatDuration(ttl)}),
+		decodeAcquire,
+	)
 }

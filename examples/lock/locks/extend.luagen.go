@@ -5,9 +5,10 @@ package locks
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // ExtendSource is the source of scripts/extend.lua, sent to Redis byte for byte.
@@ -37,16 +38,28 @@ func decodeExtend(m rueidis.RedisMessage) (*time.Duration, error) {
 	return runtime.Nullable(m, runtime.DecodeDuration)
 }
 
-// Extend extends the lock to ttl from now if owner still holds it; returns the new time to live, or nil when owner lost the lock.
+// Extend extends the lock to ttl from now if owner still holds it; returns the new time to live, or nil when owner lost
+// the lock.
 //
 // Keys: lock (KEYS[1]).
 // Args: owner (ARGV[1]), ttl (ARGV[2], milliseconds).
 // A nil reply gives a nil result.
-func (s *Scripts) Extend(ctx context.Context, lock string, owner string, ttl time.Duration) (*time.Duration, error) {
-	return runtime.Call(ctx, s.r, extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}, decodeExtend)
+func (s *Scripts) Extend(ctx context.Context, lock, owner string, ttl time.Duration) (*time.Duration, error) {
+	return runtime.Call(
+		ctx,
+		s.r,
+		extendScript,
+		[]string{lock},
+		[]string{owner, runtime.FormatDuration(ttl)},
+		decodeExtend,
+	)
 }
 
 // Extend queues a [Scripts.Extend] call; its future holds the result after Exec.
-func (p Pipeline) Extend(lock string, owner string, ttl time.Duration) runtime.Future[*time.Duration] {
-	return runtime.NewFuture(p.b, p.b.Add(extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}), decodeExtend)
+func (p Pipeline) Extend(lock, owner string, ttl time.Duration) runtime.Future[*time.Duration] {
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(extendScript, []string{lock}, []string{owner, runtime.FormatDuration(ttl)}),
+		decodeExtend,
+	)
 }

@@ -5,9 +5,10 @@ package locks
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // HolderSource is the source of scripts/holder.lua, sent to Redis byte for byte.

@@ -5,6 +5,7 @@ package locks
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -33,11 +34,11 @@ var releaseScript = runtime.NewScript("Release", "scripts/release.lua", ReleaseS
 //
 // Keys: lock (KEYS[1]).
 // Args: owner (ARGV[1]).
-func (s *Scripts) Release(ctx context.Context, lock string, owner string) (bool, error) {
+func (s *Scripts) Release(ctx context.Context, lock, owner string) (bool, error) {
 	return runtime.Call(ctx, s.r, releaseScript, []string{lock}, []string{owner}, runtime.DecodeBool)
 }
 
 // Release queues a [Scripts.Release] call; its future holds the result after Exec.
-func (p Pipeline) Release(lock string, owner string) runtime.Future[bool] {
+func (p Pipeline) Release(lock, owner string) runtime.Future[bool] {
 	return runtime.NewFuture(p.b, p.b.Add(releaseScript, []string{lock}, []string{owner}), runtime.DecodeBool)
 }

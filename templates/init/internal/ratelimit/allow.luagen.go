@@ -5,9 +5,10 @@ package ratelimit
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // AllowSource is the source of scripts/ratelimit/allow.lua, sent to Redis byte for byte.
@@ -76,10 +77,25 @@ func decodeAllowResult(m rueidis.RedisMessage) (r AllowResult, err error) {
 //   - limit (ARGV[1]): hits allowed per window
 //   - window (ARGV[2], milliseconds): how long a window lasts
 func (s *Scripts) Allow(ctx context.Context, counter string, limit int64, window time.Duration) (AllowResult, error) {
-	return runtime.Call(ctx, s.r, allowScript, []string{counter}, []string{runtime.FormatInt64(limit), runtime.FormatDuration(window)}, decodeAllowResult)
+	return runtime.Call(
+		ctx,
+		s.r,
+		allowScript,
+		[]string{counter},
+		[]string{runtime.FormatInt64(limit), runtime.FormatDuration(window)},
+		decodeAllowResult,
+	)
 }
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64, window time.Duration) runtime.Future[AllowResult] {
-	return runtime.NewFuture(p.b, p.b.Add(allowScript, []string{counter}, []string{runtime.FormatInt64(limit), runtime.FormatDuration(window)}), decodeAllowResult)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(
+			allowScript,
+			[]string{counter},
+			[]string{runtime.FormatInt64(limit), runtime.FormatDuration(window)},
+		),
+		decodeAllowResult,
+	)
 }

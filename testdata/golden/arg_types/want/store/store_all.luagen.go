@@ -5,8 +5,9 @@ package store
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // StoreAllSource is the source of scripts/store_all.lua, sent to Redis byte for byte.
@@ -46,21 +47,91 @@ var storeAllScript = runtime.NewScript("StoreAll", "scripts/store_all.lua", Stor
 // StoreAll stores one value of every arg type in a hash.
 //
 // Keys: h (KEYS[1]).
-// Args: s (ARGV[1], parameter sArg), b (ARGV[2]), i64 (ARGV[3]), i (ARGV[4]), u64 (ARGV[5]), f64 (ARGV[6]), flag (ARGV[7], 1 or 0), ttl (ARGV[8], milliseconds), at (ARGV[9], Unix milliseconds), payload (ARGV[10], JSON).
-func (s *Scripts) StoreAll(ctx context.Context, h string, sArg string, b []byte, i64 int64, i int, u64 uint64, f64 float64, flag bool, ttl time.Duration, at time.Time, payload any) error {
+// Args:
+//   - s (ARGV[1], parameter sArg)
+//   - b (ARGV[2])
+//   - i64 (ARGV[3])
+//   - i (ARGV[4])
+//   - u64 (ARGV[5])
+//   - f64 (ARGV[6])
+//   - flag (ARGV[7], 1 or 0)
+//   - ttl (ARGV[8], milliseconds)
+//   - at (ARGV[9], Unix milliseconds)
+//   - payload (ARGV[10], JSON)
+func (s *Scripts) StoreAll(
+	ctx context.Context,
+	h, sArg string,
+	b []byte,
+	i64 int64,
+	i int,
+	u64 uint64,
+	f64 float64,
+	flag bool,
+	ttl time.Duration,
+	at time.Time,
+	payload any,
+) error {
 	payloadJSON, err := runtime.FormatJSON(payload)
 	if err != nil {
 		return runtime.ArgError(storeAllScript, "payload", err)
 	}
-	_, err = runtime.Call(ctx, s.r, storeAllScript, []string{h}, []string{sArg, runtime.FormatBytes(b), runtime.FormatInt64(i64), runtime.FormatInt(i), runtime.FormatUint64(u64), runtime.FormatFloat64(f64), runtime.FormatBool(flag), runtime.FormatDuration(ttl), runtime.FormatTime(at), payloadJSON}, runtime.DecodeNone)
+	_, err = runtime.Call(
+		ctx,
+		s.r,
+		storeAllScript,
+		[]string{h},
+		[]string{
+			sArg,
+			runtime.FormatBytes(b),
+			runtime.FormatInt64(i64),
+			runtime.FormatInt(i),
+			runtime.FormatUint64(u64),
+			runtime.FormatFloat64(f64),
+			runtime.FormatBool(flag),
+			runtime.FormatDuration(ttl),
+			runtime.FormatTime(at),
+			payloadJSON,
+		},
+		runtime.DecodeNone,
+	)
 	return err
 }
 
 // StoreAll queues a [Scripts.StoreAll] call; its future holds the result after Exec.
-func (p Pipeline) StoreAll(h string, sArg string, b []byte, i64 int64, i int, u64 uint64, f64 float64, flag bool, ttl time.Duration, at time.Time, payload any) runtime.Future[struct{}] {
+func (p Pipeline) StoreAll(
+	h, sArg string,
+	b []byte,
+	i64 int64,
+	i int,
+	u64 uint64,
+	f64 float64,
+	flag bool,
+	ttl time.Duration,
+	at time.Time,
+	payload any,
+) runtime.Future[struct{}] {
 	payloadJSON, err := runtime.FormatJSON(payload)
 	if err != nil {
 		return runtime.QueueErr[struct{}](p.b, storeAllScript, runtime.ArgError(storeAllScript, "payload", err))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(storeAllScript, []string{h}, []string{sArg, runtime.FormatBytes(b), runtime.FormatInt64(i64), runtime.FormatInt(i), runtime.FormatUint64(u64), runtime.FormatFloat64(f64), runtime.FormatBool(flag), runtime.FormatDuration(ttl), runtime.FormatTime(at), payloadJSON}), runtime.DecodeNone)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(
+			storeAllScript,
+			[]string{h},
+			[]string{
+				sArg,
+				runtime.FormatBytes(b),
+				runtime.FormatInt64(i64),
+				runtime.FormatInt(i),
+				runtime.FormatUint64(u64),
+				runtime.FormatFloat64(f64),
+				runtime.FormatBool(flag),
+				runtime.FormatDuration(ttl),
+				runtime.FormatTime(at),
+				payloadJSON,
+			},
+		),
+		runtime.DecodeNone,
+	)
 }

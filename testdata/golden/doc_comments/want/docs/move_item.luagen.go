@@ -5,8 +5,9 @@ package docs
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // MoveItemSource is the source of scripts/move_item.lua, sent to Redis byte for byte.
@@ -52,11 +53,22 @@ var moveItemScript = runtime.NewScript("MoveItem", "scripts/move_item.lua", Move
 //   - timeout (ARGV[2], milliseconds)
 //
 // Returns the destination's new length, or 0 when the item was not found.
-func (s *Scripts) MoveItem(ctx context.Context, from string, to string, item string, timeout time.Duration) (int64, error) {
-	return runtime.Call(ctx, s.r, moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}, runtime.DecodeInt64)
+func (s *Scripts) MoveItem(ctx context.Context, from, to, item string, timeout time.Duration) (int64, error) {
+	return runtime.Call(
+		ctx,
+		s.r,
+		moveItemScript,
+		[]string{from, to},
+		[]string{item, runtime.FormatDuration(timeout)},
+		runtime.DecodeInt64,
+	)
 }
 
 // MoveItem queues a [Scripts.MoveItem] call; its future holds the result after Exec.
-func (p Pipeline) MoveItem(from string, to string, item string, timeout time.Duration) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}), runtime.DecodeInt64)
+func (p Pipeline) MoveItem(from, to, item string, timeout time.Duration) runtime.Future[int64] {
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(moveItemScript, []string{from, to}, []string{item, runtime.FormatDuration(timeout)}),
+		runtime.DecodeInt64,
+	)
 }

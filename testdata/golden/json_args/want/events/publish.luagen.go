@@ -5,6 +5,7 @@ package events
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -32,19 +33,30 @@ var publishScript = runtime.NewScript("Publish", "scripts/publish.lua", PublishS
 //
 // Keys: history (KEYS[1]).
 // Args: channel (ARGV[1]), event (ARGV[2], JSON), max_len (ARGV[3]).
-func (s *Scripts) Publish(ctx context.Context, history string, channel string, event any, maxLen int) (int64, error) {
+func (s *Scripts) Publish(ctx context.Context, history, channel string, event any, maxLen int) (int64, error) {
 	eventJSON, err := runtime.FormatJSON(event)
 	if err != nil {
 		return 0, runtime.ArgError(publishScript, "event", err)
 	}
-	return runtime.Call(ctx, s.r, publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}, runtime.DecodeInt64)
+	return runtime.Call(
+		ctx,
+		s.r,
+		publishScript,
+		[]string{history},
+		[]string{channel, eventJSON, runtime.FormatInt(maxLen)},
+		runtime.DecodeInt64,
+	)
 }
 
 // Publish queues a [Scripts.Publish] call; its future holds the result after Exec.
-func (p Pipeline) Publish(history string, channel string, event any, maxLen int) runtime.Future[int64] {
+func (p Pipeline) Publish(history, channel string, event any, maxLen int) runtime.Future[int64] {
 	eventJSON, err := runtime.FormatJSON(event)
 	if err != nil {
 		return runtime.QueueErr[int64](p.b, publishScript, runtime.ArgError(publishScript, "event", err))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}), runtime.DecodeInt64)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(publishScript, []string{history}, []string{channel, eventJSON, runtime.FormatInt(maxLen)}),
+		runtime.DecodeInt64,
+	)
 }

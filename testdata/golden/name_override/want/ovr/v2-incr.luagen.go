@@ -5,6 +5,7 @@ package ovr
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -20,7 +21,13 @@ return redis.call('INCR', KEYS[1])
 // IncrementCounterSHA1 is the SHA1 Redis knows IncrementCounterSource by.
 const IncrementCounterSHA1 = "4af54357fe259532e22a4fa1df67bf510cfd35c7"
 
-var incrementCounterScript = runtime.NewScript("IncrementCounter", "scripts/v2-incr.lua", IncrementCounterSource, IncrementCounterSHA1, false)
+var incrementCounterScript = runtime.NewScript(
+	"IncrementCounter",
+	"scripts/v2-incr.lua",
+	IncrementCounterSource,
+	IncrementCounterSHA1,
+	false,
+)
 
 // IncrementCounter runs scripts/v2-incr.lua.
 //

@@ -5,8 +5,9 @@ package clash
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // CollideSource is the source of scripts/collide.lua, sent to Redis byte for byte.
@@ -36,21 +37,69 @@ var collideScript = runtime.NewScript("Collide", "scripts/collide.lua", CollideS
 // Collide sets keys whose parameter names collide with what generated code uses.
 //
 // Keys: ctx (KEYS[1], parameter ctxKey), s (KEYS[2], parameter sKey), p (KEYS[3], parameter pKey), keys (KEYS[4]).
-// Args: args (ARGV[1]), err (ARGV[2], parameter errArg), runtime (ARGV[3], parameter runtimeArg), context (ARGV[4], JSON, parameter contextArg), time (ARGV[5], Unix milliseconds, parameter timeArg), string (ARGV[6], parameter stringArg).
-func (s *Scripts) Collide(ctx context.Context, ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) error {
+// Args:
+//   - args (ARGV[1])
+//   - err (ARGV[2], parameter errArg)
+//   - runtime (ARGV[3], parameter runtimeArg)
+//   - context (ARGV[4], JSON, parameter contextArg)
+//   - time (ARGV[5], Unix milliseconds, parameter timeArg)
+//   - string (ARGV[6], parameter stringArg)
+func (s *Scripts) Collide(
+	ctx context.Context,
+	ctxKey, sKey, pKey, keys, args, errArg string,
+	runtimeArg int64,
+	contextArg any,
+	timeArg time.Time,
+	stringArg string,
+) error {
 	contextArgJSON, err := runtime.FormatJSON(contextArg)
 	if err != nil {
 		return runtime.ArgError(collideScript, "context", err)
 	}
-	_, err = runtime.Call(ctx, s.r, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, runtime.FormatInt64(runtimeArg), contextArgJSON, runtime.FormatTime(timeArg), stringArg}, runtime.DecodeNone)
+	_, err = runtime.Call(
+		ctx,
+		s.r,
+		collideScript,
+		[]string{ctxKey, sKey, pKey, keys},
+		[]string{
+			args,
+			errArg,
+			runtime.FormatInt64(runtimeArg),
+			contextArgJSON,
+			runtime.FormatTime(timeArg),
+			stringArg,
+		},
+		runtime.DecodeNone,
+	)
 	return err
 }
 
 // Collide queues a [Scripts.Collide] call; its future holds the result after Exec.
-func (p Pipeline) Collide(ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) runtime.Future[struct{}] {
+func (p Pipeline) Collide(
+	ctxKey, sKey, pKey, keys, args, errArg string,
+	runtimeArg int64,
+	contextArg any,
+	timeArg time.Time,
+	stringArg string,
+) runtime.Future[struct{}] {
 	contextArgJSON, err := runtime.FormatJSON(contextArg)
 	if err != nil {
 		return runtime.QueueErr[struct{}](p.b, collideScript, runtime.ArgError(collideScript, "context", err))
 	}
-	return runtime.NewFuture(p.b, p.b.Add(collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, runtime.FormatInt64(runtimeArg), contextArgJSON, runtime.FormatTime(timeArg), stringArg}), runtime.DecodeNone)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(
+			collideScript,
+			[]string{ctxKey, sKey, pKey, keys},
+			[]string{
+				args,
+				errArg,
+				runtime.FormatInt64(runtimeArg),
+				contextArgJSON,
+				runtime.FormatTime(timeArg),
+				stringArg,
+			},
+		),
+		runtime.DecodeNone,
+	)
 }

@@ -5,6 +5,7 @@ package reads
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -22,7 +23,13 @@ return redis.call('HLEN', KEYS[1])
 // CountFieldsSHA1 is the SHA1 Redis knows CountFieldsSource by.
 const CountFieldsSHA1 = "1135a3c2841a3f7a93f6d589cca527a3723e8d15"
 
-var countFieldsScript = runtime.NewScript("CountFields", "scripts/count_fields.lua", CountFieldsSource, CountFieldsSHA1, true)
+var countFieldsScript = runtime.NewScript(
+	"CountFields",
+	"scripts/count_fields.lua",
+	CountFieldsSource,
+	CountFieldsSHA1,
+	true,
+)
 
 // CountFields counts the fields of a hash; safe on replicas.
 //

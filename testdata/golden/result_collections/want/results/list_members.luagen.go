@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -19,7 +20,13 @@ return redis.call('SMEMBERS', KEYS[1])
 // ListMembersSHA1 is the SHA1 Redis knows ListMembersSource by.
 const ListMembersSHA1 = "950292b360a99bdbb086dce43bca0be7aa7bc136"
 
-var listMembersScript = runtime.NewScript("ListMembers", "scripts/list_members.lua", ListMembersSource, ListMembersSHA1, false)
+var listMembersScript = runtime.NewScript(
+	"ListMembers",
+	"scripts/list_members.lua",
+	ListMembersSource,
+	ListMembersSHA1,
+	false,
+)
 
 // ListMembers runs scripts/list_members.lua.
 //

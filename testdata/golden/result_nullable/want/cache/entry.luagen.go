@@ -5,9 +5,10 @@ package cache
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // EntrySource is the source of scripts/entry.lua, sent to Redis byte for byte.

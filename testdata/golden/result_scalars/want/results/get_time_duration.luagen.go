@@ -5,8 +5,9 @@ package results
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // GetTimeDurationSource is the source of scripts/get_time_duration.lua, sent to Redis byte for byte.
@@ -19,7 +20,13 @@ return 1500
 // GetTimeDurationSHA1 is the SHA1 Redis knows GetTimeDurationSource by.
 const GetTimeDurationSHA1 = "9255b95a2de20bf8be309a1c4d193955a1f9ba58"
 
-var getTimeDurationScript = runtime.NewScript("GetTimeDuration", "scripts/get_time_duration.lua", GetTimeDurationSource, GetTimeDurationSHA1, false)
+var getTimeDurationScript = runtime.NewScript(
+	"GetTimeDuration",
+	"scripts/get_time_duration.lua",
+	GetTimeDurationSource,
+	GetTimeDurationSHA1,
+	false,
+)
 
 // GetTimeDuration runs scripts/get_time_duration.lua.
 func (s *Scripts) GetTimeDuration(ctx context.Context) (time.Duration, error) {

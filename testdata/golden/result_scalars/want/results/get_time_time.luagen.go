@@ -5,8 +5,9 @@ package results
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // GetTimeTimeSource is the source of scripts/get_time_time.lua, sent to Redis byte for byte.
@@ -19,7 +20,13 @@ return 1700000000000
 // GetTimeTimeSHA1 is the SHA1 Redis knows GetTimeTimeSource by.
 const GetTimeTimeSHA1 = "87f966fe467e4f269a8fa7bcce7c9336e18f83af"
 
-var getTimeTimeScript = runtime.NewScript("GetTimeTime", "scripts/get_time_time.lua", GetTimeTimeSource, GetTimeTimeSHA1, false)
+var getTimeTimeScript = runtime.NewScript(
+	"GetTimeTime",
+	"scripts/get_time_time.lua",
+	GetTimeTimeSource,
+	GetTimeTimeSHA1,
+	false,
+)
 
 // GetTimeTime runs scripts/get_time_time.lua.
 func (s *Scripts) GetTimeTime(ctx context.Context) (time.Time, error) {

@@ -5,6 +5,7 @@ package flagged
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -29,10 +30,21 @@ var incrByScript = runtime.NewScript("IncrBy", "scripts/incr_by.lua", IncrBySour
 // Keys: counter (KEYS[1]).
 // Args: by (ARGV[1]).
 func (s *Scripts) IncrBy(ctx context.Context, counter string, by int64) (int64, error) {
-	return runtime.Call(ctx, s.r, incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}, runtime.DecodeInt64)
+	return runtime.Call(
+		ctx,
+		s.r,
+		incrByScript,
+		[]string{counter},
+		[]string{runtime.FormatInt64(by)},
+		runtime.DecodeInt64,
+	)
 }
 
 // IncrBy queues a [Scripts.IncrBy] call; its future holds the result after Exec.
 func (p Pipeline) IncrBy(counter string, by int64) runtime.Future[int64] {
-	return runtime.NewFuture(p.b, p.b.Add(incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}), runtime.DecodeInt64)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(incrByScript, []string{counter}, []string{runtime.FormatInt64(by)}),
+		runtime.DecodeInt64,
+	)
 }

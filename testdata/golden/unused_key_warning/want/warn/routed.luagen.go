@@ -5,6 +5,7 @@ package warn
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -27,11 +28,11 @@ var routedScript = runtime.NewScript("Routed", "scripts/routed.lua", RoutedSourc
 //
 // Keys: route (KEYS[1]).
 // Args: value (ARGV[1]).
-func (s *Scripts) Routed(ctx context.Context, route string, value string) (string, error) {
+func (s *Scripts) Routed(ctx context.Context, route, value string) (string, error) {
 	return runtime.Call(ctx, s.r, routedScript, []string{route}, []string{value}, runtime.DecodeString)
 }
 
 // Routed queues a [Scripts.Routed] call; its future holds the result after Exec.
-func (p Pipeline) Routed(route string, value string) runtime.Future[string] {
+func (p Pipeline) Routed(route, value string) runtime.Future[string] {
 	return runtime.NewFuture(p.b, p.b.Add(routedScript, []string{route}, []string{value}), runtime.DecodeString)
 }

@@ -5,6 +5,7 @@ package args
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -48,7 +49,11 @@ func (p Pipeline) LogEvents(stream string, events ...any) runtime.Future[struct{
 	for _, v := range events {
 		enc, err := runtime.FormatJSON(v)
 		if err != nil {
-			return runtime.QueueErr[struct{}](p.b, logEventsScript, runtime.ArgError(logEventsScript, "events", err))
+			return runtime.QueueErr[struct{}](
+				p.b,
+				logEventsScript,
+				runtime.ArgError(logEventsScript, "events", err),
+			)
 		}
 		args = append(args, enc)
 	}

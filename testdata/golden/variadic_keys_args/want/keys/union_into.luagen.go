@@ -5,8 +5,9 @@ package keys
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // UnionIntoSource is the source of scripts/union_into.lua, sent to Redis byte for byte.
@@ -45,5 +46,9 @@ func (p Pipeline) UnionInto(dest string, sources []string, ttl time.Duration) ru
 	keys := make([]string, 0, 1+len(sources))
 	keys = append(keys, dest)
 	keys = append(keys, sources...)
-	return runtime.NewFuture(p.b, p.b.Add(unionIntoScript, keys, []string{runtime.FormatDuration(ttl)}), runtime.DecodeInt64)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(unionIntoScript, keys, []string{runtime.FormatDuration(ttl)}),
+		runtime.DecodeInt64,
+	)
 }

@@ -5,8 +5,9 @@ package server
 
 import (
 	"context"
-	"github.com/luagen/luagen/runtime"
 	"time"
+
+	"github.com/luagen/luagen/runtime"
 )
 
 // ServerTimeSource is the source of scripts/server_time.lua, sent to Redis byte for byte.
@@ -21,7 +22,13 @@ return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 // ServerTimeSHA1 is the SHA1 Redis knows ServerTimeSource by.
 const ServerTimeSHA1 = "6b6760a0b02bcd558d5235d2aaaeefcf7d536b6d"
 
-var serverTimeScript = runtime.NewScript("ServerTime", "scripts/server_time.lua", ServerTimeSource, ServerTimeSHA1, false)
+var serverTimeScript = runtime.NewScript(
+	"ServerTime",
+	"scripts/server_time.lua",
+	ServerTimeSource,
+	ServerTimeSHA1,
+	false,
+)
 
 // ServerTime returns the server's clock.
 func (s *Scripts) ServerTime(ctx context.Context) (time.Time, error) {

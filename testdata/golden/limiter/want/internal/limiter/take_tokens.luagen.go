@@ -5,9 +5,10 @@ package limiter
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // TakeTokensSource is the source of scripts/limiter/take_tokens.lua, sent to Redis byte for byte.
@@ -49,7 +50,13 @@ return {allowed, math.floor(tokens), retry}
 // TakeTokensSHA1 is the SHA1 Redis knows TakeTokensSource by.
 const TakeTokensSHA1 = "75f84448af71f3a8211439d5f4ce685f59ebc81a"
 
-var takeTokensScript = runtime.NewScript("TakeTokens", "scripts/limiter/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
+var takeTokensScript = runtime.NewScript(
+	"TakeTokens",
+	"scripts/limiter/take_tokens.lua",
+	TakeTokensSource,
+	TakeTokensSHA1,
+	false,
+)
 
 // TakeTokensResult is the reply of TakeTokens.
 type TakeTokensResult struct {
@@ -79,11 +86,37 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 //
 // Keys: bucket (KEYS[1]), log (KEYS[2]).
 // Args: rate (ARGV[1]), capacity (ARGV[2]), now (ARGV[3], Unix milliseconds).
-func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, rate float64, capacity int64, now time.Time) (TakeTokensResult, error) {
-	return runtime.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)}, decodeTakeTokensResult)
+func (s *Scripts) TakeTokens(
+	ctx context.Context,
+	bucket, log string,
+	rate float64,
+	capacity int64,
+	now time.Time,
+) (TakeTokensResult, error) {
+	return runtime.Call(
+		ctx,
+		s.r,
+		takeTokensScript,
+		[]string{bucket, log},
+		[]string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)},
+		decodeTakeTokensResult,
+	)
 }
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokens(bucket string, log string, rate float64, capacity int64, now time.Time) runtime.Future[TakeTokensResult] {
-	return runtime.NewFuture(p.b, p.b.Add(takeTokensScript, []string{bucket, log}, []string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)}), decodeTakeTokensResult)
+func (p Pipeline) TakeTokens(
+	bucket, log string,
+	rate float64,
+	capacity int64,
+	now time.Time,
+) runtime.Future[TakeTokensResult] {
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(
+			takeTokensScript,
+			[]string{bucket, log},
+			[]string{runtime.FormatFloat64(rate), runtime.FormatInt64(capacity), runtime.FormatTime(now)},
+		),
+		decodeTakeTokensResult,
+	)
 }

@@ -5,6 +5,7 @@ package limiter
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -28,10 +29,21 @@ var allowScript = runtime.NewScript("Allow", "scripts/limiter/allow.lua", AllowS
 // Keys: counter (KEYS[1]).
 // Args: limit (ARGV[1]).
 func (s *Scripts) Allow(ctx context.Context, counter string, limit int64) (bool, error) {
-	return runtime.Call(ctx, s.r, allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}, runtime.DecodeBool)
+	return runtime.Call(
+		ctx,
+		s.r,
+		allowScript,
+		[]string{counter},
+		[]string{runtime.FormatInt64(limit)},
+		runtime.DecodeBool,
+	)
 }
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64) runtime.Future[bool] {
-	return runtime.NewFuture(p.b, p.b.Add(allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}), runtime.DecodeBool)
+	return runtime.NewFuture(
+		p.b,
+		p.b.Add(allowScript, []string{counter}, []string{runtime.FormatInt64(limit)}),
+		runtime.DecodeBool,
+	)
 }

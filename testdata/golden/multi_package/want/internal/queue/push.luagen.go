@@ -5,6 +5,7 @@ package queue
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 )
 
@@ -26,11 +27,11 @@ var pushScript = runtime.NewScript("Push", "scripts/queue/push.lua", PushSource,
 //
 // Keys: queue (KEYS[1]).
 // Args: item (ARGV[1]).
-func (s *Scripts) Push(ctx context.Context, queue string, item string) (int64, error) {
+func (s *Scripts) Push(ctx context.Context, queue, item string) (int64, error) {
 	return runtime.Call(ctx, s.r, pushScript, []string{queue}, []string{item}, runtime.DecodeInt64)
 }
 
 // Push queues a [Scripts.Push] call; its future holds the result after Exec.
-func (p Pipeline) Push(queue string, item string) runtime.Future[int64] {
+func (p Pipeline) Push(queue, item string) runtime.Future[int64] {
 	return runtime.NewFuture(p.b, p.b.Add(pushScript, []string{queue}, []string{item}), runtime.DecodeInt64)
 }
