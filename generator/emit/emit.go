@@ -52,39 +52,44 @@ func Package(pkg *model.Package, importPath string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := make([]File, 0, len(plans)+1)
-	shared := newFile(pkg, importPath, "")
-	genShared(shared, pkg, plans)
-	data, err := render(shared)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path.Join(pkg.Out, SharedFile), err)
+	// Files are independent, and formatting dominates rendering, so render
+	// them on every core, the shared file (which holds every script's
+	// interface method) among them; each lands in its own slot, so the
+	// output does not depend on scheduling.
+	files := make([]File, len(plans)+1)
+	errs := make([]error, len(plans)+1)
+	renderFile := func(i int) {
+		if i == 0 {
+			f := newFile(pkg, importPath, "")
+			genShared(f, pkg, plans)
+			data, err := render(f)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", path.Join(pkg.Out, SharedFile), err)
+			}
+			files[i] = File{Name: SharedFile, Data: data}
+			return
+		}
+		pl := plans[i-1]
+		f := newFile(pkg, importPath, pl.s.File)
+		genScript(f, pl)
+		data, err := render(f)
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", pl.s.File, err)
+		}
+		files[i] = File{Name: pl.fileName, Data: data}
 	}
-	files = append(files, File{Name: SharedFile, Data: data})
-	// Script files are independent, and formatting dominates rendering,
-	// so render them on every core; each lands in its own slot, so
-	// the output does not depend on scheduling.
-	scripts := make([]File, len(plans))
-	errs := make([]error, len(plans))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(plans)) {
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				pl := plans[i]
-				f := newFile(pkg, importPath, pl.s.File)
-				genScript(f, pl)
-				data, err := render(f)
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", pl.s.File, err)
-					continue
-				}
-				scripts[i] = File{Name: pl.fileName, Data: data}
+				renderFile(i)
 			}
 		}()
 	}
-	for i := range plans {
+	for i := range files {
 		next <- i
 	}
 	close(next)
@@ -94,7 +99,6 @@ func Package(pkg *model.Package, importPath string) ([]File, error) {
 			return nil, err
 		}
 	}
-	files = append(files, scripts...)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	return files, nil
 }
