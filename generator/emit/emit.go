@@ -7,8 +7,11 @@
 // script.go, result.go, call.go, pipeline.go, iface.go). plan.go decides
 // every name up front, with namer.go keeping parameters clear of the names
 // generated code uses, so those functions only render; wire.go builds the
-// KEYS and ARGV both call forms send. Imports follow from the identifiers
-// used. Output is deterministic and gofmt-clean.
+// KEYS and ARGV both call forms send; layout.go breaks long lines the way
+// hand-written Go breaks them, and comment.go shapes comments. Imports
+// follow from the identifiers used, the standard library's in a group of
+// their own. Output is deterministic and gofmt-clean after one go/format
+// pass.
 package emit
 
 import (

@@ -345,6 +345,8 @@ func FuzzUserText(f *testing.F) {
 	f.Add("return 1\n", "Takes n tokens.", "the bucket", "take_tokens")
 	f.Add("a`b\r\n\x00\xff", "*/ /* \x00\r\n\n  - list\n\tcode", "\u2028\uFEFF", "x")
 	f.Add("", "", "", "a b")
+	long := strings.Repeat("word ", 40)
+	f.Add("return 1\n", long+"\n  - "+long+"\n\n\tcode "+long+"\n# Heading", long, "x")
 	f.Fuzz(func(t *testing.T, src, doc, paramDoc, base string) {
 		s := takeTokens()
 		s.Source, s.Doc = src, doc
@@ -385,4 +387,17 @@ func FuzzUserText(f *testing.F) {
 			t.Fatal("no source constant")
 		}
 	})
+}
+
+func TestGroupImports(t *testing.T) {
+	for in, want := range map[string]string{
+		"package p\n\nimport (\n\"context\"\n\"github.com/x/y\"\nz \"time\"\n)\n\nvar _ = 1\n": "package p\n\nimport (\n\"context\"\nz \"time\"\n\n\"github.com/x/y\"\n)\n\nvar _ = 1\n",
+		"package p\n\nimport (\n\"context\"\n\"time\"\n)\n":                                    "package p\n\nimport (\n\"context\"\n\"time\"\n)\n",
+		"package p\n\nimport \"github.com/x/y\"\n":                                             "package p\n\nimport \"github.com/x/y\"\n",
+		"// import (\npackage p\n":                                                             "// import (\npackage p\n",
+	} {
+		if got := string(groupImports([]byte(in))); got != want {
+			t.Errorf("groupImports(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
