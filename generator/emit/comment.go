@@ -80,27 +80,42 @@ func docComment(lines ...string) *jen.Statement {
 // writes: left to gofmt, user text holding lists or code blocks would change
 // again on a second pass.
 func slashedDoc(lines []string) []string {
-	var text strings.Builder
-	for _, l := range wrapProse(0, lines) {
-		text.WriteString(l)
-		text.WriteByte('\n')
+	lines = wrapProse(0, lines)
+	if !plainText(lines) {
+		var text strings.Builder
+		for _, l := range lines {
+			text.WriteString(l)
+			text.WriteByte('\n')
+		}
+		var p comment.Parser
+		var pr comment.Printer
+		lines = strings.Split(strings.TrimSuffix(string(pr.Comment(p.Parse(text.String()))), "\n"), "\n")
 	}
-	var p comment.Parser
-	var pr comment.Printer
-	canonical := strings.TrimSuffix(string(pr.Comment(p.Parse(text.String()))), "\n")
-	var out []string
-	for _, l := range strings.Split(canonical, "\n") {
+	out := make([]string, len(lines))
+	for i, l := range lines {
 		switch {
 		case l == "":
-			l = "//"
+			out[i] = "//"
 		case strings.HasPrefix(l, "\t"):
-			l = "//" + l // a code block's tab needs no space
+			out[i] = "//" + l // a code block's tab needs no space
 		default:
-			l = "// " + l
+			out[i] = "// " + l
 		}
-		out = append(out, l)
 	}
 	return out
+}
+
+// plainText reports whether lines are one paragraph that go/doc/comment
+// prints back unchanged, which spares parsing it: no blank line (which
+// could set off a heading), nothing that starts a code block, list, heading
+// or link definition, and no `` or '' (printed as curly quotes).
+func plainText(lines []string) bool {
+	for _, l := range lines {
+		if l == "" || strings.ContainsAny(l[:1], " \t#[") || strings.Contains(l, "``") || strings.Contains(l, "''") {
+			return false
+		}
+	}
+	return true
 }
 
 // memberDoc renders lines as the comment of a struct field or interface

@@ -3,6 +3,7 @@ package emit
 import (
 	"bytes"
 	"go/ast"
+	"go/doc/comment"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -210,6 +211,34 @@ func TestWrapProse(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(got, " "), "word"); n != 30*4 {
 		t.Errorf("%d words after wrapping, want %d", n, 30*4)
+	}
+}
+
+// TestPlainText checks that the doc comments slashedDoc does not parse are
+// the ones go/doc/comment would print back unchanged.
+func TestPlainText(t *testing.T) {
+	docs := [][]string{
+		{"X queues a [Scripts.X] call; its future holds the result after Exec."},
+		{"See https://example.com/a_b?c=d. It's *fine* and `quoted`.", "Second line: 1. two - three"},
+		{"Quotes ``like this'' become curly."}, {"A Heading"}, {"Para", "", "Heading", "", "Para"},
+		{"# Heading"}, {"[link]: https://example.com"}, {"  - item"}, {"\tcode"}, {"x", "  y"},
+	}
+	for _, s := range append(allShapes().Files, longNames().Files...) {
+		docs = append(docs, docLines(s.Result.Doc), docLines(s.Doc))
+	}
+	for _, doc := range docs {
+		if len(doc) == 0 || !plainText(doc) {
+			continue
+		}
+		var p comment.Parser
+		var pr comment.Printer
+		text := strings.Join(doc, "\n") + "\n"
+		if got := string(pr.Comment(p.Parse(text))); got != text {
+			t.Errorf("plainText(%q), but go/doc/comment prints %q", doc, got)
+		}
+	}
+	if plainText([]string{"a ``b''"}) || plainText([]string{"a", "", "b"}) || !plainText([]string{"a", "b"}) {
+		t.Error("plainText misjudges a known case")
 	}
 }
 
