@@ -108,7 +108,8 @@ func slashedDoc(lines []string) []string {
 // plainText reports whether lines are one paragraph that go/doc/comment
 // prints back unchanged, which spares parsing it: no blank line (which
 // could set off a heading), nothing that starts a code block, list, heading
-// or link definition, and no `` or '' (printed as curly quotes).
+// or link definition, and no doubled backquote or single quote (printed
+// as curly quotes).
 func plainText(lines []string) bool {
 	for _, l := range lines {
 		if l == "" || strings.ContainsAny(l[:1], " \t#[") || strings.Contains(l, "``") || strings.Contains(l, "''") {
