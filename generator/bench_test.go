@@ -47,6 +47,28 @@ func BenchmarkLoad1000(b *testing.B) {
 }
 
 // writeSynthetic writes a module with n scripts over four packages, with a
+
+// BenchmarkRender1000 is the rendering half of BenchmarkGenerate1000: the
+// same scripts, loaded once, rendered to Go files in memory.
+func BenchmarkRender1000(b *testing.B) {
+	dir := b.TempDir()
+	writeSynthetic(b, dir, 1000)
+	proj, diags := Load(filepath.Join(dir, "luagen.yaml"))
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	var files int
+	for b.Loop() {
+		out, err := Generate(proj)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = len(out)
+	}
+	b.ReportMetric(float64(files), "files")
+}
+
+// writeSynthetic writes a module with n scripts over four packages, with a
 // mix of arg and result types.
 func writeSynthetic(tb testing.TB, dir string, n int) {
 	tb.Helper()

@@ -12,41 +12,53 @@ import (
 // genCall renders the single-call method on *Scripts: EVALSHA with the
 // NOSCRIPT fallback, all in runtime.Call.
 func genCall(f *jen.File, pl *scriptPlan) {
-	resultType := pl.resultType()
-	w := pl.buildWire(func(arg string) jen.Code {
-		argErr := rt("ArgError").Call(jen.Id(pl.scriptVar), jen.Lit(arg), jen.Err())
-		if resultType == nil {
-			return jen.Return(argErr)
+	w := pl.buildWire(func(arg string, depth int) jen.Code {
+		argErr := call(rtName("ArgError"), ident(pl.scriptVar), strLit(arg), ident("err"))
+		if pl.resultType().none() {
+			return jen.Return(argErr.fit(depth, len("return "), 0))
 		}
-		return jen.Return(pl.zero(), argErr)
+		zero := pl.zero()
+		return jen.Return(zero.code, argErr.fit(depth, len("return ")+zero.w+len(", "), 0))
 	})
-	call := rt("Call").Call(jen.Id("ctx"), jen.Id("s").Dot("r"), jen.Id(pl.scriptVar), w.keys, w.args, pl.decoder())
+	run := call(rtName("Call"), ident("ctx"), selector("s", "r"), ident(pl.scriptVar), w.keys, w.args, pl.decoder())
 
-	f.Add(comments(pl.callDoc()...)).Func().Add(scriptsRecv()).Id(pl.name).Params(
-		append([]jen.Code{jen.Id("ctx").Qual("context", "Context")}, pl.callParams()...)...,
-	).Add(pl.callResults()).BlockFunc(func(g *jen.Group) {
+	results := pl.callResults()
+	f.Add(docComment(pl.callDoc()...)).Func().Add(scriptsRecv()).Id(pl.name).
+		Add(pl.signature(true).fit(0, len("func (s *Scripts) ")+cols(pl.name), len(" ")+results.w+len(" {"))).
+		Add(results.code).BlockFunc(func(g *jen.Group) {
 		for _, st := range w.prep {
 			g.Add(st)
 		}
-		if resultType != nil {
-			g.Return(call)
+		if !pl.resultType().none() {
+			g.Return(run.fit(bodyDepth, len("return "), 0))
 			return
 		}
 		op := ":="
 		if w.errDecl {
 			op = "="
 		}
-		g.List(jen.Id("_"), jen.Err()).Op(op).Add(call)
+		g.Add(assign(bodyDepth, 0, 0, op, []string{"_", "err"}, run))
 		g.Return(jen.Err())
 	})
 }
 
-// callResults is the result list of the call method: (T, error) or error.
-func (pl *scriptPlan) callResults() *jen.Statement {
-	if t := pl.resultType(); t != nil {
-		return jen.Params(t, jen.Error())
+// signature is the parameter list of the call method and the interface
+// (withCtx) or of the pipeline method.
+func (pl *scriptPlan) signature(withCtx bool) list {
+	ps := pl.callParams()
+	if withCtx {
+		ctx := atom{jen.Id("ctx").Qual("context", "Context"), len("ctx context.Context")}
+		ps = append([]piece{ctx}, ps...)
 	}
-	return jen.Error()
+	return params(ps...)
+}
+
+// callResults is the result list of the call method: (T, error) or error.
+func (pl *scriptPlan) callResults() atom {
+	if t := pl.resultType(); !t.none() {
+		return atom{jen.Params(t.code, jen.Error()), len("(") + t.w + len(", error)")}
+	}
+	return ident("error")
 }
 
 // summary is the first paragraph of the method's doc: the header's doc:
@@ -92,7 +104,7 @@ func (pl *scriptPlan) callDoc() []string {
 }
 
 // paramDoc lists keys or args with their KEYS/ARGV slots: on one line when
-// none has a doc, else as a list with each doc.
+// none has a doc and the line fits, else as a list with each doc.
 func paramDoc(title string, ps []param) []string {
 	if len(ps) == 0 {
 		return nil
@@ -106,8 +118,8 @@ func paramDoc(title string, ps []param) []string {
 			documented = true
 		}
 	}
-	if !documented {
-		return []string{title + ": " + strings.Join(items, ", ") + "."}
+	if line := title + ": " + strings.Join(items, ", ") + "."; !documented && len("// ")+cols(line) <= maxWidth {
+		return []string{line}
 	}
 	lines := []string{title + ":"}
 	for _, it := range items {

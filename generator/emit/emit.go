@@ -7,8 +7,11 @@
 // script.go, result.go, call.go, pipeline.go, iface.go). plan.go decides
 // every name up front, with namer.go keeping parameters clear of the names
 // generated code uses, so those functions only render; wire.go builds the
-// KEYS and ARGV both call forms send. Imports follow from the identifiers
-// used. Output is deterministic and gofmt-clean.
+// KEYS and ARGV both call forms send; layout.go breaks long lines the way
+// hand-written Go breaks them, and comment.go shapes comments. Imports
+// follow from the identifiers used, the standard library's in a group of
+// their own. Output is deterministic and gofmt-clean after one go/format
+// pass.
 package emit
 
 import (
@@ -43,44 +46,50 @@ type File struct {
 // Package renders the Go files of one generated package, whose import path
 // is importPath. Files are returned sorted by name.
 //
-// The model must be one generator/check passed: Package trusts its names
-// and types. When jennifer cannot format a file the error carries the
-// unformatted source, so the problem can be seen.
+// An error means the model breaks a rule the checker should have enforced
+// (a name that is not an identifier, two scripts mapping to one Go name, …);
+// it names the script file and line. When jennifer cannot format a file the
+// error carries the unformatted source, so the problem can be seen.
 func Package(pkg *model.Package, importPath string) ([]File, error) {
 	plans := planPackage(pkg)
-	files := make([]File, 0, len(plans)+1)
-	shared := newFile(pkg, importPath, "")
-	genShared(shared, pkg, plans)
-	data, err := render(shared)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path.Join(pkg.Out, SharedFile), err)
+	// Files are independent, and formatting dominates rendering, so render
+	// them on every core, the shared file (which holds every script's
+	// interface method) among them; each lands in its own slot, so the
+	// output does not depend on scheduling.
+	files := make([]File, len(plans)+1)
+	errs := make([]error, len(plans)+1)
+	renderFile := func(i int) {
+		if i == 0 {
+			f := newFile(pkg, importPath, "")
+			genShared(f, pkg, plans)
+			data, err := render(f)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", path.Join(pkg.Out, SharedFile), err)
+			}
+			files[i] = File{Name: SharedFile, Data: data}
+			return
+		}
+		pl := plans[i-1]
+		f := newFile(pkg, importPath, pl.s.File)
+		genScript(f, pl)
+		data, err := render(f)
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", pl.s.File, err)
+		}
+		files[i] = File{Name: pl.fileName, Data: data}
 	}
-	files = append(files, File{Name: SharedFile, Data: data})
-	// Script files are independent, and formatting dominates generation
-	// time, so render them on every core; each lands in its own slot, so
-	// the output does not depend on scheduling.
-	scripts := make([]File, len(plans))
-	errs := make([]error, len(plans))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(plans)) {
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				pl := plans[i]
-				f := newFile(pkg, importPath, pl.s.File)
-				genScript(f, pl)
-				data, err := render(f)
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", pl.s.File, err)
-					continue
-				}
-				scripts[i] = File{Name: pl.fileName, Data: data}
+				renderFile(i)
 			}
 		}()
 	}
-	for i := range plans {
+	for i := range files {
 		next <- i
 	}
 	close(next)
@@ -90,13 +99,19 @@ func Package(pkg *model.Package, importPath string) ([]File, error) {
 			return nil, err
 		}
 	}
-	files = append(files, scripts...)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	return files, nil
 }
 
+// FileName is the name of the generated file for a script: the Lua file's
+// base name with ".lua" replaced by ".luagen.go".
+func FileName(scriptFile string) string {
+	return strings.TrimSuffix(path.Base(scriptFile), ".lua") + ".luagen.go"
+}
+
 func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	f := jen.NewFilePathName(importPath, pkg.Name)
+	f.NoFormat = true // render formats it, once
 	f.HeaderComment(strings.TrimPrefix(Header, "// "))
 	if source != "" {
 		f.HeaderComment("source: " + oneLine(source))
@@ -107,24 +122,55 @@ func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	return f
 }
 
-// render formats f. jennifer runs gofmt once, but gofmt may reshape doc
-// comments (user text can hold lists or code blocks) only on a second
-// pass, so format until nothing changes: the file must be gofmt-clean.
+// render formats f: jennifer writes it unformatted (NoFormat), the import
+// block is split into groups, and go/format runs once. Doc comments are
+// already in gofmt's form (docComment), so the result is gofmt-clean as is.
 func render(f *jen.File) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, err
 	}
-	data := buf.Bytes()
-	for range 3 {
-		formatted, err := format.Source(data)
-		if err != nil {
-			return nil, fmt.Errorf("formatting: %w\n%s", err, data)
-		}
-		if bytes.Equal(formatted, data) {
-			return data, nil
-		}
-		data = formatted
+	src := groupImports(buf.Bytes())
+	data, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("formatting: %w\n%s", err, src)
 	}
-	return nil, fmt.Errorf("gofmt does not settle on the generated code:\n%s", data)
+	return data, nil
+}
+
+// groupImports puts the standard library's imports ahead of the others, in
+// a group of their own, as goimports does; jennifer writes one sorted block.
+// The block is the first "import (" line: all that precedes it is comments
+// and the package clause.
+func groupImports(src []byte) []byte {
+	const open, end = "\nimport (\n", "\n)\n"
+	start := bytes.Index(src, []byte(open))
+	if start < 0 {
+		return src
+	}
+	start += len(open)
+	n := bytes.Index(src[start:], []byte(end))
+	if n < 0 {
+		return src
+	}
+	var std, other [][]byte
+	for _, spec := range bytes.Split(src[start:start+n], []byte("\n")) {
+		// A spec is "path" or name "path"; a standard library path has
+		// no dot in its first element.
+		p := spec[bytes.LastIndexByte(spec, ' ')+1:]
+		if first, _, _ := bytes.Cut(p, []byte("/")); bytes.IndexByte(first, '.') < 0 {
+			std = append(std, spec)
+		} else {
+			other = append(other, spec)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	out := make([]byte, 0, len(src)+1)
+	out = append(out, src[:start]...)
+	out = append(out, bytes.Join(std, []byte("\n"))...)
+	out = append(out, "\n\n"...)
+	out = append(out, bytes.Join(other, []byte("\n"))...)
+	return append(out, src[start+n:]...)
 }

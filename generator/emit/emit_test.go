@@ -3,6 +3,7 @@ package emit
 import (
 	"bytes"
 	"go/ast"
+	"go/doc/comment"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/luagen/luagen/generator/model"
 )
@@ -159,6 +161,103 @@ func TestNames(t *testing.T) {
 	}
 }
 
+// TestLineWidth checks that no generated line is wider than maxWidth
+// columns, a tab counted as tabWidth, but for the lines of the Lua source.
+func TestLineWidth(t *testing.T) {
+	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens()), longNames()} {
+		for _, f := range mustPackage(t, pkg) {
+			fset := token.NewFileSet()
+			parsed, err := parser.ParseFile(fset, f.Name, f.Data, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			source := map[int]bool{}
+			ast.Inspect(parsed, func(n ast.Node) bool {
+				if vs, ok := n.(*ast.ValueSpec); ok && strings.HasSuffix(vs.Names[0].Name, "Source") {
+					for l := fset.Position(vs.Pos()).Line; l <= fset.Position(vs.End()).Line; l++ {
+						source[l] = true
+					}
+				}
+				return true
+			})
+			for i, line := range strings.Split(string(f.Data), "\n") {
+				w := utf8.RuneCountInString(strings.ReplaceAll(line, "\t", strings.Repeat(" ", tabWidth)))
+				if w > maxWidth && !source[i+1] {
+					t.Errorf("%s/%s:%d: %d columns: %s", pkg.Out, f.Name, i+1, w, line)
+				}
+			}
+		}
+	}
+}
+
+func TestWrapProse(t *testing.T) {
+	long := strings.Repeat("word ", 30)
+	code := "\tcode " + long
+	got := wrapProse(0, []string{"short", long, "  - item " + long, code, "# Heading " + long, strings.Repeat("x", 200)})
+	for _, l := range got {
+		if w := len("// ") + cols(l); w > maxWidth && l != code && !strings.HasPrefix(l, "# ") && !strings.HasPrefix(l, "xxx") {
+			t.Errorf("%d columns: %q", w, l)
+		}
+	}
+	want := []string{"short", "word", "  - item word", "    word", code, "# Heading " + long, strings.Repeat("x", 200)}
+	for _, w := range want {
+		found := false
+		for _, l := range got {
+			found = found || strings.HasPrefix(l, w) && (w != "word" || !strings.HasPrefix(l, " "))
+		}
+		if !found {
+			t.Errorf("no line starts with %q in %q", w, got)
+		}
+	}
+	if n := strings.Count(strings.Join(got, " "), "word"); n != 30*4 {
+		t.Errorf("%d words after wrapping, want %d", n, 30*4)
+	}
+}
+
+// TestPlainText checks that the doc comments slashedDoc does not parse are
+// the ones go/doc/comment would print back unchanged.
+func TestPlainText(t *testing.T) {
+	docs := [][]string{
+		{"X queues a [Scripts.X] call; its future holds the result after Exec."},
+		{"See https://example.com/a_b?c=d. It's *fine* and `quoted`.", "Second line: 1. two - three"},
+		{"Quotes ``like this'' become curly."}, {"A Heading"}, {"Para", "", "Heading", "", "Para"},
+		{"# Heading"}, {"[link]: https://example.com"}, {"  - item"}, {"\tcode"}, {"x", "  y"},
+	}
+	for _, s := range append(allShapes().Files, longNames().Files...) {
+		docs = append(docs, docLines(s.Result.Doc), docLines(s.Doc))
+	}
+	for _, doc := range docs {
+		if len(doc) == 0 || !plainText(doc) {
+			continue
+		}
+		var p comment.Parser
+		var pr comment.Printer
+		text := strings.Join(doc, "\n") + "\n"
+		if got := string(pr.Comment(p.Parse(text))); got != text {
+			t.Errorf("plainText(%q), but go/doc/comment prints %q", doc, got)
+		}
+	}
+	if plainText([]string{"a ``b''"}) || plainText([]string{"a", "", "b"}) || !plainText([]string{"a", "b"}) {
+		t.Error("plainText misjudges a known case")
+	}
+}
+
+func TestParamGroups(t *testing.T) {
+	s := script("Merge", []model.Param{key("a"), key("b"), variadic(key("ks"))},
+		[]model.Param{arg("c", model.TypeString), arg("d", model.TypeInt64), arg("e", model.TypeInt64), variadic(arg("f", model.TypeInt64))},
+		model.Result{Type: model.TypeNone})
+	files := mustPackage(t, limiter(s))
+	for _, want := range []string{
+		"func (s *Scripts) Merge(ctx context.Context, a, b string, ks []string, c string, d, e int64, f ...int64) error {",
+		"func (p Pipeline) Merge(a, b string, ks []string, c string, d, e int64, f ...int64) runtime.Future[struct{}] {",
+		"\tMerge(ctx context.Context, a, b string, ks []string, c string, d, e int64, f ...int64) error\n",
+	} {
+		if !bytes.Contains(files[0].Data, []byte(want)) && !bytes.Contains(files[1].Data, []byte(want)) {
+			t.Errorf("missing %q", want)
+		}
+	}
+}
+
 func TestDocComments(t *testing.T) {
 	s := takeTokens()
 	s.Keys[0].Doc = "the token bucket hash"
@@ -195,7 +294,7 @@ func TestCompiles(t *testing.T) {
 		t.Skip("runs go build")
 	}
 	dir := t.TempDir()
-	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens())} {
+	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens()), longNames()} {
 		for _, f := range mustPackage(t, pkg) {
 			p := filepath.Join(dir, pkg.Out, f.Name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -236,6 +335,8 @@ func FuzzUserText(f *testing.F) {
 	f.Add("return 1\n", "Takes n tokens.", "the bucket", "take_tokens")
 	f.Add("a`b\r\n\x00\xff", "*/ /* \x00\r\n\n  - list\n\tcode", "\u2028\uFEFF", "x")
 	f.Add("", "", "", "a b")
+	long := strings.Repeat("word ", 40)
+	f.Add("return 1\n", long+"\n  - "+long+"\n\n\tcode "+long+"\n# Heading", long, "x")
 	f.Fuzz(func(t *testing.T, src, doc, paramDoc, base string) {
 		s := takeTokens()
 		s.Source, s.Doc = src, doc
@@ -276,4 +377,17 @@ func FuzzUserText(f *testing.F) {
 			t.Fatal("no source constant")
 		}
 	})
+}
+
+func TestGroupImports(t *testing.T) {
+	for in, want := range map[string]string{
+		"package p\n\nimport (\n\"context\"\n\"github.com/x/y\"\nz \"time\"\n)\n\nvar _ = 1\n": "package p\n\nimport (\n\"context\"\nz \"time\"\n\n\"github.com/x/y\"\n)\n\nvar _ = 1\n",
+		"package p\n\nimport (\n\"context\"\n\"time\"\n)\n":                                    "package p\n\nimport (\n\"context\"\n\"time\"\n)\n",
+		"package p\n\nimport \"github.com/x/y\"\n":                                             "package p\n\nimport \"github.com/x/y\"\n",
+		"// import (\npackage p\n":                                                             "// import (\npackage p\n",
+	} {
+		if got := string(groupImports([]byte(in))); got != want {
+			t.Errorf("groupImports(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

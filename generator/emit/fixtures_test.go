@@ -130,3 +130,34 @@ func allShapes() *model.Package {
 	scripts = append(scripts, ro)
 	return &model.Package{Name: "shapes", Scripts: "scripts/*.lua", Out: "shapes", EmitInterface: true, Files: scripts}
 }
+
+// longNames is a package whose names, paths and docs are long enough that
+// every construct of the generated code has to break its lines.
+func longNames() *model.Package {
+	s := script("ReconcileWarehouseInventoryReservations",
+		[]model.Param{key("warehouse_inventory_counter"), key("reservation_ledger_stream"), variadic(key("additional_stock_keys"))},
+		[]model.Param{
+			arg("reservation_expiry_timeout", model.TypeDuration), arg("requested_quantity_per_item", model.TypeInt64),
+			arg("client_supplied_metadata_document", model.TypeJSON), variadic(arg("item_identifiers_to_reserve", model.TypeJSON)),
+		},
+		model.Result{
+			Type: model.TypeStruct, StructName: "ReconcileWarehouseInventoryReservationsOutcome", Nullable: true,
+			Doc: "What happened to every reservation, with a description long enough that it has to be wrapped over two lines.",
+			Fields: []model.Field{
+				{Name: "reservations_that_were_accepted_by_the_ledger", GoName: "ReservationsThatWereAcceptedByTheLedger", Type: model.TypeStringMap, Nullable: true},
+				{Name: "number_of_items_that_could_not_be_reserved_at_all", GoName: "NumberOfItemsThatCouldNotBeReservedAtAll", Type: model.TypeInt64, Nullable: true,
+					Doc: "Counted over every warehouse the reservation touched, including the ones that were drained while the call ran."},
+				{Name: "time_until_the_next_reconciliation_may_run_again", GoName: "TimeUntilTheNextReconciliationMayRunAgain", Type: model.TypeDuration},
+			},
+		})
+	s.File = "scripts/limiter/with/a/deeply/nested/folder/of/lua/scripts/reconcile_warehouse_inventory_reservations.lua"
+	s.Doc = "Reconciles the reservations of one warehouse against its inventory counter and its ledger stream, so that no item is sold twice.\n\n" +
+		"It works in three steps:\n  - reads every counter named by the keys, the fixed ones first and the additional ones after them, in the order given\n  - writes the ledger\n\n" +
+		"\tlocal x = redis.call('GET', KEYS[1])"
+	s.Keys[0].Doc = "the counter of the warehouse, a hash of item identifiers to the quantity in stock right now, which the script decrements"
+	none := script("ReconcileWarehouseInventoryReservationsWithoutAnyResultAtAll", s.Keys, s.Args, model.Result{Type: model.TypeNone})
+	none.File = "scripts/limiter/reconcile_without_result.lua"
+	pkg := limiter(s, none)
+	pkg.Scripts = "scripts/limiter/with/a/deeply/nested/folder/of/lua/scripts/and/a/glob/that/goes/on/**/*.lua"
+	return pkg
+}

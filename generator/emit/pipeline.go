@@ -6,21 +6,29 @@ import "github.com/dave/jennifer/jen"
 // returns a typed future. An arg that cannot be encoded fails only its own
 // future, so the rest of the batch still runs.
 func genQueue(f *jen.File, pl *scriptPlan) {
-	future := pl.futureType()
-	w := pl.buildWire(func(arg string) jen.Code {
-		return jen.Return(rt("QueueErr").Types(future.Clone()).Call(
-			jen.Id("p").Dot("b"), jen.Id(pl.scriptVar),
-			rt("ArgError").Call(jen.Id(pl.scriptVar), jen.Lit(arg), jen.Err()),
-		))
+	w := pl.buildWire(func(arg string, depth int) jen.Code {
+		future := pl.futureType()
+		queueErr := call(atom{rt("QueueErr").Types(future.code), rtName("QueueErr").w + len("[]") + future.w},
+			selector("p", "b"), ident(pl.scriptVar),
+			call(rtName("ArgError"), ident(pl.scriptVar), strLit(arg), ident("err")),
+		)
+		return jen.Return(queueErr.fit(depth, len("return "), 0))
 	})
-	f.Add(comments(pl.name + " queues a [Scripts." + pl.name + "] call; its future holds the result after Exec.")).Func().Add(pipelineRecv()).Id(pl.name).Params(pl.callParams()...).Add(rt("Future").Types(future.Clone())).BlockFunc(func(g *jen.Group) {
+	// Add then NewFuture rather than the generic Queue: slices passed to a
+	// generic function of another package escape once the method is
+	// inlined into its caller.
+	add := call(rtName("Add"), selector("p", "b"), ident(pl.scriptVar), w.keys, w.args)
+	queue := call(rtName("NewFuture"), selector("p", "b"), add, pl.decoder())
+
+	future := pl.futureType()
+	result := atom{rt("Future").Types(future.code), rtName("Future").w + len("[]") + future.w}
+	f.Add(docComment(pl.name + " queues a [Scripts." + pl.name + "] call; its future holds the result after Exec.")).
+		Func().Add(pipelineRecv()).Id(pl.name).
+		Add(pl.signature(false).fit(0, len("func (p Pipeline) ")+cols(pl.name), len(" ")+result.w+len(" {"))).
+		Add(result.code).BlockFunc(func(g *jen.Group) {
 		for _, st := range w.prep {
 			g.Add(st)
 		}
-		// Add then NewFuture rather than the generic Queue: slices passed
-		// to a generic function of another package escape once the
-		// method is inlined into its caller.
-		g.Return(rt("NewFuture").Call(jen.Id("p").Dot("b"),
-			rt("Add").Call(jen.Id("p").Dot("b"), jen.Id(pl.scriptVar), w.keys, w.args), pl.decoder()))
+		g.Return(queue.fit(bodyDepth, len("return "), 0))
 	})
 }

@@ -119,51 +119,51 @@ func planParams(pl *scriptPlan, pkgNames *namer) {
 	}
 }
 
-// resultType is what the call method returns besides error, nil for none.
-func (pl *scriptPlan) resultType() *jen.Statement {
+// resultType is what the call method returns besides error, none for none.
+func (pl *scriptPlan) resultType() atom {
 	r := pl.s.Result
 	switch {
 	case r.Type == model.TypeNone:
-		return nil
+		return atom{}
 	case r.Type == model.TypeStruct && r.Nullable:
-		return jen.Op("*").Id(r.StructName)
+		return ptrTo(ident(r.StructName))
 	case r.Type == model.TypeStruct:
-		return jen.Id(r.StructName)
+		return ident(r.StructName)
 	}
 	t, _ := goType(r.Type)
 	if r.Nullable && !nilable(r.Type) {
-		return jen.Op("*").Add(t)
+		return ptrTo(t)
 	}
 	return t
 }
 
 // futureType is the T of the pipeline method's runtime.Future[T].
-func (pl *scriptPlan) futureType() *jen.Statement {
-	if t := pl.resultType(); t != nil {
+func (pl *scriptPlan) futureType() atom {
+	if t := pl.resultType(); !t.none() {
 		return t
 	}
-	return jen.Struct()
+	return atom{jen.Struct(), len("struct{}")}
 }
 
 // decoder is the runtime.Decoder passed to Call and Queue.
-func (pl *scriptPlan) decoder() *jen.Statement {
+func (pl *scriptPlan) decoder() atom {
 	switch {
 	case pl.wrapDecoder != "":
-		return jen.Id(pl.wrapDecoder)
+		return ident(pl.wrapDecoder)
 	case pl.structDecoder != "":
-		return jen.Id(pl.structDecoder)
+		return ident(pl.structDecoder)
 	}
-	return rt(decoders[pl.s.Result.Type])
+	return rtName(decoders[pl.s.Result.Type])
 }
 
 // zero is the value the call method returns with an arg-encoding error.
-func (pl *scriptPlan) zero() *jen.Statement {
+func (pl *scriptPlan) zero() atom {
 	r := pl.s.Result
 	switch {
 	case r.Type == model.TypeStruct && !r.Nullable:
-		return jen.Id(r.StructName).Values()
+		return literal(ident(r.StructName))
 	case r.Nullable && !nilable(r.Type):
-		return jen.Nil()
+		return ident("nil")
 	}
 	return zeroValue(r.Type)
 }

@@ -17,18 +17,27 @@ func genResult(f *jen.File, pl *scriptPlan) {
 	if pl.wrapDecoder == "" {
 		return
 	}
-	inner := pl.decoderOf(r.Type)
-	f.Add(comments(pl.wrapDecoder+" gives nil for a nil reply.")).Func().Id(pl.wrapDecoder).Params(jen.Id("m").Qual(rueidisPath, "RedisMessage")).Params(pl.resultType(), jen.Error()).Block(
-		jen.Return(rt("Nullable").Call(jen.Id("m"), inner)),
+	t := pl.resultType()
+	results := atom{jen.Params(t.code, jen.Error()), len("(") + t.w + len(", error)")}
+	f.Add(docComment(pl.wrapDecoder + " gives nil for a nil reply.")).Func().Id(pl.wrapDecoder).
+		Add(decoderParams().fit(0, len("func ")+cols(pl.wrapDecoder), len(" ")+results.w+len(" {"))).
+		Add(results.code).Block(
+		jen.Return(call(rtName("Nullable"), ident("m"), pl.decoderOf(r.Type)).fit(bodyDepth, len("return "), 0)),
 	)
 }
 
+// decoderParams is the parameter list of a decoder: (m rueidis.RedisMessage).
+func decoderParams() list {
+	t := qual(rueidisPath, "RedisMessage")
+	return params(atom{jen.Id("m").Add(t.code), len("m ") + t.w})
+}
+
 // decoderOf is the decoder of a non-nullable value of type t.
-func (pl *scriptPlan) decoderOf(t model.Type) *jen.Statement {
+func (pl *scriptPlan) decoderOf(t model.Type) atom {
 	if t == model.TypeStruct {
-		return jen.Id(pl.structDecoder)
+		return ident(pl.structDecoder)
 	}
-	return rt(decoders[t])
+	return rtName(decoders[t])
 }
 
 func genStruct(f *jen.File, pl *scriptPlan) {
@@ -37,13 +46,13 @@ func genStruct(f *jen.File, pl *scriptPlan) {
 	if lines := docLines(r.Doc); len(lines) > 0 {
 		doc = append(append(doc, ""), lines...)
 	}
-	f.Add(comments(doc...)).Type().Id(r.StructName).StructFunc(func(g *jen.Group) {
+	f.Add(docComment(doc...)).Type().Id(r.StructName).StructFunc(func(g *jen.Group) {
 		for _, fl := range r.Fields {
 			t, _ := goType(fl.Type)
 			if fl.Nullable && !nilable(fl.Type) {
-				t = jen.Op("*").Add(t)
+				t = ptrTo(t)
 			}
-			g.Add(comments(docLines(fl.Doc)...)).Id(fl.GoName).Add(t)
+			g.Add(memberDoc(docLines(fl.Doc)...)).Id(fl.GoName).Add(t.code)
 		}
 	})
 }
@@ -54,24 +63,30 @@ func genStruct(f *jen.File, pl *scriptPlan) {
 func genStructDecoder(f *jen.File, pl *scriptPlan) {
 	r := pl.s.Result
 	ret := jen.Return(jen.Id("r"), jen.Err())
-	f.Func().Id(pl.structDecoder).Params(jen.Id("m").Qual(rueidisPath, "RedisMessage")).Params(
-		jen.Id("r").Id(r.StructName), jen.Err().Error(),
-	).BlockFunc(func(g *jen.Group) {
+	results := atom{jen.Params(jen.Id("r").Id(r.StructName), jen.Err().Error()), len("(r ") + cols(r.StructName) + len(", err error)")}
+	f.Func().Id(pl.structDecoder).
+		Add(decoderParams().fit(0, len("func ")+cols(pl.structDecoder), len(" ")+results.w+len(" {"))).
+		Add(results.code).BlockFunc(func(g *jen.Group) {
 		g.List(jen.Id("f"), jen.Err()).Op(":=").Add(rt("Fields")).Call(jen.Op("&").Id("m"), jen.Lit(len(r.Fields)))
 		g.If(jen.Err().Op("!=").Nil()).Block(ret.Clone())
+		// Each field is read in an if statement's init, whose call breaks
+		// like any other when the line is too long.
+		const cond = "; err != nil {"
 		for i, fl := range r.Fields {
-			args := []jen.Code{jen.Id("f"), jen.Lit(i), jen.Lit(fl.Name), rt(readerOf(fl.Type))}
-			switch {
-			case !fl.Nullable:
-				g.If(jen.List(jen.Id("r").Dot(fl.GoName), jen.Err()).Op("=").Add(rt("Field")).Call(args...), jen.Err().Op("!=").Nil()).Block(ret.Clone())
-			case !nilable(fl.Type):
-				g.If(jen.List(jen.Id("r").Dot(fl.GoName), jen.Err()).Op("=").Add(rt("NullableField")).Call(args...), jen.Err().Op("!=").Nil()).Block(ret.Clone())
-			default:
-				// A nil slice, map or message already means "no value":
-				// unwrap the pointer NullableField gives for a missing element.
-				g.If(jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(rt("NullableField")).Call(args...), jen.Err().Op("!=").Nil()).Block(
-					ret.Clone(),
-				).Else().If(jen.Id("v").Op("!=").Nil()).Block(
+			fn, lhs, op := "Field", "r."+fl.GoName, "="
+			if fl.Nullable {
+				fn = "NullableField"
+			}
+			// A nil slice, map or message already means "no value": the
+			// pointer NullableField gives for a missing element is unwrapped.
+			unwrap := fl.Nullable && nilable(fl.Type)
+			if unwrap {
+				lhs, op = "v", ":="
+			}
+			read := call(rtName(fn), ident("f"), intLit(i), strLit(fl.Name), rtName(readerOf(fl.Type)))
+			st := g.If(assign(bodyDepth, len("if "), len(cond), op, []string{lhs, "err"}, read), jen.Err().Op("!=").Nil()).Block(ret.Clone())
+			if unwrap {
+				st.Else().If(jen.Id("v").Op("!=").Nil()).Block(
 					jen.Id("r").Dot(fl.GoName).Op("=").Op("*").Id("v"),
 				)
 			}

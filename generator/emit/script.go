@@ -9,13 +9,14 @@ import (
 func genScript(f *jen.File, pl *scriptPlan) {
 	s := pl.s
 	file := oneLine(s.File)
-	f.Add(comments(pl.sourceConst + " is the source of " + file + ", sent to Redis byte for byte.")).Const().Id(pl.sourceConst).Op("=").Add(sourceLit(s.Source))
+	f.Add(docComment(pl.sourceConst + " is the source of " + file + ", sent to Redis byte for byte.")).Const().Id(pl.sourceConst).Op("=").Add(sourceLit(s.Source))
 
-	f.Add(comments(pl.sha1Const + " is the SHA1 Redis knows " + pl.sourceConst + " by.")).Const().Id(pl.sha1Const).Op("=").Lit(pl.s.SHA1)
+	f.Add(docComment(pl.sha1Const + " is the SHA1 Redis knows " + pl.sourceConst + " by.")).Const().Id(pl.sha1Const).Op("=").Lit(pl.s.SHA1)
 
-	f.Var().Id(pl.scriptVar).Op("=").Add(rt("NewScript")).Call(
-		jen.Lit(pl.name), jen.Lit(s.File), jen.Id(pl.sourceConst), jen.Id(pl.sha1Const), jen.Lit(s.ReadOnly),
+	newScript := call(rtName("NewScript"),
+		strLit(pl.name), strLit(s.File), ident(pl.sourceConst), ident(pl.sha1Const), boolLit(s.ReadOnly),
 	)
+	f.Var().Id(pl.scriptVar).Op("=").Add(newScript.fit(0, len("var ")+cols(pl.scriptVar)+len(" = "), 0))
 
 	genResult(f, pl)
 	genCall(f, pl)

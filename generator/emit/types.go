@@ -18,38 +18,38 @@ const (
 
 // goType is the Go type of a luagen scalar, slice or map type (not struct or
 // none, which depend on the script).
-func goType(t model.Type) (*jen.Statement, bool) {
+func goType(t model.Type) (atom, bool) {
 	switch t {
 	case model.TypeString:
-		return jen.String(), true
+		return ident("string"), true
 	case model.TypeBytes:
-		return jen.Index().Byte(), true
+		return sliceOf(ident("byte")), true
 	case model.TypeInt64:
-		return jen.Int64(), true
+		return ident("int64"), true
 	case model.TypeInt:
-		return jen.Int(), true
+		return ident("int"), true
 	case model.TypeUint64:
-		return jen.Uint64(), true
+		return ident("uint64"), true
 	case model.TypeFloat64:
-		return jen.Float64(), true
+		return ident("float64"), true
 	case model.TypeBool:
-		return jen.Bool(), true
+		return ident("bool"), true
 	case model.TypeDuration:
-		return jen.Qual("time", "Duration"), true
+		return qual("time", "Duration"), true
 	case model.TypeTime:
-		return jen.Qual("time", "Time"), true
+		return qual("time", "Time"), true
 	case model.TypeJSON:
-		return jen.Any(), true
+		return ident("any"), true
 	case model.TypeStrings:
-		return jen.Index().String(), true
+		return sliceOf(ident("string")), true
 	case model.TypeInt64s:
-		return jen.Index().Int64(), true
+		return sliceOf(ident("int64")), true
 	case model.TypeStringMap:
-		return jen.Map(jen.String()).String(), true
+		return atom{jen.Map(jen.String()).String(), len("map[string]string")}, true
 	case model.TypeRaw:
-		return jen.Qual(rueidisPath, "RedisMessage"), true
+		return qual(rueidisPath, "RedisMessage"), true
 	}
-	return nil, false
+	return atom{}, false
 }
 
 // encoders name the runtime function that puts an arg of each type on the
@@ -102,21 +102,24 @@ func nilable(t model.Type) bool {
 }
 
 // zeroValue is the literal returned with an error before a call is made.
-func zeroValue(t model.Type) *jen.Statement {
+func zeroValue(t model.Type) atom {
 	switch t {
 	case model.TypeString:
-		return jen.Lit("")
+		return strLit("")
 	case model.TypeInt64, model.TypeInt, model.TypeUint64, model.TypeFloat64, model.TypeDuration:
-		return jen.Lit(0)
+		return intLit(0)
 	case model.TypeBool:
-		return jen.False()
+		return boolLit(false)
 	case model.TypeTime:
-		return jen.Qual("time", "Time").Values()
+		return literal(qual("time", "Time"))
 	case model.TypeRaw:
-		return jen.Qual(rueidisPath, "RedisMessage").Values()
+		return literal(qual(rueidisPath, "RedisMessage"))
 	}
-	return jen.Nil() // []byte, slices, maps
+	return ident("nil") // []byte, slices, maps
 }
+
+// literal is the empty composite literal of t: t{}.
+func literal(t atom) atom { return atom{t.code.Values(), t.w + 2} }
 
 // runtimeNames are the runtime names generated code uses that its users
 // see too (in the generated API); rt finds every other name, which only

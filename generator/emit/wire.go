@@ -7,34 +7,52 @@ import (
 )
 
 // callParams is the parameter list shared by the call method (after ctx),
-// the pipeline method and the interface: keys, then args.
-func (pl *scriptPlan) callParams() []jen.Code {
-	var out []jen.Code
-	for _, k := range append(append([]param(nil), pl.keys...), pl.args...) {
-		t, _ := goType(k.Type)
+// the pipeline method and the interface: keys, then args, with adjacent
+// parameters of one type sharing it, as in "bucket, log string". A group
+// that would not fit on a line of a broken interface method is split.
+func (pl *scriptPlan) callParams() []piece {
+	const budget = maxWidth - 2*tabWidth - len(",")
+	all := append(append([]param(nil), pl.keys...), pl.args...)
+	var out []piece
+	for i := 0; i < len(all); {
+		p := all[i]
+		t, _ := goType(p.Type)
 		switch {
-		case k.ellipsis:
-			out = append(out, jen.Id(k.ident).Op("...").Add(t))
-		case k.asSlice:
-			out = append(out, jen.Id(k.ident).Index().Add(t))
-		default:
-			out = append(out, jen.Id(k.ident).Add(t))
+		case p.ellipsis:
+			t = atom{jen.Op("...").Add(t.code), len("...") + t.w}
+		case p.asSlice:
+			t = sliceOf(t)
 		}
+		names := []jen.Code{jen.Id(p.ident)}
+		w := cols(p.ident) + len(" ") + t.w
+		// A variadic parameter shares its type with no other.
+		for i++; i < len(all) && !p.ellipsis && !all[i].ellipsis && all[i].asSlice == p.asSlice && all[i].Type == p.Type; i++ {
+			next := len(", ") + cols(all[i].ident)
+			if w+next > budget {
+				break
+			}
+			names = append(names, jen.Id(all[i].ident))
+			w += next
+		}
+		out = append(out, atom{jen.List(names...).Add(t.code), w})
 	}
 	return out
 }
 
+// bodyDepth is the indentation of a method body's statements.
+const bodyDepth = 1
+
 // wire is how a call's KEYS and ARGV are built from its parameters.
 type wire struct {
-	prep       []jen.Code // statements to run first
-	keys, args jen.Code   // the []string expressions to pass
+	prep       []jen.Code // statements to run first, at bodyDepth
+	keys, args piece      // the []string expressions to pass
 	errDecl    bool       // prep declares err at function scope
 }
 
 // buildWire renders the code that turns parameters into KEYS and ARGV.
-// fail renders the statement returning an encoding error of the named arg
-// (the error itself is in err).
-func (pl *scriptPlan) buildWire(fail func(arg string) jen.Code) wire {
+// fail renders the statement, indented depth tabs, returning an encoding
+// error of the named arg (the error itself is in err).
+func (pl *scriptPlan) buildWire(fail func(arg string, depth int) jen.Code) wire {
 	var w wire
 	// JSON args are encoded first so a failure returns before anything is built.
 	for _, a := range pl.args {
@@ -42,84 +60,102 @@ func (pl *scriptPlan) buildWire(fail func(arg string) jen.Code) wire {
 			continue
 		}
 		w.prep = append(w.prep,
-			jen.List(jen.Id(a.jsonLocal), jen.Err()).Op(":=").Add(rt("FormatJSON")).Call(jen.Id(a.ident)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(fail(a.Name)),
+			assign(bodyDepth, 0, 0, ":=", []string{a.jsonLocal, "err"}, call(rtName("FormatJSON"), ident(a.ident))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(fail(a.Name, bodyDepth+1)),
 		)
 		w.errDecl = true
 	}
 
-	w.keys = jen.Nil()
+	w.keys = ident("nil")
 	if n := len(pl.keys); n > 0 {
 		last := pl.keys[n-1]
 		switch {
 		case !last.Variadic:
-			w.keys = jen.Index().String().ValuesFunc(func(g *jen.Group) {
-				for _, k := range pl.keys {
-					g.Id(k.ident)
-				}
-			})
+			keys := make([]piece, n)
+			for i, k := range pl.keys {
+				keys[i] = ident(k.ident)
+			}
+			w.keys = values(sliceOf(ident("string")), keys...)
 		case n == 1:
 			// Call and Queue do not retain keys, so the caller's slice can go as is.
-			w.keys = jen.Id(last.ident)
+			w.keys = ident(last.ident)
 		default:
+			fixed := []piece{ident(keysLocal)}
+			for _, k := range pl.keys[:n-1] {
+				fixed = append(fixed, ident(k.ident))
+			}
 			w.prep = append(w.prep,
 				jen.Id(keysLocal).Op(":=").Make(jen.Index().String(), jen.Lit(0), jen.Lit(n-1).Op("+").Len(jen.Id(last.ident))),
-				jen.Id(keysLocal).Op("=").AppendFunc(func(g *jen.Group) {
-					g.Id(keysLocal)
-					for _, k := range pl.keys[:n-1] {
-						g.Id(k.ident)
-					}
-				}),
-				jen.Id(keysLocal).Op("=").Append(jen.Id(keysLocal), jen.Id(last.ident).Op("...")),
+				assign(bodyDepth, 0, 0, "=", []string{keysLocal}, call(ident("append"), fixed...)),
+				assign(bodyDepth, 0, 0, "=", []string{keysLocal}, call(ident("append"), ident(keysLocal), spread(last.ident))),
 			)
-			w.keys = jen.Id(keysLocal)
+			w.keys = ident(keysLocal)
 		}
 	}
 
-	w.args = jen.Nil()
+	w.args = ident("nil")
 	n := len(pl.args)
 	if n == 0 {
 		return w
 	}
 	last := pl.args[n-1]
 	if !last.Variadic {
-		w.args = jen.Index().String().ValuesFunc(func(g *jen.Group) {
-			for _, a := range pl.args {
-				g.Add(encodeArg(a))
-			}
-		})
+		args := make([]piece, n)
+		for i, a := range pl.args {
+			args[i] = encodeArg(a)
+		}
+		w.args = values(sliceOf(ident("string")), args...)
 		return w
 	}
 	if n == 1 && last.Type == model.TypeString {
-		w.args = jen.Id(last.ident)
+		w.args = ident(last.ident)
 		return w
 	}
 	w.prep = append(w.prep, jen.Id(argsLocal).Op(":=").Make(jen.Index().String(), jen.Lit(0), jen.Lit(n-1).Op("+").Len(jen.Id(last.ident))))
 	if n > 1 {
-		w.prep = append(w.prep, jen.Id(argsLocal).Op("=").AppendFunc(func(g *jen.Group) {
-			g.Id(argsLocal)
-			for _, a := range pl.args[:n-1] {
-				g.Add(encodeArg(a))
-			}
-		}))
+		fixed := []piece{ident(argsLocal)}
+		for _, a := range pl.args[:n-1] {
+			fixed = append(fixed, encodeArg(a))
+		}
+		w.prep = append(w.prep, assign(bodyDepth, 0, 0, "=", []string{argsLocal}, call(ident("append"), fixed...)))
 	}
+	loop := jen.For(jen.List(jen.Id("_"), jen.Id(loopVar)).Op(":=").Range().Id(last.ident))
 	switch last.Type {
 	case model.TypeString:
-		w.prep = append(w.prep, jen.Id(argsLocal).Op("=").Append(jen.Id(argsLocal), jen.Id(last.ident).Op("...")))
+		w.prep = append(w.prep, assign(bodyDepth, 0, 0, "=", []string{argsLocal}, call(ident("append"), ident(argsLocal), spread(last.ident))))
 	case model.TypeJSON:
-		w.prep = append(w.prep, jen.For(jen.List(jen.Id("_"), jen.Id(loopVar)).Op(":=").Range().Id(last.ident)).Block(
-			jen.List(jen.Id(encLocal), jen.Err()).Op(":=").Add(rt("FormatJSON")).Call(jen.Id(loopVar)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(fail(last.Name)),
+		w.prep = append(w.prep, loop.Block(
+			assign(bodyDepth+1, 0, 0, ":=", []string{encLocal, "err"}, call(rtName("FormatJSON"), ident(loopVar))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(fail(last.Name, bodyDepth+2)),
 			jen.Id(argsLocal).Op("=").Append(jen.Id(argsLocal), jen.Id(encLocal)),
 		))
 	default:
-		w.prep = append(w.prep, jen.For(jen.List(jen.Id("_"), jen.Id(loopVar)).Op(":=").Range().Id(last.ident)).Block(
-			jen.Id(argsLocal).Op("=").Append(jen.Id(argsLocal), rt(encoders[last.Type]).Call(jen.Id(loopVar))),
+		w.prep = append(w.prep, loop.Block(
+			assign(bodyDepth+1, 0, 0, "=", []string{argsLocal}, call(ident("append"), ident(argsLocal), call(rtName(encoders[last.Type]), ident(loopVar)))),
 		))
 	}
-	w.args = jen.Id(argsLocal)
+	w.args = ident(argsLocal)
 	return w
 }
+
+// assign is the assignment "names op value" on a line indented depth tabs,
+// where before and after are the columns of what shares the line (an if
+// statement's "if " and "; err != nil {").
+func assign(depth, before, after int, op string, names []string, value piece) *jen.Statement {
+	lhs := make([]jen.Code, len(names))
+	used := before + len(" ") + cols(op) + len(" ")
+	for i, n := range names {
+		lhs[i] = jen.Id(n)
+		used += cols(n)
+		if i > 0 {
+			used += len(", ")
+		}
+	}
+	return jen.List(lhs...).Op(op).Add(value.fit(depth, used, after))
+}
+
+// spread is "name..." in a call.
+func spread(name string) atom { return atom{jen.Id(name).Op("..."), cols(name) + len("...")} }
 
 // wireLocals lists the locals buildWire declares for s, which its
 // parameters must not be named like.
@@ -144,12 +180,12 @@ func wireLocals(s *model.Script) []string {
 }
 
 // encodeArg is the string form of a non-variadic arg.
-func encodeArg(a param) jen.Code {
+func encodeArg(a param) piece {
 	switch {
 	case a.jsonLocal != "":
-		return jen.Id(a.jsonLocal)
+		return ident(a.jsonLocal)
 	case a.Type == model.TypeString:
-		return jen.Id(a.ident)
+		return ident(a.ident)
 	}
-	return rt(encoders[a.Type]).Call(jen.Id(a.ident))
+	return call(rtName(encoders[a.Type]), ident(a.ident))
 }

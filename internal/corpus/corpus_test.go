@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 	"github.com/luagen/luagen/generator/vet"
 )
@@ -403,8 +404,8 @@ func vetCounts(name, src string, n int, sh Shape) map[string]int {
 		}
 	}
 	counts := map[string]int{}
-	for _, d := range vet.Script(s, []byte(src)) {
-		counts[d.Check]++
+	for _, d := range vet.Script(s, luasrc.Prepare(s.File, []byte(src))) {
+		counts[string(d.Check)]++
 	}
 	return counts
 }

@@ -5,6 +5,7 @@ package gen
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
@@ -40,7 +41,13 @@ return {allowed, tokens}
 // TakeTokensSHA1 is the SHA1 Redis knows TakeTokensSource by.
 const TakeTokensSHA1 = "662acdad58b8f44b844cc341e2afb334eb2e9f84"
 
-var takeTokensScript = luagenimpl.NewScript("TakeTokens", "scripts/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
+var takeTokensScript = luagenimpl.NewScript(
+	"TakeTokens",
+	"scripts/take_tokens.lua",
+	TakeTokensSource,
+	TakeTokensSHA1,
+	false,
+)
 
 // TakeTokensResult is the reply of TakeTokens.
 type TakeTokensResult struct {
@@ -62,7 +69,8 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 	return r, nil
 }
 
-// TakeTokens takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+// TakeTokens takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is
+// left.
 //
 // Keys:
 //   - bucket (KEYS[1]): hash whose field tokens holds what is left
@@ -71,11 +79,22 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 // Args:
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
-func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensResult, error) {
-	return luagenimpl.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensResult)
+func (s *Scripts) TakeTokens(ctx context.Context, bucket, log, n, capacity string) (TakeTokensResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		takeTokensScript,
+		[]string{bucket, log},
+		[]string{n, capacity},
+		decodeTakeTokensResult,
+	)
 }
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokens(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensResult)
+func (p Pipeline) TakeTokens(bucket, log, n, capacity string) runtime.Future[TakeTokensResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, takeTokensScript, []string{bucket, log}, []string{n, capacity}),
+		decodeTakeTokensResult,
+	)
 }

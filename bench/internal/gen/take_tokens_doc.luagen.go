@@ -5,6 +5,7 @@ package gen
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
@@ -109,7 +110,13 @@ return {allowed, tokens}
 // TakeTokensDocSHA1 is the SHA1 Redis knows TakeTokensDocSource by.
 const TakeTokensDocSHA1 = "000d2b9bae94a3ae2a1eb251ec7d6e6f894f1e8c"
 
-var takeTokensDocScript = luagenimpl.NewScript("TakeTokensDoc", "scripts/take_tokens_doc.lua", TakeTokensDocSource, TakeTokensDocSHA1, false)
+var takeTokensDocScript = luagenimpl.NewScript(
+	"TakeTokensDoc",
+	"scripts/take_tokens_doc.lua",
+	TakeTokensDocSource,
+	TakeTokensDocSHA1,
+	false,
+)
 
 // TakeTokensDocResult is the reply of TakeTokensDoc.
 type TakeTokensDocResult struct {
@@ -131,7 +138,8 @@ func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, e
 	return r, nil
 }
 
-// TakeTokensDoc takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+// TakeTokensDoc takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is
+// left.
 //
 // Keys:
 //   - bucket (KEYS[1]): hash whose field tokens holds what is left
@@ -140,11 +148,22 @@ func decodeTakeTokensDocResult(m rueidis.RedisMessage) (r TakeTokensDocResult, e
 // Args:
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
-func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket string, log string, n string, capacity string) (TakeTokensDocResult, error) {
-	return luagenimpl.Call(ctx, s.r, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}, decodeTakeTokensDocResult)
+func (s *Scripts) TakeTokensDoc(ctx context.Context, bucket, log, n, capacity string) (TakeTokensDocResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		takeTokensDocScript,
+		[]string{bucket, log},
+		[]string{n, capacity},
+		decodeTakeTokensDocResult,
+	)
 }
 
 // TakeTokensDoc queues a [Scripts.TakeTokensDoc] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokensDoc(bucket string, log string, n string, capacity string) runtime.Future[TakeTokensDocResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}), decodeTakeTokensDocResult)
+func (p Pipeline) TakeTokensDoc(bucket, log, n, capacity string) runtime.Future[TakeTokensDocResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, takeTokensDocScript, []string{bucket, log}, []string{n, capacity}),
+		decodeTakeTokensDocResult,
+	)
 }

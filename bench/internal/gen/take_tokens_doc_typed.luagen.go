@@ -5,6 +5,7 @@ package gen
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
@@ -109,7 +110,13 @@ return {allowed, tokens}
 // TakeTokensDocTypedSHA1 is the SHA1 Redis knows TakeTokensDocTypedSource by.
 const TakeTokensDocTypedSHA1 = "382b7f3760213aa9c263baa75196b39d3046e89b"
 
-var takeTokensDocTypedScript = luagenimpl.NewScript("TakeTokensDocTyped", "scripts/take_tokens_doc_typed.lua", TakeTokensDocTypedSource, TakeTokensDocTypedSHA1, false)
+var takeTokensDocTypedScript = luagenimpl.NewScript(
+	"TakeTokensDocTyped",
+	"scripts/take_tokens_doc_typed.lua",
+	TakeTokensDocTypedSource,
+	TakeTokensDocTypedSHA1,
+	false,
+)
 
 // TakeTokensDocTypedResult is the reply of TakeTokensDocTyped.
 type TakeTokensDocTypedResult struct {
@@ -131,7 +138,8 @@ func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocType
 	return r, nil
 }
 
-// TakeTokensDocTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+// TakeTokensDocTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what
+// is left.
 //
 // Keys:
 //   - bucket (KEYS[1]): hash whose field tokens holds what is left
@@ -140,11 +148,31 @@ func decodeTakeTokensDocTypedResult(m rueidis.RedisMessage) (r TakeTokensDocType
 // Args:
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
-func (s *Scripts) TakeTokensDocTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensDocTypedResult, error) {
-	return luagenimpl.Call(ctx, s.r, takeTokensDocTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}, decodeTakeTokensDocTypedResult)
+func (s *Scripts) TakeTokensDocTyped(
+	ctx context.Context,
+	bucket, log string,
+	n, capacity int64,
+) (TakeTokensDocTypedResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		takeTokensDocTypedScript,
+		[]string{bucket, log},
+		[]string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)},
+		decodeTakeTokensDocTypedResult,
+	)
 }
 
 // TakeTokensDocTyped queues a [Scripts.TakeTokensDocTyped] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokensDocTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensDocTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}), decodeTakeTokensDocTypedResult)
+func (p Pipeline) TakeTokensDocTyped(bucket, log string, n, capacity int64) runtime.Future[TakeTokensDocTypedResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			takeTokensDocTypedScript,
+			[]string{bucket, log},
+			[]string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)},
+		),
+		decodeTakeTokensDocTypedResult,
+	)
 }

@@ -5,6 +5,7 @@ package gen
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
@@ -40,7 +41,13 @@ return {allowed, tokens}
 // TakeTokensTypedSHA1 is the SHA1 Redis knows TakeTokensTypedSource by.
 const TakeTokensTypedSHA1 = "0000daaefcf3d7dd88d6f3deec4f89c7721f0605"
 
-var takeTokensTypedScript = luagenimpl.NewScript("TakeTokensTyped", "scripts/take_tokens_typed.lua", TakeTokensTypedSource, TakeTokensTypedSHA1, false)
+var takeTokensTypedScript = luagenimpl.NewScript(
+	"TakeTokensTyped",
+	"scripts/take_tokens_typed.lua",
+	TakeTokensTypedSource,
+	TakeTokensTypedSHA1,
+	false,
+)
 
 // TakeTokensTypedResult is the reply of TakeTokensTyped.
 type TakeTokensTypedResult struct {
@@ -62,7 +69,8 @@ func decodeTakeTokensTypedResult(m rueidis.RedisMessage) (r TakeTokensTypedResul
 	return r, nil
 }
 
-// TakeTokensTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is left.
+// TakeTokensTyped takes n tokens from a bucket and counts the call in a log; reports whether it was allowed and what is
+// left.
 //
 // Keys:
 //   - bucket (KEYS[1]): hash whose field tokens holds what is left
@@ -71,11 +79,31 @@ func decodeTakeTokensTypedResult(m rueidis.RedisMessage) (r TakeTokensTypedResul
 // Args:
 //   - n (ARGV[1]): tokens to take
 //   - capacity (ARGV[2]): tokens in a new bucket
-func (s *Scripts) TakeTokensTyped(ctx context.Context, bucket string, log string, n int64, capacity int64) (TakeTokensTypedResult, error) {
-	return luagenimpl.Call(ctx, s.r, takeTokensTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}, decodeTakeTokensTypedResult)
+func (s *Scripts) TakeTokensTyped(
+	ctx context.Context,
+	bucket, log string,
+	n, capacity int64,
+) (TakeTokensTypedResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		takeTokensTypedScript,
+		[]string{bucket, log},
+		[]string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)},
+		decodeTakeTokensTypedResult,
+	)
 }
 
 // TakeTokensTyped queues a [Scripts.TakeTokensTyped] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokensTyped(bucket string, log string, n int64, capacity int64) runtime.Future[TakeTokensTypedResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensTypedScript, []string{bucket, log}, []string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)}), decodeTakeTokensTypedResult)
+func (p Pipeline) TakeTokensTyped(bucket, log string, n, capacity int64) runtime.Future[TakeTokensTypedResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			takeTokensTypedScript,
+			[]string{bucket, log},
+			[]string{luagenimpl.FormatInt64(n), luagenimpl.FormatInt64(capacity)},
+		),
+		decodeTakeTokensTypedResult,
+	)
 }

@@ -5,10 +5,11 @@ package locks
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // AcquireSource is the source of scripts/acquire.lua, sent to Redis byte for byte.
@@ -56,11 +57,27 @@ func decodeAcquire(m rueidis.RedisMessage) (*int64, error) {
 //   - ttl (ARGV[2], milliseconds): how long the lock lasts unless extended
 //
 // A nil reply gives a nil result.
-func (s *Scripts) Acquire(ctx context.Context, lock string, fence string, owner string, ttl time.Duration) (*int64, error) {
-	return luagenimpl.Call(ctx, s.r, acquireScript, []string{lock, fence}, []string{owner, luagenimpl.FormatDuration(ttl)}, decodeAcquire)
+func (s *Scripts) Acquire(ctx context.Context, lock, fence, owner string, ttl time.Duration) (*int64, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		acquireScript,
+		[]string{lock, fence},
+		[]string{owner, luagenimpl.FormatDuration(ttl)},
+		decodeAcquire,
+	)
 }
 
 // Acquire queues a [Scripts.Acquire] call; its future holds the result after Exec.
-func (p Pipeline) Acquire(lock string, fence string, owner string, ttl time.Duration) runtime.Future[*int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, acquireScript, []string{lock, fence}, []string{owner, luagenimpl.FormatDuration(ttl)}), decodeAcquire)
+func (p Pipeline) Acquire(lock, fence, owner string, ttl time.Duration) runtime.Future[*int64] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			acquireScript,
+			[]string{lock, fence},
+			[]string{owner, luagenimpl.FormatDuration(ttl)},
+		),
+		decodeAcquire,
+	)
 }

@@ -5,10 +5,11 @@ package locks
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // ExtendSource is the source of scripts/extend.lua, sent to Redis byte for byte.
@@ -38,16 +39,28 @@ func decodeExtend(m rueidis.RedisMessage) (*time.Duration, error) {
 	return luagenimpl.Nullable(m, luagenimpl.DecodeDuration)
 }
 
-// Extend extends the lock to ttl from now if owner still holds it; returns the new time to live, or nil when owner lost the lock.
+// Extend extends the lock to ttl from now if owner still holds it; returns the new time to live, or nil when owner lost
+// the lock.
 //
 // Keys: lock (KEYS[1]).
 // Args: owner (ARGV[1]), ttl (ARGV[2], milliseconds).
 // A nil reply gives a nil result.
-func (s *Scripts) Extend(ctx context.Context, lock string, owner string, ttl time.Duration) (*time.Duration, error) {
-	return luagenimpl.Call(ctx, s.r, extendScript, []string{lock}, []string{owner, luagenimpl.FormatDuration(ttl)}, decodeExtend)
+func (s *Scripts) Extend(ctx context.Context, lock, owner string, ttl time.Duration) (*time.Duration, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		extendScript,
+		[]string{lock},
+		[]string{owner, luagenimpl.FormatDuration(ttl)},
+		decodeExtend,
+	)
 }
 
 // Extend queues a [Scripts.Extend] call; its future holds the result after Exec.
-func (p Pipeline) Extend(lock string, owner string, ttl time.Duration) runtime.Future[*time.Duration] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, extendScript, []string{lock}, []string{owner, luagenimpl.FormatDuration(ttl)}), decodeExtend)
+func (p Pipeline) Extend(lock, owner string, ttl time.Duration) runtime.Future[*time.Duration] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, extendScript, []string{lock}, []string{owner, luagenimpl.FormatDuration(ttl)}),
+		decodeExtend,
+	)
 }

@@ -5,10 +5,11 @@ package locks
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // HolderSource is the source of scripts/holder.lua, sent to Redis byte for byte.

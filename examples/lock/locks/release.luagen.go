@@ -5,6 +5,7 @@ package locks
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -34,11 +35,15 @@ var releaseScript = luagenimpl.NewScript("Release", "scripts/release.lua", Relea
 //
 // Keys: lock (KEYS[1]).
 // Args: owner (ARGV[1]).
-func (s *Scripts) Release(ctx context.Context, lock string, owner string) (bool, error) {
+func (s *Scripts) Release(ctx context.Context, lock, owner string) (bool, error) {
 	return luagenimpl.Call(ctx, s.r, releaseScript, []string{lock}, []string{owner}, luagenimpl.DecodeBool)
 }
 
 // Release queues a [Scripts.Release] call; its future holds the result after Exec.
-func (p Pipeline) Release(lock string, owner string) runtime.Future[bool] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, releaseScript, []string{lock}, []string{owner}), luagenimpl.DecodeBool)
+func (p Pipeline) Release(lock, owner string) runtime.Future[bool] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, releaseScript, []string{lock}, []string{owner}),
+		luagenimpl.DecodeBool,
+	)
 }

@@ -5,9 +5,10 @@ package limiter
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // Scripts runs this package's scripts on one Redis deployment. Safe for concurrent use.
@@ -71,7 +72,14 @@ type Interface interface {
 	Refused(ctx context.Context, log string) (int64, error)
 	// TakeTokens takes n tokens from a token bucket that refills at rate tokens per second,
 	// up to capacity. Refused requests are counted in log.
-	TakeTokens(ctx context.Context, bucket string, log string, rate float64, capacity int64, now time.Time, n int64) (TakeTokensResult, error)
+	TakeTokens(
+		ctx context.Context,
+		bucket, log string,
+		rate float64,
+		capacity int64,
+		now time.Time,
+		n int64,
+	) (TakeTokensResult, error)
 }
 
 var _ Interface = (*Scripts)(nil)

@@ -5,10 +5,11 @@ package limiter
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // TakeTokensSource is the source of scripts/take_tokens.lua, sent to Redis byte for byte.
@@ -58,7 +59,13 @@ return {allowed, math.floor(tokens), retry_after}
 // TakeTokensSHA1 is the SHA1 Redis knows TakeTokensSource by.
 const TakeTokensSHA1 = "c637d7940f2f332a4a5ac7aa42e9b83923b018ad"
 
-var takeTokensScript = luagenimpl.NewScript("TakeTokens", "scripts/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
+var takeTokensScript = luagenimpl.NewScript(
+	"TakeTokens",
+	"scripts/take_tokens.lua",
+	TakeTokensSource,
+	TakeTokensSHA1,
+	false,
+)
 
 // TakeTokensResult is the reply of TakeTokens.
 type TakeTokensResult struct {
@@ -98,11 +105,50 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 //   - capacity (ARGV[2]): most tokens the bucket holds
 //   - now (ARGV[3], Unix milliseconds): the caller's clock
 //   - n (ARGV[4]): tokens to take
-func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, rate float64, capacity int64, now time.Time, n int64) (TakeTokensResult, error) {
-	return luagenimpl.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now), luagenimpl.FormatInt64(n)}, decodeTakeTokensResult)
+func (s *Scripts) TakeTokens(
+	ctx context.Context,
+	bucket, log string,
+	rate float64,
+	capacity int64,
+	now time.Time,
+	n int64,
+) (TakeTokensResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		takeTokensScript,
+		[]string{bucket, log},
+		[]string{
+			luagenimpl.FormatFloat64(rate),
+			luagenimpl.FormatInt64(capacity),
+			luagenimpl.FormatTime(now),
+			luagenimpl.FormatInt64(n),
+		},
+		decodeTakeTokensResult,
+	)
 }
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokens(bucket string, log string, rate float64, capacity int64, now time.Time, n int64) runtime.Future[TakeTokensResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensScript, []string{bucket, log}, []string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now), luagenimpl.FormatInt64(n)}), decodeTakeTokensResult)
+func (p Pipeline) TakeTokens(
+	bucket, log string,
+	rate float64,
+	capacity int64,
+	now time.Time,
+	n int64,
+) runtime.Future[TakeTokensResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			takeTokensScript,
+			[]string{bucket, log},
+			[]string{
+				luagenimpl.FormatFloat64(rate),
+				luagenimpl.FormatInt64(capacity),
+				luagenimpl.FormatTime(now),
+				luagenimpl.FormatInt64(n),
+			},
+		),
+		decodeTakeTokensResult,
+	)
 }

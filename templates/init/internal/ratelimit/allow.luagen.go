@@ -5,10 +5,11 @@ package ratelimit
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // AllowSource is the source of scripts/ratelimit/allow.lua, sent to Redis byte for byte.
@@ -77,10 +78,26 @@ func decodeAllowResult(m rueidis.RedisMessage) (r AllowResult, err error) {
 //   - limit (ARGV[1]): hits allowed per window
 //   - window (ARGV[2], milliseconds): how long a window lasts
 func (s *Scripts) Allow(ctx context.Context, counter string, limit int64, window time.Duration) (AllowResult, error) {
-	return luagenimpl.Call(ctx, s.r, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit), luagenimpl.FormatDuration(window)}, decodeAllowResult)
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		allowScript,
+		[]string{counter},
+		[]string{luagenimpl.FormatInt64(limit), luagenimpl.FormatDuration(window)},
+		decodeAllowResult,
+	)
 }
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64, window time.Duration) runtime.Future[AllowResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit), luagenimpl.FormatDuration(window)}), decodeAllowResult)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			allowScript,
+			[]string{counter},
+			[]string{luagenimpl.FormatInt64(limit), luagenimpl.FormatDuration(window)},
+		),
+		decodeAllowResult,
+	)
 }

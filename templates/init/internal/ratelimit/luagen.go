@@ -5,9 +5,10 @@ package ratelimit
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // Scripts runs this package's scripts on one Redis deployment. Safe for concurrent use.

@@ -5,9 +5,10 @@ package store
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // StoreAllSource is the source of scripts/store_all.lua, sent to Redis byte for byte.
@@ -47,21 +48,96 @@ var storeAllScript = luagenimpl.NewScript("StoreAll", "scripts/store_all.lua", S
 // StoreAll stores one value of every arg type in a hash.
 //
 // Keys: h (KEYS[1]).
-// Args: s (ARGV[1], parameter sArg), b (ARGV[2]), i64 (ARGV[3]), i (ARGV[4]), u64 (ARGV[5]), f64 (ARGV[6]), flag (ARGV[7], 1 or 0), ttl (ARGV[8], milliseconds), at (ARGV[9], Unix milliseconds), payload (ARGV[10], JSON).
-func (s *Scripts) StoreAll(ctx context.Context, h string, sArg string, b []byte, i64 int64, i int, u64 uint64, f64 float64, flag bool, ttl time.Duration, at time.Time, payload any) error {
+// Args:
+//   - s (ARGV[1], parameter sArg)
+//   - b (ARGV[2])
+//   - i64 (ARGV[3])
+//   - i (ARGV[4])
+//   - u64 (ARGV[5])
+//   - f64 (ARGV[6])
+//   - flag (ARGV[7], 1 or 0)
+//   - ttl (ARGV[8], milliseconds)
+//   - at (ARGV[9], Unix milliseconds)
+//   - payload (ARGV[10], JSON)
+func (s *Scripts) StoreAll(
+	ctx context.Context,
+	h, sArg string,
+	b []byte,
+	i64 int64,
+	i int,
+	u64 uint64,
+	f64 float64,
+	flag bool,
+	ttl time.Duration,
+	at time.Time,
+	payload any,
+) error {
 	payloadJSON, err := luagenimpl.FormatJSON(payload)
 	if err != nil {
 		return luagenimpl.ArgError(storeAllScript, "payload", err)
 	}
-	_, err = luagenimpl.Call(ctx, s.r, storeAllScript, []string{h}, []string{sArg, luagenimpl.FormatBytes(b), luagenimpl.FormatInt64(i64), luagenimpl.FormatInt(i), luagenimpl.FormatUint64(u64), luagenimpl.FormatFloat64(f64), luagenimpl.FormatBool(flag), luagenimpl.FormatDuration(ttl), luagenimpl.FormatTime(at), payloadJSON}, luagenimpl.DecodeNone)
+	_, err = luagenimpl.Call(
+		ctx,
+		s.r,
+		storeAllScript,
+		[]string{h},
+		[]string{
+			sArg,
+			luagenimpl.FormatBytes(b),
+			luagenimpl.FormatInt64(i64),
+			luagenimpl.FormatInt(i),
+			luagenimpl.FormatUint64(u64),
+			luagenimpl.FormatFloat64(f64),
+			luagenimpl.FormatBool(flag),
+			luagenimpl.FormatDuration(ttl),
+			luagenimpl.FormatTime(at),
+			payloadJSON,
+		},
+		luagenimpl.DecodeNone,
+	)
 	return err
 }
 
 // StoreAll queues a [Scripts.StoreAll] call; its future holds the result after Exec.
-func (p Pipeline) StoreAll(h string, sArg string, b []byte, i64 int64, i int, u64 uint64, f64 float64, flag bool, ttl time.Duration, at time.Time, payload any) runtime.Future[struct{}] {
+func (p Pipeline) StoreAll(
+	h, sArg string,
+	b []byte,
+	i64 int64,
+	i int,
+	u64 uint64,
+	f64 float64,
+	flag bool,
+	ttl time.Duration,
+	at time.Time,
+	payload any,
+) runtime.Future[struct{}] {
 	payloadJSON, err := luagenimpl.FormatJSON(payload)
 	if err != nil {
-		return luagenimpl.QueueErr[struct{}](p.b, storeAllScript, luagenimpl.ArgError(storeAllScript, "payload", err))
+		return luagenimpl.QueueErr[struct{}](
+			p.b,
+			storeAllScript,
+			luagenimpl.ArgError(storeAllScript, "payload", err),
+		)
 	}
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, storeAllScript, []string{h}, []string{sArg, luagenimpl.FormatBytes(b), luagenimpl.FormatInt64(i64), luagenimpl.FormatInt(i), luagenimpl.FormatUint64(u64), luagenimpl.FormatFloat64(f64), luagenimpl.FormatBool(flag), luagenimpl.FormatDuration(ttl), luagenimpl.FormatTime(at), payloadJSON}), luagenimpl.DecodeNone)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			storeAllScript,
+			[]string{h},
+			[]string{
+				sArg,
+				luagenimpl.FormatBytes(b),
+				luagenimpl.FormatInt64(i64),
+				luagenimpl.FormatInt(i),
+				luagenimpl.FormatUint64(u64),
+				luagenimpl.FormatFloat64(f64),
+				luagenimpl.FormatBool(flag),
+				luagenimpl.FormatDuration(ttl),
+				luagenimpl.FormatTime(at),
+				payloadJSON,
+			},
+		),
+		luagenimpl.DecodeNone,
+	)
 }

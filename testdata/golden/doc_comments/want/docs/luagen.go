@@ -5,9 +5,10 @@ package docs
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // Scripts runs this package's scripts on one Redis deployment. Safe for concurrent use.
@@ -71,7 +72,7 @@ type Interface interface {
 	//
 	// It returns the new length of the destination list. The item is matched
 	// by value; only its first occurrence moves.
-	MoveItem(ctx context.Context, from string, to string, item string, timeout time.Duration) (int64, error)
+	MoveItem(ctx context.Context, from, to, item string, timeout time.Duration) (int64, error)
 }
 
 var _ Interface = (*Scripts)(nil)

@@ -5,9 +5,10 @@ package docs
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // MoveItemSource is the source of scripts/move_item.lua, sent to Redis byte for byte.
@@ -53,11 +54,27 @@ var moveItemScript = luagenimpl.NewScript("MoveItem", "scripts/move_item.lua", M
 //   - timeout (ARGV[2], milliseconds)
 //
 // Returns the destination's new length, or 0 when the item was not found.
-func (s *Scripts) MoveItem(ctx context.Context, from string, to string, item string, timeout time.Duration) (int64, error) {
-	return luagenimpl.Call(ctx, s.r, moveItemScript, []string{from, to}, []string{item, luagenimpl.FormatDuration(timeout)}, luagenimpl.DecodeInt64)
+func (s *Scripts) MoveItem(ctx context.Context, from, to, item string, timeout time.Duration) (int64, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		moveItemScript,
+		[]string{from, to},
+		[]string{item, luagenimpl.FormatDuration(timeout)},
+		luagenimpl.DecodeInt64,
+	)
 }
 
 // MoveItem queues a [Scripts.MoveItem] call; its future holds the result after Exec.
-func (p Pipeline) MoveItem(from string, to string, item string, timeout time.Duration) runtime.Future[int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, moveItemScript, []string{from, to}, []string{item, luagenimpl.FormatDuration(timeout)}), luagenimpl.DecodeInt64)
+func (p Pipeline) MoveItem(from, to, item string, timeout time.Duration) runtime.Future[int64] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			moveItemScript,
+			[]string{from, to},
+			[]string{item, luagenimpl.FormatDuration(timeout)},
+		),
+		luagenimpl.DecodeInt64,
+	)
 }

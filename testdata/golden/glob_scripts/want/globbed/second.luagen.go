@@ -5,6 +5,7 @@ package globbed
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )

@@ -5,6 +5,7 @@ package ids
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
@@ -30,7 +31,13 @@ return {tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or ARGV[2]), '{}', 'abc'}
 // GetUserIDByURLSHA1 is the SHA1 Redis knows GetUserIDByURLSource by.
 const GetUserIDByURLSHA1 = "0cf94b8b5e79c6992b1f7834056867a2ee5cc87e"
 
-var getUserIDByURLScript = luagenimpl.NewScript("GetUserIDByURL", "scripts/get_user_id_by_url.lua", GetUserIDByURLSource, GetUserIDByURLSHA1, false)
+var getUserIDByURLScript = luagenimpl.NewScript(
+	"GetUserIDByURL",
+	"scripts/get_user_id_by_url.lua",
+	GetUserIDByURLSource,
+	GetUserIDByURLSHA1,
+	false,
+)
 
 // GetUserIDByURLResult is the reply of GetUserIDByURL.
 type GetUserIDByURLResult struct {
@@ -60,11 +67,31 @@ func decodeGetUserIDByURLResult(m rueidis.RedisMessage) (r GetUserIDByURLResult,
 //
 // Keys: url_index (KEYS[1]).
 // Args: http_url (ARGV[1]), api_id (ARGV[2]).
-func (s *Scripts) GetUserIDByURL(ctx context.Context, urlIndex string, httpURL string, apiID int64) (GetUserIDByURLResult, error) {
-	return luagenimpl.Call(ctx, s.r, getUserIDByURLScript, []string{urlIndex}, []string{httpURL, luagenimpl.FormatInt64(apiID)}, decodeGetUserIDByURLResult)
+func (s *Scripts) GetUserIDByURL(
+	ctx context.Context,
+	urlIndex, httpURL string,
+	apiID int64,
+) (GetUserIDByURLResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		getUserIDByURLScript,
+		[]string{urlIndex},
+		[]string{httpURL, luagenimpl.FormatInt64(apiID)},
+		decodeGetUserIDByURLResult,
+	)
 }
 
 // GetUserIDByURL queues a [Scripts.GetUserIDByURL] call; its future holds the result after Exec.
-func (p Pipeline) GetUserIDByURL(urlIndex string, httpURL string, apiID int64) runtime.Future[GetUserIDByURLResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getUserIDByURLScript, []string{urlIndex}, []string{httpURL, luagenimpl.FormatInt64(apiID)}), decodeGetUserIDByURLResult)
+func (p Pipeline) GetUserIDByURL(urlIndex, httpURL string, apiID int64) runtime.Future[GetUserIDByURLResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			getUserIDByURLScript,
+			[]string{urlIndex},
+			[]string{httpURL, luagenimpl.FormatInt64(apiID)},
+		),
+		decodeGetUserIDByURLResult,
+	)
 }

@@ -5,6 +5,7 @@ package ids
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -67,7 +68,7 @@ func (p Pipeline) Exec(ctx context.Context) error {
 // Interface is every script call of this package, for mocks.
 type Interface interface {
 	// GetUserIDByURL runs scripts/get_user_id_by_url.lua.
-	GetUserIDByURL(ctx context.Context, urlIndex string, httpURL string, apiID int64) (GetUserIDByURLResult, error)
+	GetUserIDByURL(ctx context.Context, urlIndex, httpURL string, apiID int64) (GetUserIDByURLResult, error)
 }
 
 var _ Interface = (*Scripts)(nil)

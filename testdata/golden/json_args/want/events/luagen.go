@@ -5,6 +5,7 @@ package events
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -67,7 +68,7 @@ func (p Pipeline) Exec(ctx context.Context) error {
 // Interface is every script call of this package, for mocks.
 type Interface interface {
 	// Publish publishes an event to a channel and keeps it in a capped list.
-	Publish(ctx context.Context, history string, channel string, event any, maxLen int) (int64, error)
+	Publish(ctx context.Context, history, channel string, event any, maxLen int) (int64, error)
 }
 
 var _ Interface = (*Scripts)(nil)

@@ -5,6 +5,7 @@ package events
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -33,19 +34,35 @@ var publishScript = luagenimpl.NewScript("Publish", "scripts/publish.lua", Publi
 //
 // Keys: history (KEYS[1]).
 // Args: channel (ARGV[1]), event (ARGV[2], JSON), max_len (ARGV[3]).
-func (s *Scripts) Publish(ctx context.Context, history string, channel string, event any, maxLen int) (int64, error) {
+func (s *Scripts) Publish(ctx context.Context, history, channel string, event any, maxLen int) (int64, error) {
 	eventJSON, err := luagenimpl.FormatJSON(event)
 	if err != nil {
 		return 0, luagenimpl.ArgError(publishScript, "event", err)
 	}
-	return luagenimpl.Call(ctx, s.r, publishScript, []string{history}, []string{channel, eventJSON, luagenimpl.FormatInt(maxLen)}, luagenimpl.DecodeInt64)
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		publishScript,
+		[]string{history},
+		[]string{channel, eventJSON, luagenimpl.FormatInt(maxLen)},
+		luagenimpl.DecodeInt64,
+	)
 }
 
 // Publish queues a [Scripts.Publish] call; its future holds the result after Exec.
-func (p Pipeline) Publish(history string, channel string, event any, maxLen int) runtime.Future[int64] {
+func (p Pipeline) Publish(history, channel string, event any, maxLen int) runtime.Future[int64] {
 	eventJSON, err := luagenimpl.FormatJSON(event)
 	if err != nil {
 		return luagenimpl.QueueErr[int64](p.b, publishScript, luagenimpl.ArgError(publishScript, "event", err))
 	}
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, publishScript, []string{history}, []string{channel, eventJSON, luagenimpl.FormatInt(maxLen)}), luagenimpl.DecodeInt64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			publishScript,
+			[]string{history},
+			[]string{channel, eventJSON, luagenimpl.FormatInt(maxLen)},
+		),
+		luagenimpl.DecodeInt64,
+	)
 }

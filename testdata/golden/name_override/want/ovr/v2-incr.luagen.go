@@ -5,6 +5,7 @@ package ovr
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -21,7 +22,13 @@ return redis.call('INCR', KEYS[1])
 // IncrementCounterSHA1 is the SHA1 Redis knows IncrementCounterSource by.
 const IncrementCounterSHA1 = "4af54357fe259532e22a4fa1df67bf510cfd35c7"
 
-var incrementCounterScript = luagenimpl.NewScript("IncrementCounter", "scripts/v2-incr.lua", IncrementCounterSource, IncrementCounterSHA1, false)
+var incrementCounterScript = luagenimpl.NewScript(
+	"IncrementCounter",
+	"scripts/v2-incr.lua",
+	IncrementCounterSource,
+	IncrementCounterSHA1,
+	false,
+)
 
 // IncrementCounter runs scripts/v2-incr.lua.
 //
@@ -32,5 +39,9 @@ func (s *Scripts) IncrementCounter(ctx context.Context, counter string) (int64, 
 
 // IncrementCounter queues a [Scripts.IncrementCounter] call; its future holds the result after Exec.
 func (p Pipeline) IncrementCounter(counter string) runtime.Future[int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, incrementCounterScript, []string{counter}, nil), luagenimpl.DecodeInt64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, incrementCounterScript, []string{counter}, nil),
+		luagenimpl.DecodeInt64,
+	)
 }

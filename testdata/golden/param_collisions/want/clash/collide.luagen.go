@@ -5,9 +5,10 @@ package clash
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // CollideSource is the source of scripts/collide.lua, sent to Redis byte for byte.
@@ -37,21 +38,74 @@ var collideScript = luagenimpl.NewScript("Collide", "scripts/collide.lua", Colli
 // Collide sets keys whose parameter names collide with what generated code uses.
 //
 // Keys: ctx (KEYS[1], parameter ctxKey), s (KEYS[2], parameter sKey), p (KEYS[3], parameter pKey), keys (KEYS[4]).
-// Args: args (ARGV[1]), err (ARGV[2], parameter errArg), runtime (ARGV[3], parameter runtimeArg), context (ARGV[4], JSON, parameter contextArg), time (ARGV[5], Unix milliseconds, parameter timeArg), string (ARGV[6], parameter stringArg).
-func (s *Scripts) Collide(ctx context.Context, ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) error {
+// Args:
+//   - args (ARGV[1])
+//   - err (ARGV[2], parameter errArg)
+//   - runtime (ARGV[3], parameter runtimeArg)
+//   - context (ARGV[4], JSON, parameter contextArg)
+//   - time (ARGV[5], Unix milliseconds, parameter timeArg)
+//   - string (ARGV[6], parameter stringArg)
+func (s *Scripts) Collide(
+	ctx context.Context,
+	ctxKey, sKey, pKey, keys, args, errArg string,
+	runtimeArg int64,
+	contextArg any,
+	timeArg time.Time,
+	stringArg string,
+) error {
 	contextArgJSON, err := luagenimpl.FormatJSON(contextArg)
 	if err != nil {
 		return luagenimpl.ArgError(collideScript, "context", err)
 	}
-	_, err = luagenimpl.Call(ctx, s.r, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, luagenimpl.FormatInt64(runtimeArg), contextArgJSON, luagenimpl.FormatTime(timeArg), stringArg}, luagenimpl.DecodeNone)
+	_, err = luagenimpl.Call(
+		ctx,
+		s.r,
+		collideScript,
+		[]string{ctxKey, sKey, pKey, keys},
+		[]string{
+			args,
+			errArg,
+			luagenimpl.FormatInt64(runtimeArg),
+			contextArgJSON,
+			luagenimpl.FormatTime(timeArg),
+			stringArg,
+		},
+		luagenimpl.DecodeNone,
+	)
 	return err
 }
 
 // Collide queues a [Scripts.Collide] call; its future holds the result after Exec.
-func (p Pipeline) Collide(ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) runtime.Future[struct{}] {
+func (p Pipeline) Collide(
+	ctxKey, sKey, pKey, keys, args, errArg string,
+	runtimeArg int64,
+	contextArg any,
+	timeArg time.Time,
+	stringArg string,
+) runtime.Future[struct{}] {
 	contextArgJSON, err := luagenimpl.FormatJSON(contextArg)
 	if err != nil {
-		return luagenimpl.QueueErr[struct{}](p.b, collideScript, luagenimpl.ArgError(collideScript, "context", err))
+		return luagenimpl.QueueErr[struct{}](
+			p.b,
+			collideScript,
+			luagenimpl.ArgError(collideScript, "context", err),
+		)
 	}
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, collideScript, []string{ctxKey, sKey, pKey, keys}, []string{args, errArg, luagenimpl.FormatInt64(runtimeArg), contextArgJSON, luagenimpl.FormatTime(timeArg), stringArg}), luagenimpl.DecodeNone)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			collideScript,
+			[]string{ctxKey, sKey, pKey, keys},
+			[]string{
+				args,
+				errArg,
+				luagenimpl.FormatInt64(runtimeArg),
+				contextArgJSON,
+				luagenimpl.FormatTime(timeArg),
+				stringArg,
+			},
+		),
+		luagenimpl.DecodeNone,
+	)
 }

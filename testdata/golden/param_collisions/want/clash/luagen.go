@@ -5,9 +5,10 @@ package clash
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // Scripts runs this package's scripts on one Redis deployment. Safe for concurrent use.
@@ -68,7 +69,14 @@ func (p Pipeline) Exec(ctx context.Context) error {
 // Interface is every script call of this package, for mocks.
 type Interface interface {
 	// Collide sets keys whose parameter names collide with what generated code uses.
-	Collide(ctx context.Context, ctxKey string, sKey string, pKey string, keys string, args string, errArg string, runtimeArg int64, contextArg any, timeArg time.Time, stringArg string) error
+	Collide(
+		ctx context.Context,
+		ctxKey, sKey, pKey, keys, args, errArg string,
+		runtimeArg int64,
+		contextArg any,
+		timeArg time.Time,
+		stringArg string,
+	) error
 }
 
 var _ Interface = (*Scripts)(nil)

@@ -5,6 +5,7 @@ package reads
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -23,7 +24,13 @@ return redis.call('HLEN', KEYS[1])
 // CountFieldsSHA1 is the SHA1 Redis knows CountFieldsSource by.
 const CountFieldsSHA1 = "1135a3c2841a3f7a93f6d589cca527a3723e8d15"
 
-var countFieldsScript = luagenimpl.NewScript("CountFields", "scripts/count_fields.lua", CountFieldsSource, CountFieldsSHA1, true)
+var countFieldsScript = luagenimpl.NewScript(
+	"CountFields",
+	"scripts/count_fields.lua",
+	CountFieldsSource,
+	CountFieldsSHA1,
+	true,
+)
 
 // CountFields counts the fields of a hash; safe on replicas.
 //
@@ -35,5 +42,9 @@ func (s *Scripts) CountFields(ctx context.Context, hash string) (int64, error) {
 
 // CountFields queues a [Scripts.CountFields] call; its future holds the result after Exec.
 func (p Pipeline) CountFields(hash string) runtime.Future[int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, countFieldsScript, []string{hash}, nil), luagenimpl.DecodeInt64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, countFieldsScript, []string{hash}, nil),
+		luagenimpl.DecodeInt64,
+	)
 }

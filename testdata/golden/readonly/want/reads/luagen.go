@@ -5,6 +5,7 @@ package reads
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )

@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -31,5 +32,9 @@ func (s *Scripts) GetAll(ctx context.Context, hash string) (map[string]string, e
 
 // GetAll queues a [Scripts.GetAll] call; its future holds the result after Exec.
 func (p Pipeline) GetAll(hash string) runtime.Future[map[string]string] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getAllScript, []string{hash}, nil), luagenimpl.DecodeStringMap)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, getAllScript, []string{hash}, nil),
+		luagenimpl.DecodeStringMap,
+	)
 }

@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -20,7 +21,13 @@ return redis.call('SMEMBERS', KEYS[1])
 // ListMembersSHA1 is the SHA1 Redis knows ListMembersSource by.
 const ListMembersSHA1 = "950292b360a99bdbb086dce43bca0be7aa7bc136"
 
-var listMembersScript = luagenimpl.NewScript("ListMembers", "scripts/list_members.lua", ListMembersSource, ListMembersSHA1, false)
+var listMembersScript = luagenimpl.NewScript(
+	"ListMembers",
+	"scripts/list_members.lua",
+	ListMembersSource,
+	ListMembersSHA1,
+	false,
+)
 
 // ListMembers runs scripts/list_members.lua.
 //
@@ -31,5 +38,9 @@ func (s *Scripts) ListMembers(ctx context.Context, set string) ([]string, error)
 
 // ListMembers queues a [Scripts.ListMembers] call; its future holds the result after Exec.
 func (p Pipeline) ListMembers(set string) runtime.Future[[]string] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, listMembersScript, []string{set}, nil), luagenimpl.DecodeStrings)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, listMembersScript, []string{set}, nil),
+		luagenimpl.DecodeStrings,
+	)
 }

@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -36,7 +37,14 @@ func (s *Scripts) Load(ctx context.Context) error {
 
 // AllScripts lists this package's scripts.
 func AllScripts() []*runtime.Script {
-	return []*runtime.Script{anythingScript, getAllScript, listMembersScript, noReturnsScript, scoresScript, touchScript}
+	return []*runtime.Script{
+		anythingScript,
+		getAllScript,
+		listMembersScript,
+		noReturnsScript,
+		scoresScript,
+		touchScript,
+	}
 }
 
 // Pipeline queues calls on a batch; Exec sends them, one round trip per node.

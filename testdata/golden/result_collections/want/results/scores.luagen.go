@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -33,5 +34,9 @@ func (s *Scripts) Scores(ctx context.Context, list string) ([]int64, error) {
 
 // Scores queues a [Scripts.Scores] call; its future holds the result after Exec.
 func (p Pipeline) Scores(list string) runtime.Future[[]int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, scoresScript, []string{list}, nil), luagenimpl.DecodeInt64s)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, scoresScript, []string{list}, nil),
+		luagenimpl.DecodeInt64s,
+	)
 }

@@ -5,10 +5,11 @@ package cache
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // EntrySource is the source of scripts/entry.lua, sent to Redis byte for byte.

@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -19,7 +20,13 @@ return '1.5'
 // GetFloat64SHA1 is the SHA1 Redis knows GetFloat64Source by.
 const GetFloat64SHA1 = "9825428084f17c0ff246c3acb6a7ca9cc1a8baca"
 
-var getFloat64Script = luagenimpl.NewScript("GetFloat64", "scripts/get_float64.lua", GetFloat64Source, GetFloat64SHA1, false)
+var getFloat64Script = luagenimpl.NewScript(
+	"GetFloat64",
+	"scripts/get_float64.lua",
+	GetFloat64Source,
+	GetFloat64SHA1,
+	false,
+)
 
 // GetFloat64 runs scripts/get_float64.lua.
 func (s *Scripts) GetFloat64(ctx context.Context) (float64, error) {

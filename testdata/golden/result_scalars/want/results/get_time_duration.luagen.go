@@ -5,9 +5,10 @@ package results
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // GetTimeDurationSource is the source of scripts/get_time_duration.lua, sent to Redis byte for byte.
@@ -20,7 +21,13 @@ return 1500
 // GetTimeDurationSHA1 is the SHA1 Redis knows GetTimeDurationSource by.
 const GetTimeDurationSHA1 = "9255b95a2de20bf8be309a1c4d193955a1f9ba58"
 
-var getTimeDurationScript = luagenimpl.NewScript("GetTimeDuration", "scripts/get_time_duration.lua", GetTimeDurationSource, GetTimeDurationSHA1, false)
+var getTimeDurationScript = luagenimpl.NewScript(
+	"GetTimeDuration",
+	"scripts/get_time_duration.lua",
+	GetTimeDurationSource,
+	GetTimeDurationSHA1,
+	false,
+)
 
 // GetTimeDuration runs scripts/get_time_duration.lua.
 func (s *Scripts) GetTimeDuration(ctx context.Context) (time.Duration, error) {
@@ -29,5 +36,9 @@ func (s *Scripts) GetTimeDuration(ctx context.Context) (time.Duration, error) {
 
 // GetTimeDuration queues a [Scripts.GetTimeDuration] call; its future holds the result after Exec.
 func (p Pipeline) GetTimeDuration() runtime.Future[time.Duration] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, getTimeDurationScript, nil, nil), luagenimpl.DecodeDuration)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, getTimeDurationScript, nil, nil),
+		luagenimpl.DecodeDuration,
+	)
 }

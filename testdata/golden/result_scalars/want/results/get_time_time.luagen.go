@@ -5,9 +5,10 @@ package results
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // GetTimeTimeSource is the source of scripts/get_time_time.lua, sent to Redis byte for byte.
@@ -20,7 +21,13 @@ return 1700000000000
 // GetTimeTimeSHA1 is the SHA1 Redis knows GetTimeTimeSource by.
 const GetTimeTimeSHA1 = "87f966fe467e4f269a8fa7bcce7c9336e18f83af"
 
-var getTimeTimeScript = luagenimpl.NewScript("GetTimeTime", "scripts/get_time_time.lua", GetTimeTimeSource, GetTimeTimeSHA1, false)
+var getTimeTimeScript = luagenimpl.NewScript(
+	"GetTimeTime",
+	"scripts/get_time_time.lua",
+	GetTimeTimeSource,
+	GetTimeTimeSHA1,
+	false,
+)
 
 // GetTimeTime runs scripts/get_time_time.lua.
 func (s *Scripts) GetTimeTime(ctx context.Context) (time.Time, error) {

@@ -5,6 +5,7 @@ package results
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
 )
@@ -36,7 +37,17 @@ func (s *Scripts) Load(ctx context.Context) error {
 
 // AllScripts lists this package's scripts.
 func AllScripts() []*runtime.Script {
-	return []*runtime.Script{getBoolScript, getBytesScript, getFloat64Script, getIntScript, getInt64Script, getStringScript, getTimeDurationScript, getTimeTimeScript, getUint64Script}
+	return []*runtime.Script{
+		getBoolScript,
+		getBytesScript,
+		getFloat64Script,
+		getIntScript,
+		getInt64Script,
+		getStringScript,
+		getTimeDurationScript,
+		getTimeTimeScript,
+		getUint64Script,
+	}
 }
 
 // Pipeline queues calls on a batch; Exec sends them, one round trip per node.

@@ -5,10 +5,11 @@ package users
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // UserInfoSource is the source of scripts/user_info.lua, sent to Redis byte for byte.

@@ -5,6 +5,7 @@ package flagged
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -30,10 +31,21 @@ var incrByScript = luagenimpl.NewScript("IncrBy", "scripts/incr_by.lua", IncrByS
 // Keys: counter (KEYS[1]).
 // Args: by (ARGV[1]).
 func (s *Scripts) IncrBy(ctx context.Context, counter string, by int64) (int64, error) {
-	return luagenimpl.Call(ctx, s.r, incrByScript, []string{counter}, []string{luagenimpl.FormatInt64(by)}, luagenimpl.DecodeInt64)
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		incrByScript,
+		[]string{counter},
+		[]string{luagenimpl.FormatInt64(by)},
+		luagenimpl.DecodeInt64,
+	)
 }
 
 // IncrBy queues a [Scripts.IncrBy] call; its future holds the result after Exec.
 func (p Pipeline) IncrBy(counter string, by int64) runtime.Future[int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, incrByScript, []string{counter}, []string{luagenimpl.FormatInt64(by)}), luagenimpl.DecodeInt64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, incrByScript, []string{counter}, []string{luagenimpl.FormatInt64(by)}),
+		luagenimpl.DecodeInt64,
+	)
 }

@@ -5,6 +5,7 @@ package warn
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -28,11 +29,15 @@ var routedScript = luagenimpl.NewScript("Routed", "scripts/routed.lua", RoutedSo
 //
 // Keys: route (KEYS[1]).
 // Args: value (ARGV[1]).
-func (s *Scripts) Routed(ctx context.Context, route string, value string) (string, error) {
+func (s *Scripts) Routed(ctx context.Context, route, value string) (string, error) {
 	return luagenimpl.Call(ctx, s.r, routedScript, []string{route}, []string{value}, luagenimpl.DecodeString)
 }
 
 // Routed queues a [Scripts.Routed] call; its future holds the result after Exec.
-func (p Pipeline) Routed(route string, value string) runtime.Future[string] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, routedScript, []string{route}, []string{value}), luagenimpl.DecodeString)
+func (p Pipeline) Routed(route, value string) runtime.Future[string] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, routedScript, []string{route}, []string{value}),
+		luagenimpl.DecodeString,
+	)
 }

@@ -5,6 +5,7 @@ package args
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -33,7 +34,7 @@ var addScoresScript = luagenimpl.NewScript("AddScores", "scripts/add_scores.lua"
 //
 // Keys: zset (KEYS[1]).
 // Args: member (ARGV[1]), increments (ARGV[2] onward, variadic).
-func (s *Scripts) AddScores(ctx context.Context, zset string, member string, increments ...float64) (float64, error) {
+func (s *Scripts) AddScores(ctx context.Context, zset, member string, increments ...float64) (float64, error) {
 	args := make([]string, 0, 1+len(increments))
 	args = append(args, member)
 	for _, v := range increments {
@@ -43,11 +44,15 @@ func (s *Scripts) AddScores(ctx context.Context, zset string, member string, inc
 }
 
 // AddScores queues a [Scripts.AddScores] call; its future holds the result after Exec.
-func (p Pipeline) AddScores(zset string, member string, increments ...float64) runtime.Future[float64] {
+func (p Pipeline) AddScores(zset, member string, increments ...float64) runtime.Future[float64] {
 	args := make([]string, 0, 1+len(increments))
 	args = append(args, member)
 	for _, v := range increments {
 		args = append(args, luagenimpl.FormatFloat64(v))
 	}
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, addScoresScript, []string{zset}, args), luagenimpl.DecodeFloat64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, addScoresScript, []string{zset}, args),
+		luagenimpl.DecodeFloat64,
+	)
 }

@@ -5,6 +5,7 @@ package args
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -49,9 +50,17 @@ func (p Pipeline) LogEvents(stream string, events ...any) runtime.Future[struct{
 	for _, v := range events {
 		enc, err := luagenimpl.FormatJSON(v)
 		if err != nil {
-			return luagenimpl.QueueErr[struct{}](p.b, logEventsScript, luagenimpl.ArgError(logEventsScript, "events", err))
+			return luagenimpl.QueueErr[struct{}](
+				p.b,
+				logEventsScript,
+				luagenimpl.ArgError(logEventsScript, "events", err),
+			)
 		}
 		args = append(args, enc)
 	}
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, logEventsScript, []string{stream}, args), luagenimpl.DecodeNone)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, logEventsScript, []string{stream}, args),
+		luagenimpl.DecodeNone,
+	)
 }

@@ -5,6 +5,7 @@ package args
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -34,5 +35,9 @@ func (s *Scripts) PushAll(ctx context.Context, list string, values ...string) (i
 
 // PushAll queues a [Scripts.PushAll] call; its future holds the result after Exec.
 func (p Pipeline) PushAll(list string, values ...string) runtime.Future[int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, pushAllScript, []string{list}, values), luagenimpl.DecodeInt64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, pushAllScript, []string{list}, values),
+		luagenimpl.DecodeInt64,
+	)
 }

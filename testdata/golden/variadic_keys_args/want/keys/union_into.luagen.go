@@ -5,9 +5,10 @@ package keys
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // UnionIntoSource is the source of scripts/union_into.lua, sent to Redis byte for byte.
@@ -38,7 +39,14 @@ func (s *Scripts) UnionInto(ctx context.Context, dest string, sources []string, 
 	keys := make([]string, 0, 1+len(sources))
 	keys = append(keys, dest)
 	keys = append(keys, sources...)
-	return luagenimpl.Call(ctx, s.r, unionIntoScript, keys, []string{luagenimpl.FormatDuration(ttl)}, luagenimpl.DecodeInt64)
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		unionIntoScript,
+		keys,
+		[]string{luagenimpl.FormatDuration(ttl)},
+		luagenimpl.DecodeInt64,
+	)
 }
 
 // UnionInto queues a [Scripts.UnionInto] call; its future holds the result after Exec.
@@ -46,5 +54,9 @@ func (p Pipeline) UnionInto(dest string, sources []string, ttl time.Duration) ru
 	keys := make([]string, 0, 1+len(sources))
 	keys = append(keys, dest)
 	keys = append(keys, sources...)
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, unionIntoScript, keys, []string{luagenimpl.FormatDuration(ttl)}), luagenimpl.DecodeInt64)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, unionIntoScript, keys, []string{luagenimpl.FormatDuration(ttl)}),
+		luagenimpl.DecodeInt64,
+	)
 }

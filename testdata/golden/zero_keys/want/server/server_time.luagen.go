@@ -5,9 +5,10 @@ package server
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
-	"time"
 )
 
 // ServerTimeSource is the source of scripts/server_time.lua, sent to Redis byte for byte.
@@ -22,7 +23,13 @@ return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 // ServerTimeSHA1 is the SHA1 Redis knows ServerTimeSource by.
 const ServerTimeSHA1 = "6b6760a0b02bcd558d5235d2aaaeefcf7d536b6d"
 
-var serverTimeScript = luagenimpl.NewScript("ServerTime", "scripts/server_time.lua", ServerTimeSource, ServerTimeSHA1, false)
+var serverTimeScript = luagenimpl.NewScript(
+	"ServerTime",
+	"scripts/server_time.lua",
+	ServerTimeSource,
+	ServerTimeSHA1,
+	false,
+)
 
 // ServerTime returns the server's clock.
 func (s *Scripts) ServerTime(ctx context.Context) (time.Time, error) {

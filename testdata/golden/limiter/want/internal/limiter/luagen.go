@@ -5,9 +5,10 @@ package limiter
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // Scripts runs this package's scripts on one Redis deployment. Safe for concurrent use.
@@ -68,7 +69,13 @@ func (p Pipeline) Exec(ctx context.Context) error {
 // Interface is every script call of this package, for mocks.
 type Interface interface {
 	// TakeTokens takes n tokens from a bucket; reports whether it was allowed and what is left.
-	TakeTokens(ctx context.Context, bucket string, log string, rate float64, capacity int64, now time.Time) (TakeTokensResult, error)
+	TakeTokens(
+		ctx context.Context,
+		bucket, log string,
+		rate float64,
+		capacity int64,
+		now time.Time,
+	) (TakeTokensResult, error)
 }
 
 var _ Interface = (*Scripts)(nil)

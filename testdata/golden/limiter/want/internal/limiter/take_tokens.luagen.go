@@ -5,10 +5,11 @@ package limiter
 
 import (
 	"context"
+	"time"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 	"github.com/redis/rueidis"
-	"time"
 )
 
 // TakeTokensSource is the source of scripts/limiter/take_tokens.lua, sent to Redis byte for byte.
@@ -50,7 +51,13 @@ return {allowed, math.floor(tokens), retry}
 // TakeTokensSHA1 is the SHA1 Redis knows TakeTokensSource by.
 const TakeTokensSHA1 = "75f84448af71f3a8211439d5f4ce685f59ebc81a"
 
-var takeTokensScript = luagenimpl.NewScript("TakeTokens", "scripts/limiter/take_tokens.lua", TakeTokensSource, TakeTokensSHA1, false)
+var takeTokensScript = luagenimpl.NewScript(
+	"TakeTokens",
+	"scripts/limiter/take_tokens.lua",
+	TakeTokensSource,
+	TakeTokensSHA1,
+	false,
+)
 
 // TakeTokensResult is the reply of TakeTokens.
 type TakeTokensResult struct {
@@ -80,11 +87,42 @@ func decodeTakeTokensResult(m rueidis.RedisMessage) (r TakeTokensResult, err err
 //
 // Keys: bucket (KEYS[1]), log (KEYS[2]).
 // Args: rate (ARGV[1]), capacity (ARGV[2]), now (ARGV[3], Unix milliseconds).
-func (s *Scripts) TakeTokens(ctx context.Context, bucket string, log string, rate float64, capacity int64, now time.Time) (TakeTokensResult, error) {
-	return luagenimpl.Call(ctx, s.r, takeTokensScript, []string{bucket, log}, []string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now)}, decodeTakeTokensResult)
+func (s *Scripts) TakeTokens(
+	ctx context.Context,
+	bucket, log string,
+	rate float64,
+	capacity int64,
+	now time.Time,
+) (TakeTokensResult, error) {
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		takeTokensScript,
+		[]string{bucket, log},
+		[]string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now)},
+		decodeTakeTokensResult,
+	)
 }
 
 // TakeTokens queues a [Scripts.TakeTokens] call; its future holds the result after Exec.
-func (p Pipeline) TakeTokens(bucket string, log string, rate float64, capacity int64, now time.Time) runtime.Future[TakeTokensResult] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, takeTokensScript, []string{bucket, log}, []string{luagenimpl.FormatFloat64(rate), luagenimpl.FormatInt64(capacity), luagenimpl.FormatTime(now)}), decodeTakeTokensResult)
+func (p Pipeline) TakeTokens(
+	bucket, log string,
+	rate float64,
+	capacity int64,
+	now time.Time,
+) runtime.Future[TakeTokensResult] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(
+			p.b,
+			takeTokensScript,
+			[]string{bucket, log},
+			[]string{
+				luagenimpl.FormatFloat64(rate),
+				luagenimpl.FormatInt64(capacity),
+				luagenimpl.FormatTime(now),
+			},
+		),
+		decodeTakeTokensResult,
+	)
 }

@@ -5,6 +5,7 @@ package limiter
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -29,10 +30,21 @@ var allowScript = luagenimpl.NewScript("Allow", "scripts/limiter/allow.lua", All
 // Keys: counter (KEYS[1]).
 // Args: limit (ARGV[1]).
 func (s *Scripts) Allow(ctx context.Context, counter string, limit int64) (bool, error) {
-	return luagenimpl.Call(ctx, s.r, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit)}, luagenimpl.DecodeBool)
+	return luagenimpl.Call(
+		ctx,
+		s.r,
+		allowScript,
+		[]string{counter},
+		[]string{luagenimpl.FormatInt64(limit)},
+		luagenimpl.DecodeBool,
+	)
 }
 
 // Allow queues a [Scripts.Allow] call; its future holds the result after Exec.
 func (p Pipeline) Allow(counter string, limit int64) runtime.Future[bool] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit)}), luagenimpl.DecodeBool)
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, allowScript, []string{counter}, []string{luagenimpl.FormatInt64(limit)}),
+		luagenimpl.DecodeBool,
+	)
 }

@@ -5,6 +5,7 @@ package queue
 
 import (
 	"context"
+
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
@@ -27,11 +28,15 @@ var pushScript = luagenimpl.NewScript("Push", "scripts/queue/push.lua", PushSour
 //
 // Keys: queue (KEYS[1]).
 // Args: item (ARGV[1]).
-func (s *Scripts) Push(ctx context.Context, queue string, item string) (int64, error) {
+func (s *Scripts) Push(ctx context.Context, queue, item string) (int64, error) {
 	return luagenimpl.Call(ctx, s.r, pushScript, []string{queue}, []string{item}, luagenimpl.DecodeInt64)
 }
 
 // Push queues a [Scripts.Push] call; its future holds the result after Exec.
-func (p Pipeline) Push(queue string, item string) runtime.Future[int64] {
-	return luagenimpl.NewFuture(p.b, luagenimpl.Add(p.b, pushScript, []string{queue}, []string{item}), luagenimpl.DecodeInt64)
+func (p Pipeline) Push(queue, item string) runtime.Future[int64] {
+	return luagenimpl.NewFuture(
+		p.b,
+		luagenimpl.Add(p.b, pushScript, []string{queue}, []string{item}),
+		luagenimpl.DecodeInt64,
+	)
 }
