@@ -31,6 +31,8 @@ func Names(s *model.Script) diag.List {
 	}
 	c.variadicLast(s.Keys, "key")
 	c.variadicLast(s.Args, "arg")
+	c.prefixes(s.Keys, "key")
+	c.prefixes(s.Args, "arg")
 	c.distinctParams()
 	if s.Result.Type == model.TypeStruct {
 		s.Result.StructName = s.GoName + "Result"
@@ -103,6 +105,21 @@ func (c *namer) variadicLast(params []model.Param, kind string) {
 	for i, p := range params {
 		if p.Variadic && i < len(params)-1 {
 			c.errorf(p.Pos, diag.VariadicParam, "%s %s is variadic but not the last %s; only the last key and the last arg may be variadic", kind, p.Name, kind)
+		}
+	}
+}
+
+// prefixes reports key prefixes that cannot be one: a prefix is one string
+// that keys are built from, and the runtime reads its hash tag at a fixed
+// position of the call.
+func (c *namer) prefixes(params []model.Param, kind string) {
+	for _, p := range params {
+		switch {
+		case !p.Prefix:
+		case p.Variadic:
+			c.errorf(p.Pos, diag.PrefixParam, "%s %s is both variadic and a key prefix; a key prefix is one string: declare it as its own %s before the variadic one", kind, p.Name, kind)
+		case p.Type != model.TypeString && p.Type != "":
+			c.errorf(p.Pos, diag.PrefixParam, "arg %s is a key prefix of type %s; a key prefix is part of a key name, so its type must be string (the default)", p.Name, p.Type)
 		}
 	}
 }

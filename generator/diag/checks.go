@@ -25,6 +25,7 @@ const (
 	ScriptName    Check = "script-name"
 	ParamName     Check = "param-name"
 	VariadicParam Check = "variadic-param"
+	PrefixParam   Check = "prefix-param"
 	FieldName     Check = "field-name"
 	GeneratedFile Check = "generated-file"
 
@@ -78,6 +79,7 @@ var Checks = []CheckInfo{
 	{ScriptName, Error, false, "a script name is not an identifier, or its Go names clash with another script's or with what every generated package declares."},
 	{ParamName, Error, false, "a key or arg name is not an identifier, is a Go keyword, or is used twice (also as a Go name)."},
 	{VariadicParam, Error, false, "a variadic key or arg is not the last one."},
+	{PrefixParam, Error, false, "a key prefix (prefix: true) that is variadic or not a string."},
 	{FieldName, Error, false, "a struct field name is not an identifier or is used twice (also as a Go name)."},
 	{GeneratedFile, Error, false, "a script's generated file name clashes with another's, or the Go tool would skip it or build it on one platform only."},
 

@@ -64,6 +64,9 @@ func rtName(name string) atom {
 	return atom{rt(name), cols(path.Base(pkg)) + 1 + cols(name)}
 }
 
+// keyed is the key: value element of a struct literal.
+func keyed(key string, v atom) atom { return atom{jen.Id(key).Op(":").Add(v.code), cols(key) + 2 + v.w} }
+
 func strLit(s string) atom { return atom{jen.Lit(s), cols(strconv.Quote(s))} }
 func intLit(n int) atom    { return atom{jen.Lit(n), len(strconv.Itoa(n))} }
 func boolLit(b bool) atom  { return atom{jen.Lit(b), len(strconv.FormatBool(b))} }

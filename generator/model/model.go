@@ -88,6 +88,9 @@ type Param struct {
 	Doc      string
 	Type     Type
 	Variadic bool
+	// Prefix marks a key prefix: the script builds keys from it, so the
+	// runtime checks that its hash tag puts them in the call's slot.
+	Prefix bool
 	Pos      Pos // where the param is declared in the header
 }
 

@@ -12,8 +12,8 @@ import (
 
 var (
 	headerFields = []string{"name", "doc", "readonly", "keys", "args", "returns"}
-	keyFields    = []string{"name", "doc", "variadic", "type"}
-	argFields    = []string{"name", "type", "doc", "variadic"}
+	keyFields    = []string{"name", "doc", "variadic", "prefix", "type"}
+	argFields    = []string{"name", "type", "doc", "variadic", "prefix"}
 	resultFields = []string{"type", "nullable", "doc", "fields"}
 	fieldFields  = []string{"name", "type", "nullable", "doc"}
 
@@ -81,6 +81,7 @@ func (d *decoder) params(items []*yaml.Node, kind string) []model.Param {
 			fields := d.Fields(item, kind+" ", keyOrArgFields(kind), paramAliases)
 			p.Doc = strings.TrimSpace(d.str(fields, "doc"))
 			p.Variadic = d.boolean(fields, "variadic")
+			p.Prefix = d.boolean(fields, "prefix")
 			p.Type = d.paramType(fields["type"], kind)
 			v := fields["name"]
 			if v == nil || yamlnode.IsNull(v) || v.Kind != yaml.ScalarNode || v.Value == "" {
