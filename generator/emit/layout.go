@@ -65,7 +65,9 @@ func rtName(name string) atom {
 }
 
 // keyed is the key: value element of a struct literal.
-func keyed(key string, v atom) atom { return atom{jen.Id(key).Op(":").Add(v.code), cols(key) + 2 + v.w} }
+func keyed(key string, v atom) atom {
+	return atom{jen.Id(key).Op(":").Add(v.code), cols(key) + 2 + v.w}
+}
 
 func strLit(s string) atom { return atom{jen.Lit(s), cols(strconv.Quote(s))} }
 func intLit(n int) atom    { return atom{jen.Lit(n), len(strconv.Itoa(n))} }

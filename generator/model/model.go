@@ -91,7 +91,7 @@ type Param struct {
 	// Prefix marks a key prefix: the script builds keys from it, so the
 	// runtime checks that its hash tag puts them in the call's slot.
 	Prefix bool
-	Pos      Pos // where the param is declared in the header
+	Pos    Pos // where the param is declared in the header
 }
 
 // Result is what the script returns.

@@ -239,7 +239,7 @@ func TestScriptErrors(t *testing.T) {
 		}},
 		{"unknown param fields", h("keys:\n  - {name: a, nullable: true}\nargs:\n  - {name: b, descripton: x}\n"), []string{
 			`x.lua:3:15: header-field: unknown key field "nullable"; allowed: name, doc, variadic, type`,
-			`x.lua:5:15: header-field: unknown arg field "descripton"; allowed: name, type, doc, variadic (did you mean doc?)`,
+			`x.lua:5:15: header-field: unknown arg field "descripton"; allowed: name, type, doc, variadic, prefix (did you mean doc?)`,
 		}},
 		{"types", h("keys:\n  - {name: k, type: int64}\nargs:\n  - {name: a, type: float}\n  - {name: b, type: integer}\n  - {name: c, type: duration}\n  - {name: d, type: raw}\n  - {name: e, type: '[]string'}\n  - {name: f, type: Time.time}\n  - {name: g, type: [x]}\n"), []string{
 			`x.lua:3:21: header-type: key type "int64" is not allowed; keys are always strings (allowed: string)`,
