@@ -235,10 +235,10 @@ func TestScriptErrors(t *testing.T) {
 		// Params.
 		{"param shapes", h("keys:\n  - {name: b-k}\n  - {doc: x}\n  - [a]\nargs:\n  - {name: type}\n  - {name: _}\n  - {name: range, type: int}\n"), []string{
 			`x.lua:4:5: header-field: key is missing name`,
-			`x.lua:5:5: header-field: a key must be a name or a mapping with name, doc, variadic, type`,
+			`x.lua:5:5: header-field: a key must be a name or a mapping with name, doc, variadic, prefix, type`,
 		}},
 		{"unknown param fields", h("keys:\n  - {name: a, nullable: true}\nargs:\n  - {name: b, descripton: x}\n"), []string{
-			`x.lua:3:15: header-field: unknown key field "nullable"; allowed: name, doc, variadic, type`,
+			`x.lua:3:15: header-field: unknown key field "nullable"; allowed: name, doc, variadic, prefix, type`,
 			`x.lua:5:15: header-field: unknown arg field "descripton"; allowed: name, type, doc, variadic, prefix (did you mean doc?)`,
 		}},
 		{"types", h("keys:\n  - {name: k, type: int64}\nargs:\n  - {name: a, type: float}\n  - {name: b, type: integer}\n  - {name: c, type: duration}\n  - {name: d, type: raw}\n  - {name: e, type: '[]string'}\n  - {name: f, type: Time.time}\n  - {name: g, type: [x]}\n"), []string{
