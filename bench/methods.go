@@ -50,6 +50,7 @@ const refID = "dmsha"
 var methods = []*method{
 	{id: "luagen", name: "luagen pipeline", build: luagenPipeline},
 	{id: "luagen-int", name: "luagen pipeline, int64 params", build: luagenPipelineTyped},
+	{id: "luagen-prefix", name: "luagen pipeline, key prefix checked", build: luagenPipelinePrefix},
 	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
 	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", againOf: "dmsha", build: doMultiEvalsha},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
@@ -102,6 +103,21 @@ func luagenPipelineTyped(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensTypedResult] {
 		return p.TakeTokensTyped(ks[i][0], ks[i][1], takeN, capacity)
 	}, func(r gen.TakeTokensTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+}
+
+// luagenPipelinePrefix is luagenPipeline on the same script with its first
+// key declared a key prefix: every call also proves the prefix's hash tag is
+// in the call's slot. Redis does the same work; the difference is that check.
+func luagenPipelinePrefix(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	sc := e.dep.lg
+	if e.script.label == scriptSizes["4k"].label {
+		return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocPrefixResult] {
+			return p.TakeTokensDocPrefix(ks[i][0], ks[i][1], takeStr, capacityStr)
+		}, func(r gen.TakeTokensDocPrefixResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+	}
+	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensPrefixResult] {
+		return p.TakeTokensPrefix(ks[i][0], ks[i][1], takeStr, capacityStr)
+	}, func(r gen.TakeTokensPrefixResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
 
 // luagenPipe queues n calls on a generated Pipeline, runs Exec and reads

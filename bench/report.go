@@ -251,7 +251,7 @@ func (rep *report) targets() []target {
 			flushed = ref.failed > 0
 			proof = fmt.Sprintf("hand-built pipeline: %s failed", fmtInt(float64(ref.failed)))
 		}
-		for _, id := range []string{"luagen", "luagen-int", "luagen-x"} {
+		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-x"} {
 			r := sc.result(id)
 			if r == nil {
 				continue
@@ -263,6 +263,23 @@ func (rep *report) targets() []target {
 				met: r.clean() && flushed, known: true,
 			})
 		}
+	}
+	for _, script := range []string{small, big} {
+		for _, b := range []int{100, 1000} {
+			ratioTarget("luagen pipeline with a key prefix ≥ 0.97× without", script, b, "luagen-prefix", "luagen", 0.97)
+		}
+	}
+	for _, b := range []int{10, 100, 1000} {
+		sc := rep.find(dep, small, b, false)
+		t := target{what: fmt.Sprintf("allocs/call of luagen pipeline with a key prefix ≤ without — %s script, batch %d", small, b)}
+		if sc != nil && sc.result("luagen-prefix") != nil && sc.result("luagen") != nil {
+			p, l := sc.result("luagen-prefix").allocsPerCall(), sc.result("luagen").allocsPerCall()
+			// allocsPerCall is a median of process-wide counts: a tenth of
+			// an allocation per call is the rounding of its table.
+			t.known, t.met = true, p <= l+0.05 && sc.result("luagen-prefix").clean()
+			t.measured = fmt.Sprintf("%.1f vs %.1f", p, l)
+		}
+		out = append(out, t)
 	}
 	for _, script := range []string{small, big} {
 		ratioTarget("luagen pipeline ≥ 1.35× rueidis Lua.ExecMulti", script, 100, "luagen", "execmulti", 1.35)

@@ -37,7 +37,14 @@ func (s *Scripts) Load(ctx context.Context) error {
 
 // AllScripts lists this package's scripts.
 func AllScripts() []*runtime.Script {
-	return []*runtime.Script{takeTokensScript, takeTokensDocScript, takeTokensDocTypedScript, takeTokensTypedScript}
+	return []*runtime.Script{
+		takeTokensScript,
+		takeTokensDocScript,
+		takeTokensDocPrefixScript,
+		takeTokensDocTypedScript,
+		takeTokensPrefixScript,
+		takeTokensTypedScript,
+	}
 }
 
 // Pipeline queues calls on a batch; Exec sends them, one round trip per node.
