@@ -171,12 +171,19 @@ type methodResult struct {
 type roundResult struct {
 	calls   int
 	elapsed time.Duration
+	flushes time.Duration // time spent in SCRIPT FLUSH (storm, batch methods), part of elapsed
 	cpu     time.Duration // the bench process's user+system CPU time
 	mallocs uint64
 	bytes   uint64
 }
 
 func (r roundResult) callsPerSec() float64 { return float64(r.calls) / r.elapsed.Seconds() }
+
+// callsPerSecNoFlush is callsPerSec without the time of the storm's SCRIPT
+// FLUSHes: what the method's own recovery costs.
+func (r roundResult) callsPerSecNoFlush() float64 {
+	return float64(r.calls) / (r.elapsed - r.flushes).Seconds()
+}
 
 // report is the whole run.
 type report struct {
@@ -336,6 +343,7 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		}
 		lat = make([]time.Duration, n)
 	}
+	var flushes time.Duration // batch methods only: single calls flush from one goroutine while the others go on
 	flush := func() {
 		if err := sc.dep.flushScripts(ctx); err != nil {
 			progress("  %v", err)
@@ -358,7 +366,9 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 			// Batches are counted over all of the method's runs, so
 			// short runs flush as often as long ones.
 			if k := r.off + made; sc.stormEvery > 0 && k > 0 && (k/sc.batch)%sc.stormEvery == 0 {
+				t := time.Now()
 				flush()
+				flushes += time.Since(t)
 			}
 			n := min(sc.batch, calls-made)
 			t := time.Now()
@@ -387,7 +397,7 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		r.first = first
 	}
 	if record {
-		rr := roundResult{calls: made, elapsed: elapsed, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc}
+		rr := roundResult{calls: made, elapsed: elapsed, flushes: flushes, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc}
 		r.rounds = append(r.rounds, rr)
 		r.lat = append(r.lat, lat...)
 		if verbose {
