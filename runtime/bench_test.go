@@ -98,6 +98,40 @@ func BenchmarkBatch(b *testing.B) {
 		}
 	}
 	b.Run("luagen", luagen(r, false))
+	// A NOSCRIPT storm: SCRIPT FLUSH on every node before every 10th
+	// batch, timer stopped. Its calls/s over luagen's is what recovery
+	// costs.
+	b.Run("luagen-storm", func(b *testing.B) {
+		futs := make([]runtime.Future[[2]int64], benchBatch)
+		off, n := 0, 0
+		for b.Loop() {
+			if n%10 == 0 {
+				b.StopTimer()
+				for _, node := range cl.Nodes() {
+					if _, err := node.Do("SCRIPT", "FLUSH"); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+			}
+			n++
+			batch := r.NewBatch()
+			for i := range futs {
+				j := (off + i) & 16383
+				futs[i] = luagenimpl.NewFuture(batch, luagenimpl.Add(batch, s, []string{k1[j], k2[j]}, []string{take, capacity}), decode)
+			}
+			off += benchBatch
+			if err := batch.Exec(ctx); err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range futs {
+				if _, err := f.Get(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		report(b)
+	})
 	b.Run("luagen-KeepOrder", luagen(r, true))
 	// Hooks that do nothing: what calling them costs.
 	var calls, batches atomic.Int64

@@ -50,7 +50,7 @@ type batchBuf struct {
 	// (script, node) pairs given one.
 	send  []rueidis.Completed
 	loads []*Script
-	seen  map[loadKey]struct{}
+	seen  keySet
 }
 
 // loadKey is a script on a node: group is a cluster node's index in the
@@ -59,6 +59,45 @@ type batchBuf struct {
 type loadKey struct {
 	s     *Script
 	group int32
+}
+
+// keySet is a set of loadKeys: a list while it is short (a batch calls a
+// few scripts on a few nodes, and a scan of a few is cheaper than hashing),
+// a map beyond.
+type keySet struct {
+	list []loadKey
+	m    map[loadKey]struct{}
+}
+
+// add adds k and reports whether it was new.
+func (ks *keySet) add(k loadKey) bool {
+	if ks.m == nil {
+		for _, x := range ks.list {
+			if x == k {
+				return false
+			}
+		}
+		ks.list = append(ks.list, k)
+		if len(ks.list) > 16 {
+			ks.m = make(map[loadKey]struct{}, 2*len(ks.list))
+			for _, x := range ks.list {
+				ks.m[x] = struct{}{}
+			}
+		}
+		return true
+	}
+	if _, ok := ks.m[k]; ok {
+		return false
+	}
+	ks.m[k] = struct{}{}
+	return true
+}
+
+// reset empties ks, keeping its list's memory but not a map (rare, and
+// possibly large).
+func (ks *keySet) reset() {
+	clear(ks.list)
+	ks.list, ks.m = ks.list[:0], nil
 }
 
 var bufPool sync.Pool // of *batchBuf
@@ -383,9 +422,6 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 		t = r.topology()
 	}
 	refused := r.loadRefused()
-	if buf.seen == nil {
-		buf.seen = make(map[loadKey]struct{})
-	}
 	send, loads := buf.send[:0], buf.loads[:0]
 	if b.dropped {
 		send = nil // DoMulti may still read the last one
@@ -400,11 +436,9 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 			continue
 		}
 		slot := cmds[j].Slot()
-		key := loadKey{c.script, r.group(t, slot)}
-		if _, ok := buf.seen[key]; ok {
+		if !buf.seen.add(loadKey{c.script, r.group(t, slot)}) {
 			continue
 		}
-		buf.seen[key] = struct{}{}
 		if refused {
 			c.eval = true
 			cmd := r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true)
@@ -417,7 +451,7 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 		send = append(send, r.loadCommand(c.script, slot))
 		loads = append(loads, c.script)
 	}
-	clear(buf.seen)
+	buf.seen.reset()
 	buf.loads = loads
 	if len(loads) == 0 {
 		buf.send = send
