@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -63,8 +64,12 @@ func TestHooks(t *testing.T) {
 			}
 
 			// A batch: two script calls, an error reply, a plain command and
-			// a call that is never sent.
+			// a call that is never sent; scripts loaded everywhere, so one
+			// round trip.
 			waitTopology(t, r, rec)
+			if err := r.Load(ctx, ledger, boom); err != nil {
+				t.Fatal(err)
+			}
 			b := r.NewBatch()
 			luagenimpl.Queue(b, ledger, keys, []string{"1"}, luagenimpl.DecodeInt64)
 			luagenimpl.Queue(b, ledger, []string{"{" + p + "x}n", "{" + p + "x}sum"}, []string{"1"}, luagenimpl.DecodeInt64)
@@ -112,6 +117,9 @@ func TestHooks(t *testing.T) {
 // nothing than without hooks: the runtime builds nothing on the heap for
 // them (and without hooks it only checks that they are nil).
 func TestHooksAllocateNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts under -race are noise (sync.Pool drops items at random); run without -race, or see BenchmarkBatch/luagen-hooks")
+	}
 	for _, d := range deployments(t) {
 		t.Run(d.name, func(t *testing.T) {
 			ctx := ctxT(t)
@@ -121,11 +129,14 @@ func TestHooksAllocateNothing(t *testing.T) {
 				id := prefix(t)
 				keys[i] = []string{"{" + id + "}n", "{" + id + "}sum"}
 			}
-			allocs := func(r *runtime.Runner) float64 {
+			// run returns a func making one batch of 100 calls on r,
+			// warmed up: pools, connections, and on a cluster the runner's
+			// map of it, read once in the background.
+			run := func(r *runtime.Runner) func() {
 				if err := r.Load(ctx, s); err != nil {
 					t.Fatal(err)
 				}
-				run := func() {
+				f := func() {
 					b := r.NewBatch()
 					for _, k := range keys {
 						luagenimpl.Add(b, s, k, []string{"1"})
@@ -134,16 +145,26 @@ func TestHooksAllocateNothing(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				run()
-				return testing.AllocsPerRun(50, run)
+				f()
+				time.Sleep(200 * time.Millisecond)
+				f()
+				return f
 			}
-			plain := allocs(runtime.New(d.client))
-			hooked := allocs(runtime.New(d.client, runtime.WithHooks(runtime.Hooks{
+			runPlain := run(runtime.New(d.client))
+			runHooked := run(runtime.New(d.client, runtime.WithHooks(runtime.Hooks{
 				Call:  func(context.Context, runtime.CallInfo) {},
 				Batch: func(context.Context, runtime.BatchInfo) {},
 			})))
+			// Allocations are counted process-wide, rueidis's background
+			// goroutines included: the least of several measurements,
+			// interleaved, is the batch's own.
+			plain, hooked := math.Inf(1), math.Inf(1)
+			for range 5 {
+				plain = min(plain, testing.AllocsPerRun(20, runPlain))
+				hooked = min(hooked, testing.AllocsPerRun(20, runHooked))
+			}
 			t.Logf("allocations per batch of 100: %.1f without hooks, %.1f with hooks that do nothing", plain, hooked)
-			if hooked > plain+2 {
+			if hooked > plain+1 {
 				t.Errorf("hooks cost %.1f allocations per batch of 100 (%.1f vs %.1f)", hooked-plain, hooked, plain)
 			}
 		})
