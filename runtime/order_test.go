@@ -78,7 +78,44 @@ func TestKeepOrder(t *testing.T) {
 			if got := orderedRun(t, r, d.nodes, a, b, key, true, loadB); got != "A1 B1 A2 B2" {
 				t.Errorf("KeepOrder batch ran %q, want A1 B1 A2 B2", got)
 			}
+			// Everything flushed, the script's calls between plain pushes.
+			mixed := func(ordered bool) string {
+				t.Helper()
+				ctx := ctxT(t)
+				flushScripts(t, d.nodes)
+				batch := r.NewBatch()
+				if ordered {
+					batch.KeepOrder()
+				}
+				for _, v := range []string{"A1", "P1", "A2", "P2"} {
+					if v[0] == 'A' {
+						luagenimpl.Queue(batch, a, []string{key}, []string{v}, luagenimpl.DecodeInt64)
+					} else {
+						batch.Do(r.Client().B().Rpush().Key(key).Element(v).Build())
+					}
+				}
+				if err := batch.Exec(ctx); err != nil {
+					t.Fatal(err)
+				}
+				m, err := r.Client().Do(ctx, r.Client().B().Lrange().Key(key).Start(0).Stop(-1).Build()).AsStrSlice()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := r.Client().Do(ctx, r.Client().B().Del().Key(key).Build()).Error(); err != nil {
+					t.Fatal(err)
+				}
+				return strings.Join(m, " ")
+			}
+			if got := mixed(false); got != "P1 P2 A1 A2" {
+				t.Errorf("default batch with plain commands ran %q, want P1 P2 A1 A2", got)
+			}
+			if got := mixed(true); got != "A1 P1 A2 P2" {
+				t.Errorf("KeepOrder batch with plain commands ran %q, want A1 P1 A2 P2", got)
+			}
 			waitTopology(t, r, rec)
+			if got := mixed(true); got != "A1 P1 A2 P2" {
+				t.Errorf("KeepOrder batch with plain commands, topology known: ran %q, want A1 P1 A2 P2", got)
+			}
 			for i := range 3 {
 				if got := orderedRun(t, r, d.nodes, a, b, key, true, loadB); got != "A1 B1 A2 B2" {
 					t.Errorf("KeepOrder batch %d, topology known: ran %q, want A1 B1 A2 B2", i, got)
