@@ -29,6 +29,11 @@ type method struct {
 	// apart in the run, the noise floor of the ratios to it. Not run in the
 	// storm.
 	againOf string
+	// stormControl marks the method that runs, in the storm only, without
+	// flushes (scripts loaded before each run): the storm's luagen calls/s
+	// over its calls/s in the same rounds is what NOSCRIPT recovery costs,
+	// free of the machine's drift between scenarios.
+	stormControl bool
 	// build returns the method's pipeFunc (batch methods) or callFunc
 	// (single-call methods) for one scenario; batch is the batch size.
 	build func(e *env, ks *keyset, batch int) (pipeFunc, callFunc)
@@ -51,6 +56,7 @@ var methods = []*method{
 	{id: "luagen", name: "luagen pipeline", build: luagenPipeline},
 	{id: "luagen-int", name: "luagen pipeline, int64 params", build: luagenPipelineTyped},
 	{id: "luagen-ordered", name: "luagen pipeline, KeepOrder", build: luagenPipelineOrdered},
+	{id: "luagen-calm", name: "luagen pipeline, no flushes (storm control)", stormControl: true, build: luagenPipeline},
 	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
 	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", againOf: "dmsha", build: doMultiEvalsha},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},

@@ -246,7 +246,7 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	}
 	e := &env{dep: d, script: sc.script, lua: rueidis.NewLuaScript(sc.script.src), grs: redis.NewScript(sc.script.src)}
 	for mi, m := range methods {
-		if (m.single && !sc.withSingle) || (m.againOf != "" && sc.stormEvery > 0) {
+		if (m.single && !sc.withSingle) || (m.againOf != "" && sc.stormEvery > 0) || (m.stormControl && sc.stormEvery == 0) {
 			continue
 		}
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, m.id) {
@@ -349,6 +349,13 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 			progress("  %v", err)
 		}
 	}
+	storm := sc.stormEvery > 0 && !r.m.stormControl
+	if sc.stormEvery > 0 && r.m.stormControl {
+		// The control starts where a run without flushes would be.
+		if err := sc.dep.preload(ctx); err != nil {
+			progress("  %v", err)
+		}
+	}
 	var m0, m1 rt.MemStats
 	rt.ReadMemStats(&m0)
 	cpu0 := cpuTime()
@@ -365,7 +372,7 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		for ; made < calls && (limit == 0 || time.Since(start) < limit); b++ {
 			// Batches are counted over all of the method's runs, so
 			// short runs flush as often as long ones.
-			if k := r.off + made; sc.stormEvery > 0 && k > 0 && (k/sc.batch)%sc.stormEvery == 0 {
+			if k := r.off + made; storm && k > 0 && (k/sc.batch)%sc.stormEvery == 0 {
 				t := time.Now()
 				flush()
 				flushes += time.Since(t)

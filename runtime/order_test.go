@@ -58,7 +58,8 @@ func orderedRun(t *testing.T, r *runtime.Runner, nodes []*redistest.Server, a, b
 // B's (the swap ioredis refuses NOSCRIPT retries in pipelines for); with
 // KeepOrder the batch loads A ahead of its calls in the same pipeline and
 // the list shows the queue order — on a cluster also before the runner has
-// read the cluster's map (a load per slot) and after (a load per node).
+// read the cluster's map (a load per slot) and after (a load per node). The
+// same with plain commands between a script's calls, everything flushed.
 func TestKeepOrder(t *testing.T) {
 	for _, d := range deployments(t) {
 		t.Run(d.name, func(t *testing.T) {
