@@ -11,9 +11,8 @@ import (
 // traces (package github.com/luagen/luagen/otel adapts them to
 // OpenTelemetry). Each func may be nil; with none set, a runner does no
 // extra work at all. Hooks run on the goroutine that made the call or ran
-// Exec, after the call or batch ended and before it returns: keep them
-// short, and do not keep the info's Err past the hook if it matters that it
-// is the caller's.
+// Exec, after the call or batch ended and before it returns, so keep them
+// short; they must be safe for concurrent use.
 type Hooks struct {
 	// Call is called once per script call that was sent, with its final
 	// reply: for a single call before it returns, for a batch's calls in
