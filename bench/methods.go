@@ -29,6 +29,11 @@ type method struct {
 	// apart in the run, the noise floor of the ratios to it. Not run in the
 	// storm.
 	againOf string
+	// stormControl marks the method that runs, in the storm only, without
+	// flushes (scripts loaded before each run): the storm's luagen calls/s
+	// over its calls/s in the same rounds is what NOSCRIPT recovery costs,
+	// free of the machine's drift between scenarios.
+	stormControl bool
 	// build returns the method's pipeFunc (batch methods) or callFunc
 	// (single-call methods) for one scenario; batch is the batch size.
 	build func(e *env, ks *keyset, batch int) (pipeFunc, callFunc)
@@ -51,6 +56,8 @@ var methods = []*method{
 	{id: "luagen", name: "luagen pipeline", build: luagenPipeline},
 	{id: "luagen-int", name: "luagen pipeline, int64 params", build: luagenPipelineTyped},
 	{id: "luagen-prefix", name: "luagen pipeline, key prefix checked", build: luagenPipelinePrefix},
+	{id: "luagen-ordered", name: "luagen pipeline, KeepOrder", build: luagenPipelineOrdered},
+	{id: "luagen-calm", name: "luagen pipeline, no flushes (storm control)", stormControl: true, build: luagenPipeline},
 	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
 	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", againOf: "dmsha", build: doMultiEvalsha},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
@@ -82,13 +89,23 @@ func methodIDs() []string {
 // ---- luagen -------------------------------------------------------------
 
 func luagenPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	return luagenPipeline2(e, ks, batch, false)
+}
+
+// luagenPipelineOrdered is luagenPipeline with Batch.KeepOrder: a SCRIPT
+// LOAD per node ahead of its calls in every batch.
+func luagenPipelineOrdered(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	return luagenPipeline2(e, ks, batch, true)
+}
+
+func luagenPipeline2(e *env, ks *keyset, batch int, ordered bool) (pipeFunc, callFunc) {
 	sc := e.dep.lg
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocResult] {
+		return luagenPipe(sc, batch, ordered, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocResult] {
 			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
 		}, func(r gen.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensResult] {
+	return luagenPipe(sc, batch, ordered, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensResult] {
 		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
 	}, func(r gen.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
@@ -96,11 +113,11 @@ func luagenPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 func luagenPipelineTyped(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	sc := e.dep.lg
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocTypedResult] {
+		return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocTypedResult] {
 			return p.TakeTokensDocTyped(ks[i][0], ks[i][1], takeN, capacity)
 		}, func(r gen.TakeTokensDocTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensTypedResult] {
+	return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensTypedResult] {
 		return p.TakeTokensTyped(ks[i][0], ks[i][1], takeN, capacity)
 	}, func(r gen.TakeTokensTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
@@ -111,21 +128,24 @@ func luagenPipelineTyped(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 func luagenPipelinePrefix(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	sc := e.dep.lg
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocPrefixResult] {
+		return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocPrefixResult] {
 			return p.TakeTokensDocPrefix(ks[i][0], ks[i][1], takeStr, capacityStr)
 		}, func(r gen.TakeTokensDocPrefixResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenPipe(sc, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensPrefixResult] {
+	return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensPrefixResult] {
 		return p.TakeTokensPrefix(ks[i][0], ks[i][1], takeStr, capacityStr)
 	}, func(r gen.TakeTokensPrefixResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
 
-// luagenPipe queues n calls on a generated Pipeline, runs Exec and reads
-// every future, as application code does.
-func luagenPipe[R any](sc *gen.Scripts, batch int, queue func(gen.Pipeline, int) runtime.Future[R], good func(R) bool) pipeFunc {
+// luagenPipe queues n calls on a generated Pipeline (with KeepOrder when
+// ordered), runs Exec and reads every future, as application code does.
+func luagenPipe[R any](sc *gen.Scripts, batch int, ordered bool, queue func(gen.Pipeline, int) runtime.Future[R], good func(R) bool) pipeFunc {
 	futs := make([]runtime.Future[R], batch)
 	return func(ctx context.Context, off, n int) (int, error) {
 		p := sc.Pipeline()
+		if ordered {
+			p.Batch().KeepOrder()
+		}
 		for i := range n {
 			futs[i] = queue(p, (off+i)&slotMask)
 		}

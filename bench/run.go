@@ -171,12 +171,19 @@ type methodResult struct {
 type roundResult struct {
 	calls   int
 	elapsed time.Duration
+	flushes time.Duration // time spent in SCRIPT FLUSH (storm, batch methods), part of elapsed
 	cpu     time.Duration // the bench process's user+system CPU time
 	mallocs uint64
 	bytes   uint64
 }
 
 func (r roundResult) callsPerSec() float64 { return float64(r.calls) / r.elapsed.Seconds() }
+
+// callsPerSecNoFlush is callsPerSec without the time of the storm's SCRIPT
+// FLUSHes: what the method's own recovery costs.
+func (r roundResult) callsPerSecNoFlush() float64 {
+	return float64(r.calls) / (r.elapsed - r.flushes).Seconds()
+}
 
 // report is the whole run.
 type report struct {
@@ -239,7 +246,7 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	}
 	e := &env{dep: d, script: sc.script, lua: rueidis.NewLuaScript(sc.script.src), grs: redis.NewScript(sc.script.src)}
 	for mi, m := range methods {
-		if (m.single && !sc.withSingle) || (m.againOf != "" && sc.stormEvery > 0) {
+		if (m.single && !sc.withSingle) || (m.againOf != "" && sc.stormEvery > 0) || (m.stormControl && sc.stormEvery == 0) {
 			continue
 		}
 		if len(cfg.only) > 0 && !slices.Contains(cfg.only, m.id) {
@@ -336,8 +343,16 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		}
 		lat = make([]time.Duration, n)
 	}
+	var flushes time.Duration // batch methods only: single calls flush from one goroutine while the others go on
 	flush := func() {
 		if err := sc.dep.flushScripts(ctx); err != nil {
+			progress("  %v", err)
+		}
+	}
+	storm := sc.stormEvery > 0 && !r.m.stormControl
+	if sc.stormEvery > 0 && r.m.stormControl {
+		// The control starts where a run without flushes would be.
+		if err := sc.dep.preload(ctx); err != nil {
 			progress("  %v", err)
 		}
 	}
@@ -357,8 +372,10 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		for ; made < calls && (limit == 0 || time.Since(start) < limit); b++ {
 			// Batches are counted over all of the method's runs, so
 			// short runs flush as often as long ones.
-			if k := r.off + made; sc.stormEvery > 0 && k > 0 && (k/sc.batch)%sc.stormEvery == 0 {
+			if k := r.off + made; storm && k > 0 && (k/sc.batch)%sc.stormEvery == 0 {
+				t := time.Now()
 				flush()
+				flushes += time.Since(t)
 			}
 			n := min(sc.batch, calls-made)
 			t := time.Now()
@@ -387,7 +404,7 @@ func runMethod(ctx context.Context, sc *scenario, r *methodResult, calls int, li
 		r.first = first
 	}
 	if record {
-		rr := roundResult{calls: made, elapsed: elapsed, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc}
+		rr := roundResult{calls: made, elapsed: elapsed, flushes: flushes, cpu: cpu, mallocs: m1.Mallocs - m0.Mallocs, bytes: m1.TotalAlloc - m0.TotalAlloc}
 		r.rounds = append(r.rounds, rr)
 		r.lat = append(r.lat, lat...)
 		if verbose {

@@ -4,17 +4,17 @@ package runtime_test
 //
 // The runtime sends, for script calls:
 //
-//   - EVALSHA, and EVAL as the fallback when a node lacks the script (a
-//     single call that gets NOSCRIPT is sent again by EVAL; so is a batch
-//     call when SCRIPT LOAD fails). Read-only scripts use EVALSHA_RO and
-//     EVAL_RO instead. All four are needed if the application has both kinds.
-//   - SCRIPT LOAD (the ACL subcommand script|load): by Runner.Load, and by a
-//     batch whose calls came back NOSCRIPT, on every node, replicas included.
-//     It is optional: without it Runner.Load fails with NOPERM, and batches
-//     fall back to EVAL for the calls that got NOSCRIPT (EVAL also caches
-//     the script on that node, so later calls are plain EVALSHA again). The
-//     runtime stops trying SCRIPT LOAD after the first NOPERM: there is no
-//     retry loop.
+//   - EVALSHA, and EVAL as the fallback when a node lacks the script and
+//     SCRIPT LOAD is refused. Read-only scripts use EVALSHA_RO and EVAL_RO
+//     instead. All four are needed if the application has both kinds.
+//   - SCRIPT LOAD (the ACL subcommand script|load): by Runner.Load, and by
+//     single calls and batches whose calls came back NOSCRIPT (in the same
+//     pipeline as the calls sent again, or on every node, replicas
+//     included), and by KeepOrder batches. It is optional: without it
+//     Runner.Load fails with NOPERM, and calls that got NOSCRIPT go by EVAL
+//     (EVAL also caches the script on that node, so later calls are plain
+//     EVALSHA again). After a NOPERM the runtime does not try SCRIPT LOAD
+//     again for a minute: there is no retry loop.
 //   - every command the scripts call (Redis checks the user's ACL for each
 //     redis.call inside a script) and key patterns covering every key they
 //     touch, declared in KEYS or not (and channels, for PUBLISH).
@@ -252,7 +252,8 @@ func testACLLoads(t *testing.T, nodes []*redistest.Server, r *runtime.Runner, ca
 		}
 	}
 
-	// Single calls never load: EVALSHA, then EVAL on NOSCRIPT.
+	// A single call after a flush: EVALSHA, then SCRIPT LOAD and EVALSHA (or
+	// EVAL when SCRIPT LOAD is refused).
 	flush()
 	if n, err := luagenimpl.Call(ctx, r, s, []string{"app:{" + p + "single}"}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
 		t.Errorf("single call after SCRIPT FLUSH = %d, %v", n, err)

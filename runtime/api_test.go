@@ -17,18 +17,22 @@ import (
 func TestUserAPI(t *testing.T) {
 	want := []string{
 		"ArgumentError", "ArgumentError.Error", "ArgumentError.Unwrap",
-		"Batch", "Batch.Do", "Batch.Exec", "Batch.Len",
+		"Batch", "Batch.Do", "Batch.Exec", "Batch.KeepOrder", "Batch.Len",
 		"BatchError", "BatchError.Error", "BatchError.Unwrap",
+		"BatchInfo",
+		"CallInfo",
 		"CrossSlotError", "CrossSlotError.Error",
 		"ErrExecuted", "ErrNotExecuted",
 		"Future", "Future.Err", "Future.Get",
+		"Hooks",
 		"New", "Option",
+		"Outcome", "Outcome.String", "OutcomeErrorReply", "OutcomeOK", "OutcomeTransport",
 		"PrefixError", "PrefixError.Error",
 		"ReplyError", "ReplyError.Error", "ReplyError.Unwrap",
 		"Runner", "Runner.Client", "Runner.Load", "Runner.NewBatch",
-		"Script", "Script.File", "Script.Name",
+		"Script", "Script.File", "Script.Name", "Script.SHA1",
 		"ScriptError", "ScriptError.Error", "ScriptError.IsPermission", "ScriptError.Unwrap",
-		"WithSlotCheck",
+		"WithHooks", "WithSlotCheck",
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/luagen/luagen/internal/redistest"
@@ -34,8 +35,9 @@ func benchKeys(n int) (k1, k2 []string) {
 }
 
 // BenchmarkBatch compares, on the shared 3+3 cluster, a batch of 100 calls
-// through the runtime with the practical ceiling (hand-built rueidis DoMulti
-// of EVALSHA, script preloaded) and with rueidis Lua.ExecMulti. Compare the
+// through the runtime (as is, with KeepOrder, and with hooks that do
+// nothing) with the practical ceiling (hand-built rueidis DoMulti of
+// EVALSHA, script preloaded) and with rueidis Lua.ExecMulti. Compare the
 // calls/s metrics of the sub-benchmarks of one run; -benchmem gives
 // allocations per batch (divide by 100 for per call).
 func BenchmarkBatch(b *testing.B) {
@@ -67,10 +69,52 @@ func BenchmarkBatch(b *testing.B) {
 		b.ReportMetric(float64(b.N*benchBatch)/b.Elapsed().Seconds(), "calls/s")
 	}
 
-	b.Run("luagen", func(b *testing.B) {
+	// luagen runs the runtime's batches on runner r, with KeepOrder when
+	// ordered.
+	luagen := func(r *runtime.Runner, ordered bool) func(b *testing.B) {
+		return func(b *testing.B) {
+			futs := make([]runtime.Future[[2]int64], benchBatch)
+			off := 0
+			for b.Loop() {
+				batch := r.NewBatch()
+				if ordered {
+					batch.KeepOrder()
+				}
+				for i := range futs {
+					j := (off + i) & 16383
+					futs[i] = luagenimpl.NewFuture(batch, luagenimpl.Add(batch, s, []string{k1[j], k2[j]}, []string{take, capacity}), decode)
+				}
+				off += benchBatch
+				if err := batch.Exec(ctx); err != nil {
+					b.Fatal(err)
+				}
+				for _, f := range futs {
+					if _, err := f.Get(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			report(b)
+		}
+	}
+	b.Run("luagen", luagen(r, false))
+	// A NOSCRIPT storm: SCRIPT FLUSH on every node before every 10th
+	// batch, timer stopped. Its calls/s over luagen's is what recovery
+	// costs.
+	b.Run("luagen-storm", func(b *testing.B) {
 		futs := make([]runtime.Future[[2]int64], benchBatch)
-		off := 0
+		off, n := 0, 0
 		for b.Loop() {
+			if n%10 == 0 {
+				b.StopTimer()
+				for _, node := range cl.Nodes() {
+					if _, err := node.Do("SCRIPT", "FLUSH"); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+			}
+			n++
 			batch := r.NewBatch()
 			for i := range futs {
 				j := (off + i) & 16383
@@ -88,6 +132,14 @@ func BenchmarkBatch(b *testing.B) {
 		}
 		report(b)
 	})
+	b.Run("luagen-KeepOrder", luagen(r, true))
+	// Hooks that do nothing: what calling them costs.
+	var calls, batches atomic.Int64
+	hooked := runtime.New(client, runtime.WithHooks(runtime.Hooks{
+		Call:  func(context.Context, runtime.CallInfo) { calls.Add(1) },
+		Batch: func(context.Context, runtime.BatchInfo) { batches.Add(1) },
+	}))
+	b.Run("luagen-hooks", luagen(hooked, false))
 	b.Run("hand-built-DoMulti-EVALSHA", func(b *testing.B) {
 		cmds := make(rueidis.Commands, benchBatch)
 		off := 0

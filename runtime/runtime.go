@@ -17,6 +17,7 @@ type Option func(*options)
 
 type options struct {
 	slotCheck *bool
+	hooks     core.Hooks
 }
 
 // WithSlotCheck turns the client-side cross-slot check on or off. It is on
@@ -36,7 +37,7 @@ func New(client rueidis.Client, opts ...Option) *Runner {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return (*Runner)(core.New(client, o.slotCheck))
+	return (*Runner)(core.New(client, o.slotCheck, o.hooks))
 }
 
 // Client returns the rueidis client the runner uses.
@@ -69,6 +70,9 @@ func (s *Script) Name() string { return (*core.Script)(s).Name() }
 // File is the script's path relative to luagen.yaml ("scripts/take_tokens.lua").
 func (s *Script) File() string { return (*core.Script)(s).File() }
 
+// SHA1 is the hex SHA1 of the script's source, as EVALSHA names it.
+func (s *Script) SHA1() string { return (*core.Script)(s).SHA1() }
+
 // Batch is a pipeline of script calls and plain commands, sent by Exec in
 // one rueidis DoMulti: one round trip per node. Queue calls from one
 // goroutine; a batch runs once.
@@ -76,6 +80,18 @@ type Batch core.Batch
 
 // Len is the number of queued calls.
 func (b *Batch) Len() int { return (*core.Batch)(b).Len() }
+
+// KeepOrder makes Exec keep every node's queue order even when a node has
+// lost the batch's scripts (a SCRIPT FLUSH, a restart, a failover to a
+// replica that never loaded them): each script the batch calls on a node
+// is loaded (SCRIPT LOAD) ahead of the node's calls in the same pipeline,
+// so no call meets NOSCRIPT and runs after the rest of its batch. Use it
+// when two calls of one batch touch the same keys and their order matters
+// and the scripts may not be loaded. It costs one SCRIPT LOAD per script
+// and node in every batch. While the server refuses SCRIPT LOAD, the first
+// call of each script on each node goes by EVAL instead. Call it before
+// Exec; it returns b.
+func (b *Batch) KeepOrder() *Batch { (*core.Batch)(b).KeepOrder(); return b }
 
 // Do adds a plain rueidis command, built with Runner.Client().B(). Its
 // future follows rueidis's conventions (a nil reply is rueidis.Nil).

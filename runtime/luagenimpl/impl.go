@@ -25,8 +25,9 @@ func NewScript(name, file, source, sha1 string, readOnly bool, prefixes ...Prefi
 // among the keys, or among the args when Arg is set.
 type Prefix = core.Prefix
 
-// Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
-// EVAL; replies that say the call did not run are retried after a pause.
+// Call runs one script call: EVALSHA, and on NOSCRIPT the same call again
+// behind a SCRIPT LOAD in one pipeline; replies that say the call did not
+// run are retried after a pause.
 // keys and args are not retained. A reply that does not fit decode is a
 // *runtime.ReplyError; an error reply is a *runtime.ScriptError; keys in
 // different cluster slots are a *runtime.CrossSlotError and nothing is sent.

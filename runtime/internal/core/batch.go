@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/redis/rueidis"
 )
@@ -25,6 +26,8 @@ type Batch struct {
 	// errs holds the calls that failed before they could be sent (rare).
 	errs     map[int32]error
 	executed bool
+	// ordered: see KeepOrder.
+	ordered bool
 	// dropped is set when a reply carried a transport or context error:
 	// rueidis's writer may still be reading the commands DoMulti was given
 	// (a standalone or sentinel pipe fails the calls it queued before
@@ -42,6 +45,59 @@ type batchBuf struct {
 	// Exec hands cmds to DoMulti as it is.
 	cmds    []rueidis.Completed
 	pending []int32
+	// send is cmds behind the SCRIPT LOADs that go ahead of them in the
+	// same pipeline, and loads those SCRIPT LOADs' scripts; seen is the
+	// (script, node) pairs given one.
+	send  []rueidis.Completed
+	loads []*Script
+	seen  keySet
+}
+
+// loadKey is a script on a node: group is a cluster node's index in the
+// runner's topology, or a slot while the runner has none, 0 for a
+// standalone or sentinel client, -1 for keyless commands.
+type loadKey struct {
+	s     *Script
+	group int32
+}
+
+// keySet is a set of loadKeys: a list while it is short (a batch calls a
+// few scripts on a few nodes, and a scan of a few is cheaper than hashing),
+// a map beyond.
+type keySet struct {
+	list []loadKey
+	m    map[loadKey]struct{}
+}
+
+// add adds k and reports whether it was new.
+func (ks *keySet) add(k loadKey) bool {
+	if ks.m == nil {
+		for _, x := range ks.list {
+			if x == k {
+				return false
+			}
+		}
+		ks.list = append(ks.list, k)
+		if len(ks.list) > 16 {
+			ks.m = make(map[loadKey]struct{}, 2*len(ks.list))
+			for _, x := range ks.list {
+				ks.m[x] = struct{}{}
+			}
+		}
+		return true
+	}
+	if _, ok := ks.m[k]; ok {
+		return false
+	}
+	ks.m[k] = struct{}{}
+	return true
+}
+
+// reset empties ks, keeping its list's memory but not a map (rare, and
+// possibly large).
+func (ks *keySet) reset() {
+	clear(ks.list)
+	ks.list, ks.m = ks.list[:0], nil
 }
 
 var bufPool sync.Pool // of *batchBuf
@@ -51,13 +107,16 @@ var bufPool sync.Pool // of *batchBuf
 const maxPooledCalls = 1 << 16
 
 type call struct {
-	script *Script // nil for a plain command
-	off    int32   // start of keys in strs
-	nkeys  int32   // number of keys, then args, after off
-	nargs  int32   //
-	failed bool    // failed before it could be sent: see Batch.errs
-	loaded bool    // its script was loaded after a NOSCRIPT
-	eval   bool    // send by EVAL: loading did not help
+	script   *Script // nil for a plain command
+	off      int32   // start of keys in strs
+	nkeys    int32   // number of keys, then args, after off
+	nargs    int32   //
+	failed   bool    // failed before it could be sent: see Batch.errs
+	eval     bool    // send by EVAL: loading did not help, or is refused
+	withLoad bool    // send behind a SCRIPT LOAD of its script on its node
+	// noscripts and retries count the NOSCRIPT and other did-not-run
+	// replies it got; round is the round it was last sent in.
+	noscripts, retries, round uint8
 }
 
 // NewBatch starts an empty batch on r.
@@ -86,12 +145,23 @@ func (buf *batchBuf) release() {
 	clear(buf.calls)
 	clear(buf.strs)
 	clear(buf.cmds[:cap(buf.cmds)]) // retries may have left it shorter
+	clear(buf.send[:cap(buf.send)])
+	clear(buf.loads[:cap(buf.loads)])
 	buf.calls, buf.strs, buf.cmds, buf.pending = buf.calls[:0], buf.strs[:0], buf.cmds[:0], buf.pending[:0]
+	buf.send, buf.loads = buf.send[:0], buf.loads[:0]
 	bufPool.Put(buf)
 }
 
 // Len is the number of queued calls.
 func (b *Batch) Len() int { return int(b.n) }
+
+// KeepOrder makes Exec keep every node's queue order even when a node has
+// lost the batch's scripts: each script the batch calls on a node is loaded
+// (SCRIPT LOAD) ahead of the node's calls in the same pipeline, so no call
+// meets NOSCRIPT and runs after the rest. While SCRIPT LOAD is refused, the
+// first call of each script on each node goes by EVAL instead. It costs a
+// SCRIPT LOAD per script and node in every batch.
+func (b *Batch) KeepOrder() { b.ordered = true }
 
 // Future is the result of one queued call, ready once Exec returned.
 type Future[T any] struct {
@@ -220,6 +290,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 		r.lastCalls.Store(n) // written only on change: shared by every goroutine
 		r.lastStrs.Store(int64(len(buf.strs)))
 	}
+	hooked := r.hooks.Call != nil || r.hooks.Batch != nil
+	var start time.Time
+	var ends [maxRounds]time.Duration // when each round ended, for the hooks
+	if hooked {
+		start = time.Now()
+	}
 
 	var sum summary
 	calls, cmds := buf.calls, buf.cmds
@@ -238,8 +314,8 @@ func (b *Batch) Exec(ctx context.Context) error {
 		}
 		cmds = cmds[:len(pending)]
 	}
-	retries := 0
-	for round := 0; ; round++ {
+	retries, nodes, round := 0, 0, 0
+	for ; ; round++ {
 		if round > 0 {
 			if len(pending) == 0 {
 				break
@@ -259,8 +335,21 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if len(cmds) == 0 {
 			break
 		}
+		if r.cluster {
+			routeKeyless(cmds)
+		}
+		if round == 0 && r.hooks.Batch != nil {
+			nodes = r.countNodes(cmds)
+		}
+		send, loads := cmds, []*Script(nil)
+		if (round == 0 && b.ordered) || round > 0 {
+			send, loads = b.withLoads(cmds, pending, round == 0)
+		}
 		sent := r.epoch.Load()
-		noscript, again := b.send(ctx, cmds, pending, &sum)
+		noscript, again := b.send(ctx, send, loads, pending, &sum, round)
+		if hooked {
+			ends[min(round, maxRounds-1)] = time.Since(start)
+		}
 		if len(noscript) > 0 {
 			b.recover(ctx, sent, noscript)
 		}
@@ -272,12 +361,18 @@ func (b *Batch) Exec(ctx context.Context) error {
 				again = again[:0]
 			}
 			retries++
+			for _, i := range again {
+				calls[i].retries++
+			}
 		}
 		pending = append(buf.pending[:0], noscript...)
 		pending = append(pending, again...)
 		slices.Sort(pending) // queue order within each node
 	}
 	buf.pending = pending
+	if hooked {
+		b.report(ctx, start, &ends, round, nodes, sum.failed)
+	}
 	b.buf = nil
 	// When a connection dropped or ctx ended while DoMulti waited, rueidis
 	// returned early but its writer may still be sending the commands from
@@ -290,6 +385,10 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	return Errors.Batch(sum.failed, int(b.n), sum.first)
 }
+
+// maxRounds bounds the rounds the hooks tell apart: NOSCRIPT recovery takes
+// at most three, and other retries are at most maxRetries.
+const maxRounds = 4 + maxRetries
 
 // summary counts a batch's failed calls and keeps the first one's error.
 type summary struct {
@@ -308,15 +407,118 @@ func (s *summary) add(i int32, err error) {
 	}
 }
 
-// send runs cmds, the commands of calls idx (nil: of every call, in order),
-// and stores each reply in its call. It returns the indexes of script calls
-// that came back NOSCRIPT, and of those that got another reply meaning they
-// did not run (see notRun); every other failed call is counted in sum.
-func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32, sum *summary) (noscript, again []int32) {
-	if b.r.cluster {
-		routeKeyless(cmds)
+// withLoads returns cmds, the commands of calls idx (nil: every call), behind
+// one SCRIPT LOAD per script and node for the calls that need one (all
+// script calls when all is set, else those marked withLoad), and the
+// scripts of those loads. On a node, rueidis sends commands in the order
+// they have in a DoMulti, so each load runs before the calls it is for.
+// While SCRIPT LOAD is refused, the first such call of each script on each
+// node is sent by EVAL instead, which caches the script for the calls after
+// it.
+func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]rueidis.Completed, []*Script) {
+	buf, r := b.buf, b.r
+	var t *topology
+	if r.cluster {
+		t = r.topology()
 	}
+	refused := r.loadRefused()
+	send, loads := buf.send[:0], buf.loads[:0]
+	if b.dropped {
+		send = nil // DoMulti may still read the last one
+	}
+	for j := range cmds {
+		i := int32(j)
+		if idx != nil {
+			i = idx[j]
+		}
+		c := &buf.calls[i]
+		if c.script == nil || c.eval || !(all || c.withLoad) {
+			continue
+		}
+		slot := cmds[j].Slot()
+		if !buf.seen.add(loadKey{c.script, r.group(t, slot)}) {
+			continue
+		}
+		if refused {
+			c.eval = true
+			cmd := r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true)
+			if r.cluster && slot != keylessSlot {
+				cmd = cmd.SetSlot(slotKey(slot)) // where routeKeyless sent it
+			}
+			cmds[j] = cmd
+			continue
+		}
+		send = append(send, r.loadCommand(c.script, slot))
+		loads = append(loads, c.script)
+	}
+	buf.seen.reset()
+	buf.loads = loads
+	if len(loads) == 0 {
+		buf.send = send
+		return cmds, nil
+	}
+	send = append(send, cmds...)
+	buf.send = send
+	return send, loads
+}
+
+// group is the loadKey group of a command of slot.
+func (r *Runner) group(t *topology, slot uint16) int32 {
+	switch {
+	case !r.cluster:
+		return 0
+	case slot == keylessSlot:
+		return -1
+	case t != nil:
+		return int32(t.node[slot&slotMask])
+	default:
+		return int32(slot & slotMask)
+	}
+}
+
+// countNodes is the number of nodes cmds go to, 0 when unknown (a cluster
+// whose map the runner has not read yet).
+func (r *Runner) countNodes(cmds []rueidis.Completed) int {
+	if !r.cluster {
+		return 1
+	}
+	t := r.topology()
+	if t == nil {
+		return 0
+	}
+	var seen [16]uint64 // up to 1024 masters
+	n := 0
+	for i := range cmds {
+		slot := cmds[i].Slot()
+		g := 0
+		if slot != keylessSlot {
+			g = int(t.node[slot&slotMask])
+		}
+		if g >= len(seen)*64 {
+			continue
+		}
+		if w, bit := g/64, uint64(1)<<(g%64); seen[w]&bit == 0 {
+			seen[w] |= bit
+			n++
+		}
+	}
+	return n
+}
+
+// send runs cmds: the SCRIPT LOADs of loads, then the commands of calls idx
+// (nil: of every call, in order), and stores each reply in its call. It
+// returns the indexes of script calls that came back NOSCRIPT, and of those
+// that got another reply meaning they did not run (see notRun); every other
+// failed call is counted in sum.
+func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Script, idx []int32, sum *summary, round int) (noscript, again []int32) {
 	results := b.r.client.DoMulti(ctx, cmds...)
+	for j, s := range loads {
+		if results[j].NonRedisError() != nil {
+			b.dropped = true
+		}
+		b.r.loaded(s, results[j]) // a failed load shows as NOSCRIPT on the calls
+	}
+	results = results[len(loads):]
 	if idx == nil {
 		b.res = results // every call sent in queue order
 	} else {
@@ -329,6 +531,12 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32,
 	}
 	calls := b.buf.calls
 	for j, res := range results {
+		i := int32(j)
+		if idx != nil {
+			i = idx[j]
+		}
+		c := &calls[i]
+		c.round = uint8(min(round, maxRounds-1))
 		err := res.Error()
 		if err == nil {
 			continue
@@ -336,11 +544,6 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32,
 		if _, ok := rueidis.IsRedisErr(err); !ok {
 			b.dropped = true
 		}
-		i := int32(j)
-		if idx != nil {
-			i = idx[j]
-		}
-		c := &calls[i]
 		switch {
 		case c.script != nil && !c.eval && isNoScript(res): // EVAL cannot miss; if a server says so, that stands
 			noscript = append(noscript, i)
@@ -353,31 +556,59 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, idx []int32,
 	return noscript, again
 }
 
-// recover prepares NOSCRIPT calls to be sent again. A NOSCRIPT reply means
-// the script did not run, so this never doubles a call. After a first
-// NOSCRIPT the script is loaded on every node and the call goes again by
-// EVALSHA; after a second one (a node that joined or was flushed in
-// between), or when loading failed, by EVAL, which cannot miss.
+// recover prepares NOSCRIPT calls to be sent again (see resend). A NOSCRIPT
+// reply means the script did not run, so this never doubles a call.
 func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
-	var load []int32
+	r := b.r
+	// Loads go in the same pipeline as the calls when the runner knows which
+	// node serves which slot: one load per script and node.
+	pipelined := !r.cluster || r.topology() != nil
+	var loadAll []int32
 	calls := b.buf.calls
 	for _, i := range noscript {
 		c := &calls[i]
-		if c.loaded {
+		if r.cluster && (c.withLoad || b.ordered) {
+			// Its node had just loaded the script, as the runner's map
+			// said: the map may be stale.
+			r.topo.stale.Store(true)
+		}
+		c.noscripts++
+		c.withLoad = false
+		switch r.resendAfter(c.noscripts, pipelined) {
+		case resendWithLoad:
+			c.withLoad = true
+		case resendAfterLoadAll:
+			loadAll = append(loadAll, i)
+		default:
 			c.eval = true
-		} else {
-			c.loaded = true
-			load = append(load, i)
 		}
 	}
-	if len(load) == 0 {
+	if len(loadAll) == 0 {
 		return
 	}
-	failed := b.r.loadScripts(ctx, sent, b.scriptsOf(load))
-	for _, i := range load {
+	failed := r.loadScripts(ctx, sent, b.scriptsOf(loadAll))
+	for _, i := range loadAll {
 		if c := &calls[i]; failed[c.script] {
 			c.eval = true
 		}
+	}
+}
+
+// report tells the hooks how the batch's script calls and the batch ended;
+// ends[n] is when round n ended.
+func (b *Batch) report(ctx context.Context, start time.Time, ends *[maxRounds]time.Duration, rounds, nodes, failed int) {
+	r := b.r
+	if r.hooks.Call != nil {
+		for i := range b.buf.calls {
+			c := &b.buf.calls[i]
+			if c.script == nil || c.failed {
+				continue
+			}
+			r.callHook(ctx, c.script, true, start, ends[c.round], &b.res[i], c.noscripts, c.retries)
+		}
+	}
+	if r.hooks.Batch != nil {
+		r.hooks.Batch(ctx, BatchInfo{Size: int(b.n), Nodes: nodes, Rounds: rounds, Failed: failed, Start: start, Duration: time.Since(start)})
 	}
 }
 
@@ -398,7 +629,7 @@ func (b *Batch) scriptsOf(idx []int32) []*Script {
 // those that could not be (their calls fall back to EVAL).
 func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script) map[*Script]bool {
 	failed := make(map[*Script]bool)
-	if r.loadRefused.Load() {
+	if r.loadRefused() {
 		for _, s := range scripts {
 			failed[s] = true
 		}

@@ -3,15 +3,17 @@ package core
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/redis/rueidis"
 )
 
-// Call runs one script call: EVALSHA, and on NOSCRIPT the same call once by
-// EVAL; replies that say the call did not run (see notRun) are retried after
-// a pause. keys and args are not retained. A reply that does not fit decode
-// is an Errors.Reply; an error reply is an Errors.Script; keys in different
-// cluster slots are an Errors.CrossSlot and nothing is sent.
+// Call runs one script call: EVALSHA, and on NOSCRIPT the same call again
+// behind a SCRIPT LOAD in one pipeline (see resend); replies that say the
+// call did not run (see notRun) are retried after a pause. keys and args
+// are not retained. A reply that does not fit decode is an Errors.Reply; an
+// error reply is an Errors.Script; keys in different cluster slots are an
+// Errors.CrossSlot and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode func(rueidis.RedisMessage) (T, error)) (T, error) {
 	// The builder takes keys then args as one list (see command); most
 	// calls fit in this array on the stack.
@@ -22,19 +24,59 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		var zero T
 		return zero, err
 	}
-	useEval, retries := false, 0
+	var start time.Time
+	if r.hooks.Call != nil {
+		start = time.Now()
+	}
+	useEval, withLoad := false, false
+	var noscripts, retries uint8
 	for {
-		res := r.client.Do(ctx, cmd)
+		sent := r.epoch.Load()
+		var res rueidis.RedisResult
+		if withLoad {
+			res = r.doWithLoad(ctx, s, cmd)
+		} else {
+			res = r.client.Do(ctx, cmd)
+		}
 		switch {
-		case !useEval && isNoScript(res):
-			useEval = true // did not run; EVAL also caches the script there
-		case notRun(res) && retries < maxRetries && backoff(ctx, retries):
+		case !useEval && isNoScript(res): // did not run
+			noscripts++
+			switch r.resendAfter(noscripts, true) {
+			case resendWithLoad:
+				withLoad = true
+			case resendAfterLoadAll:
+				withLoad = false
+				useEval = r.ensureLoaded(ctx, s, sent, false) != nil
+			default:
+				withLoad, useEval = false, true
+			}
+		case notRun(res) && retries < maxRetries && backoff(ctx, int(retries)):
 			retries++
 		default:
+			if r.hooks.Call != nil {
+				r.callHook(ctx, s, false, start, time.Since(start), &res, noscripts, retries)
+			}
 			return result(s, &res, decode)
 		}
 		cmd = r.command(s, ka, len(keys), useEval) // rueidis recycled the last one
 	}
+}
+
+// doWithLoad sends SCRIPT LOAD of s and cmd, a call of s, in one pipeline
+// to the node cmd goes to (both keyless go to one node too).
+func (r *Runner) doWithLoad(ctx context.Context, s *Script, cmd rueidis.Completed) rueidis.RedisResult {
+	res := r.client.DoMulti(ctx, r.loadCommand(s, cmd.Slot()), cmd)
+	r.loaded(s, res[0]) // a failed load shows as NOSCRIPT on the call
+	return res[1]
+}
+
+// callHook reports a call's end to the Call hook.
+func (r *Runner) callHook(ctx context.Context, s *Script, batched bool, start time.Time, d time.Duration, res *rueidis.RedisResult, noscripts, retries uint8) {
+	o, code, err := outcome(s, res)
+	r.hooks.Call(ctx, CallInfo{
+		Script: s, Batched: batched, Start: start, Duration: d,
+		Outcome: o, Code: code, Err: err, NoScript: int(noscripts), Retries: int(retries),
+	})
 }
 
 // result turns a reply into the call's value or error.

@@ -18,7 +18,8 @@ import (
 // replica now: a failover happened and the client has not followed yet) and
 // NOREPLICAS (min-replicas-to-write not met) come at the script's first write
 // command: Redis checks them only while a script has written nothing, so
-// the call had no effect either.
+// the call had no effect either. BUSY (another script or function is
+// running past busy-reply-threshold) comes before the call runs.
 // rueidis retries these only for commands it may also retry after a network
 // error, which excludes EVALSHA of write scripts; the runtime retries them
 // for every script call, with a growing pause, as long as the context allows
@@ -47,7 +48,7 @@ func notRun(res rueidis.RedisResult) bool {
 		return true
 	}
 	msg := re.Error()
-	return strings.HasPrefix(msg, "READONLY ") || strings.HasPrefix(msg, "NOREPLICAS ")
+	return strings.HasPrefix(msg, "READONLY ") || strings.HasPrefix(msg, "NOREPLICAS ") || strings.HasPrefix(msg, "BUSY ")
 }
 
 // backoff waits before retry attempt n (0-based); false when ctx ended first.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/rueidis"
 )
@@ -16,23 +17,32 @@ type Runner struct {
 	client    rueidis.Client
 	cluster   bool // route keyless commands by slot in batches
 	slotCheck bool
+	hooks     Hooks
 
 	// epoch counts completed loads. A batch remembers the epoch it was sent
 	// in; a script loaded after that (loadedAt > sent) need not be loaded
 	// again for the batch's NOSCRIPT calls.
 	epoch atomic.Uint64
-	// loadRefused is set when the server refuses SCRIPT LOAD (an ACL
-	// without it); NOSCRIPT calls then go straight to EVAL, which needs
-	// no extra permission and caches the script on that node.
-	loadRefused atomic.Bool
+	// refusedAt is when the server last refused SCRIPT LOAD (UnixNano; 0:
+	// never, or a load succeeded since): an ACL without script|load.
+	// NOSCRIPT calls then go straight to EVAL, which needs no extra
+	// permission, until loadRetry has passed: ACLs change, and a script
+	// cached by EVAL is evicted first by Redis 8 and Valkey 8.
+	refusedAt atomic.Int64
+	loadRetry time.Duration
 	// lastCalls and lastStrs are the sizes of the last batch run, to size
 	// the next one.
 	lastCalls, lastStrs atomic.Int64
+	topo                topologyCache
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
 	inflight map[*Script]*loadCall
 }
+
+// LoadRetry is how long a runner goes by EVAL after the server refused
+// SCRIPT LOAD before it tries SCRIPT LOAD again.
+const LoadRetry = time.Minute
 
 type loadCall struct {
 	done chan struct{}
@@ -41,12 +51,14 @@ type loadCall struct {
 
 // New returns a runner on client: standalone, sentinel or cluster. The
 // cross-slot check is on for cluster clients unless slotCheck says otherwise.
-func New(client rueidis.Client, slotCheck *bool) *Runner {
+func New(client rueidis.Client, slotCheck *bool, hooks Hooks) *Runner {
 	cluster := client.Mode() == rueidis.ClientModeCluster
 	r := &Runner{
 		client:    client,
 		cluster:   cluster,
 		slotCheck: cluster,
+		hooks:     hooks,
+		loadRetry: LoadRetry,
 		loadedAt:  make(map[*Script]uint64),
 		inflight:  make(map[*Script]*loadCall),
 	}
@@ -130,22 +142,51 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 		go func() {
 			defer wg.Done()
 			n := nodes[addr]
-			sha, err := n.Do(ctx, n.B().ScriptLoad().Script(s.source).Build()).ToString()
-			switch {
-			case err != nil:
-				if re, ok := rueidis.IsRedisErr(err); ok && re.Error() != "" && ErrorCode(re.Error()) == "NOPERM" {
-					r.loadRefused.Store(true)
-				}
+			res := n.Do(ctx, n.B().ScriptLoad().Script(s.source).Build())
+			if err := r.loaded(s, res); err != nil {
 				errs[i] = fmt.Errorf("luagen: loading script %s on %s: %w", s.name, addr, err)
-			case sha != s.sha1:
-				// The generator hashed a different text than the server did:
-				// EVALSHA could never find it, so say so loudly.
-				errs[i] = fmt.Errorf("luagen: script %s: %s computed SHA1 %s, generated code has %s; regenerate", s.name, addr, sha, s.sha1)
 			}
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// loaded checks the reply to a SCRIPT LOAD of s, and records whether the
+// server refused it (NOPERM) or accepted it.
+func (r *Runner) loaded(s *Script, res rueidis.RedisResult) error {
+	sha, err := res.ToString()
+	switch {
+	case err != nil:
+		if re, ok := rueidis.IsRedisErr(err); ok && ErrorCode(re.Error()) == "NOPERM" {
+			r.refusedAt.Store(time.Now().UnixNano())
+		}
+		return err
+	case sha != s.sha1:
+		// The generator hashed a different text than the server did:
+		// EVALSHA could never find it, so say so loudly.
+		return fmt.Errorf("the server computed SHA1 %s, generated code has %s; regenerate", sha, s.sha1)
+	}
+	if r.refusedAt.Load() != 0 {
+		r.refusedAt.Store(0)
+	}
+	return nil
+}
+
+// loadRefused reports whether SCRIPT LOAD was refused less than loadRetry ago.
+func (r *Runner) loadRefused() bool {
+	at := r.refusedAt.Load()
+	return at != 0 && time.Now().UnixNano()-at < int64(r.loadRetry)
+}
+
+// loadCommand is a SCRIPT LOAD of s routed like a command of slot (cluster
+// clients; keylessSlot leaves it keyless, to go with keyless calls).
+func (r *Runner) loadCommand(s *Script, slot uint16) rueidis.Completed {
+	cmd := r.client.B().ScriptLoad().Script(s.source).Build()
+	if r.cluster && slot != keylessSlot {
+		cmd = cmd.SetSlot(slotKey(slot))
+	}
+	return cmd
 }
 
 // isNoScript reports whether res is a NOSCRIPT reply.

@@ -44,3 +44,6 @@ func (s *Script) Name() string { return s.name }
 
 // File is the script's path relative to luagen.yaml.
 func (s *Script) File() string { return s.file }
+
+// SHA1 is the hex SHA1 of the script's source.
+func (s *Script) SHA1() string { return s.sha1 }
