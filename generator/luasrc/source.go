@@ -16,6 +16,7 @@ package luasrc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
@@ -105,6 +106,16 @@ func (f *File) Origin(line int) (name string, fileLine int) {
 	}
 	file, fileLine := f.Map.Origin(line)
 	return f.Map.Files[file].Name, fileLine
+}
+
+// LineRef names line of the script in a message: "line 12", or "line 12
+// of scripts/includes/x.lua" in a script that includes others.
+func (f *File) LineRef(line int) string {
+	name, l := f.Origin(line)
+	if f.Map == nil {
+		return fmt.Sprintf("line %d", l)
+	}
+	return fmt.Sprintf("line %d of %s", l, name)
 }
 
 // Owns reports whether name is the script or a file it includes.
