@@ -35,6 +35,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/gopher-lua/ast"
 
@@ -254,9 +256,19 @@ func (r *Result) header(nl string) string {
 }
 
 // quote writes s as a YAML double-quoted string that cannot close the
-// header's long comment.
+// header's long comment, nor nest a long bracket in it (Lua 5.1 refuses
+// "[[" inside --[[ ... ]]).
 func quote(s string) string {
-	s = strings.ReplaceAll(s, "]]", "] ]")
+	// YAML takes printable Unicode only.
+	s = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return -1
+		}
+		return r
+	}, s)
+	for strings.Contains(s, "]]") || strings.Contains(s, "[[") {
+		s = strings.NewReplacer("]]", "] ]", "[[", "[ [").Replace(s)
+	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
