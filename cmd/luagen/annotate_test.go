@@ -128,3 +128,27 @@ func compareTree(t *testing.T, label string, want, got map[string][]byte) {
 		}
 	}
 }
+
+// TestAnnotateErrors: a script annotate cannot read is reported, left as
+// it is, and makes the exit status 2; the others are annotated.
+func TestAnnotateErrors(t *testing.T) {
+	work := t.TempDir()
+	files := map[string]string{
+		"s/bad.lua":     "local x = (\nreturn x\n",
+		"s/missing.lua": "--- @include \"lib/nope\"\nreturn 1\n",
+		"s/ok.lua":      "return redis.call('GET', KEYS[1])\n",
+	}
+	for name, src := range files {
+		writeTree(t, work, map[string][]byte{name: []byte(src)})
+	}
+	code, stdout, stderr := runIn(t, work, "annotate", "s")
+	if code != 2 || !strings.Contains(stderr, "s/bad.lua:2:1: lua-syntax: ") || !strings.Contains(stderr, "s/bad.lua: not annotated: fix the errors above") ||
+		!strings.Contains(stderr, `s/missing.lua:1:1: include: @include "lib/nope": s/lib/nope.lua does not exist`) ||
+		!strings.Contains(stdout, "s/ok.lua: wrote a header (1 key, 0 args, read-only)\nluagen: 1 script annotated, 0 already had a header, 0 only included\n") {
+		t.Errorf("annotate: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	got := readDir(t, filepath.Join(work, "s"))
+	if string(got["bad.lua"]) != files["s/bad.lua"] || string(got["missing.lua"]) != files["s/missing.lua"] || !strings.HasPrefix(string(got["ok.lua"]), "--[[luagen\n") {
+		t.Errorf("files after annotate: %q", got)
+	}
+}

@@ -97,7 +97,7 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 	case "init":
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
 	case "vet":
-		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} on stdout")
+		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} (and included_from inside an include) on stdout")
 	case "annotate":
 		fs.BoolVar(&c.dryRun, "n", false, "print the headers it would write, and write nothing")
 	}
