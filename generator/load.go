@@ -70,7 +70,7 @@ func loadScripts(dir string, files []string) ([]*model.Script, diag.List) {
 					continue
 				}
 				scripts[i], found[i] = loadScript(files[i], src, read)
-				headerless[i] = !parse.HasHeader(src)
+				headerless[i] = scripts[i].HeaderLine == 0 && !parse.HasHeader(src)
 			}
 		})
 	}

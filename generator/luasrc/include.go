@@ -113,6 +113,9 @@ func IncludePath(name, target string) string {
 // cannot be read, has a shebang or closes a cycle; such a line is left in
 // the text as it is, a comment.
 func Flatten(name string, src []byte, read func(name string) ([]byte, error)) ([]byte, *Map, diag.List) {
+	if !bytes.Contains(src, []byte("@include")) {
+		return src, nil, nil
+	}
 	fl := &flattener{read: read, seen: map[string]bool{name: true}, atStart: true}
 	fl.m.Files = []Included{{Name: name, Parent: -1}}
 	fl.file(0, src, true)
