@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +82,7 @@ func TestAnnotateBullMQ(t *testing.T) {
 		diags[i].Severity = diag.Warning
 	}
 	t.Logf("vet: %d of %d annotated commands have errors with the default severities (key-not-from-KEYS only: %s); warnings %v",
-		len(failing), commands, strings.Join(sortedKeys(failing), " "), warnings)
+		len(failing), commands, strings.Join(slices.Sorted(maps.Keys(failing)), " "), warnings)
 
 	pkg := proj.Packages[0]
 	if len(pkg.Files) != commands {
@@ -113,13 +113,4 @@ func TestAnnotateBullMQ(t *testing.T) {
 	goCmd(t, dir, "build", "./...")
 	goCmd(t, dir, "vet", "./...")
 	t.Logf("bullmq@%s: %d commands annotated, %d generated, built and vetted (%d files)", corpus.BullMQVersion, commands, len(pkg.Files), len(files))
-}
-
-func sortedKeys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -524,7 +524,7 @@ func newAnalysis(f *luasrc.File) *analysis {
 			continue
 		}
 		for _, k := range keys {
-			a.keyPrefixes(call.Args[k], 0, map[visit]bool{})
+			a.keyPrefixes(call.Args[k], 0, map[visit]bool{}, false)
 		}
 	}
 	return a
@@ -556,46 +556,45 @@ func (a *analysis) readOnly(shebang string) bool {
 	return true
 }
 
-// keyPrefixes records the params that start key e: the leftmost operand
-// of a concatenation, followed through locals.
-func (a *analysis) keyPrefixes(e ast.Expr, depth int, seen map[visit]bool) {
+// keyPrefixes records the params that start key e (leftmost false), or
+// that e is when it is the leftmost operand of a .. (leftmost true),
+// following locals.
+func (a *analysis) keyPrefixes(e ast.Expr, depth int, seen map[visit]bool, leftmost bool) {
 	if depth > 16 {
 		return
 	}
 	switch e := e.(type) {
 	case *ast.StringConcatOpExpr:
-		a.leftmost(e.Lhs, depth+1, seen)
+		a.keyPrefixes(e.Lhs, depth+1, seen, true)
 	case *ast.LogicalOpExpr:
-		a.keyPrefixes(e.Lhs, depth+1, seen)
-		a.keyPrefixes(e.Rhs, depth+1, seen)
-	case *ast.IdentExpr:
-		a.values(e, depth, seen, false, a.keyPrefixes)
-	}
-}
-
-// leftmost records the param that e, the leftmost operand of a .., is.
-func (a *analysis) leftmost(e ast.Expr, depth int, seen map[visit]bool) {
-	if depth > 16 {
-		return
-	}
-	switch e := e.(type) {
-	case *ast.StringConcatOpExpr:
-		a.leftmost(e.Lhs, depth+1, seen)
+		if !leftmost {
+			a.keyPrefixes(e.Lhs, depth+1, seen, false)
+			a.keyPrefixes(e.Rhs, depth+1, seen, false)
+		}
 	case *ast.AttrGetExpr:
 		id, ok := e.Object.(*ast.IdentExpr)
 		n, isNum := e.Key.(*ast.NumberExpr)
-		if !ok || !isNum || a.p.Idents[id].Binding != nil || (id.Value != "KEYS" && id.Value != "ARGV") {
+		if !leftmost || !ok || !isNum || a.p.Idents[id].Binding != nil || (id.Value != "KEYS" && id.Value != "ARGV") {
 			return
 		}
 		if i, err := strconv.Atoi(n.Value); err == nil && i > 0 {
 			a.prefix[id.Value][i] = true
 		}
 	case *ast.FuncCallExpr:
-		if a.p.IsGlobalCall(e, "tostring") && len(e.Args) == 1 {
-			a.leftmost(e.Args[0], depth+1, seen)
+		if leftmost && a.p.IsGlobalCall(e, "tostring") && len(e.Args) == 1 {
+			a.keyPrefixes(e.Args[0], depth+1, seen, true)
 		}
 	case *ast.IdentExpr:
-		a.values(e, depth, seen, true, a.leftmost)
+		b := a.p.Idents[e].Binding
+		if b == nil || seen[visit{b, leftmost}] {
+			return
+		}
+		seen[visit{b, leftmost}] = true
+		for _, v := range b.Values {
+			if v.Expr != nil && v.Nth == 0 && v.ElemOf == nil {
+				a.keyPrefixes(v.Expr, depth+1, seen, leftmost)
+			}
+		}
 	}
 }
 
@@ -604,19 +603,4 @@ func (a *analysis) leftmost(e ast.Expr, depth int, seen map[visit]bool) {
 type visit struct {
 	b        *luasrc.Binding
 	leftmost bool
-}
-
-// values applies next to each value a local holds, once per local and
-// way of following it.
-func (a *analysis) values(id *ast.IdentExpr, depth int, seen map[visit]bool, leftmost bool, next func(ast.Expr, int, map[visit]bool)) {
-	b := a.p.Idents[id].Binding
-	if b == nil || seen[visit{b, leftmost}] {
-		return
-	}
-	seen[visit{b, leftmost}] = true
-	for _, v := range b.Values {
-		if v.Expr != nil && v.Nth == 0 && v.ElemOf == nil {
-			next(v.Expr, depth+1, seen)
-		}
-	}
 }
