@@ -256,8 +256,8 @@ func (r *Result) header(nl string) string {
 }
 
 // quote writes s as a YAML double-quoted string that cannot close the
-// header's long comment, nor nest a long bracket in it (Lua 5.1 refuses
-// "[[" inside --[[ ... ]]).
+// header's long comment, nor nest a long bracket in it (deprecated in Lua
+// 5.1, and an error where it is built with LUA_COMPAT_LSTR=1).
 func quote(s string) string {
 	// YAML takes printable Unicode only.
 	s = strings.Map(func(r rune) rune {
