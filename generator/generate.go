@@ -4,8 +4,9 @@
 // them into the out folders, or Check compares them with what is there.
 //
 // Data moves one way through the packages. config reads luagen.yaml;
-// then, for each script, luasrc prepares the source once (bytes, lines,
-// tokens, comments, syntax tree, the walk that resolves names), parse
+// then, for each script, luasrc inserts the files it includes (--- @include,
+// with a map back to their lines) and prepares the source once (bytes,
+// lines, tokens, comments, syntax tree, the walk that resolves names), parse
 // reads the header, check derives and checks every Go name and the Lua
 // body, and vet adds its lints; check also judges what a package's
 // scripts generate together. What passes is a model that emit renders

@@ -22,7 +22,8 @@ import (
 // folder; findings about the config itself use configPath as given. The
 // project is nil only when the config cannot be read at all; otherwise it
 // is returned even with errors, partly filled, and callers must check the
-// findings. A project without errors is ready for Generate.
+// findings. A project without errors is ready for Generate. A finding
+// inside a file that several scripts include is reported once.
 func Load(configPath string) (*model.Project, diag.List) {
 	cfg, diags := config.Load(configPath)
 	if cfg == nil {
@@ -42,27 +43,34 @@ func Load(configPath string) (*model.Project, diag.List) {
 		proj.Packages = append(proj.Packages, pkg)
 	}
 	diags.Sort()
-	return proj, diags
+	return proj, diags.Dedup()
 }
 
 // loadScripts reads and checks files (slash-separated, relative to dir),
 // on every core: scripts are independent until check.Package, and each
 // result lands in its own slot, so the outcome does not depend on
-// scheduling. Scripts that cannot be read are left out.
+// scheduling. Scripts that cannot be read are left out, and so are files
+// without a luagen header that another script includes: they are only
+// includes.
 func loadScripts(dir string, files []string) ([]*model.Script, diag.List) {
 	scripts := make([]*model.Script, len(files))
 	found := make([]diag.List, len(files))
+	headerless := make([]bool, len(files))
+	read := func(name string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			for i := range next {
-				src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(files[i])))
+				src, err := read(files[i])
 				if err != nil {
 					found[i] = diag.List{diag.Errorf(files[i], 0, 0, diag.ScriptFile, "cannot read script: %v", err)}
 					continue
 				}
-				scripts[i], found[i] = LoadScript(files[i], src)
+				scripts[i], found[i] = loadScript(files[i], src, read)
+				headerless[i] = scripts[i].HeaderLine == 0 && !parse.HasHeader(src)
 			}
 		})
 	}
@@ -71,26 +79,56 @@ func loadScripts(dir string, files []string) ([]*model.Script, diag.List) {
 	}
 	close(next)
 	wg.Wait()
+	included := map[string]bool{}
+	for _, s := range scripts {
+		if s != nil {
+			for _, inc := range s.Includes {
+				included[inc] = true
+			}
+		}
+	}
+	for i, f := range files {
+		if headerless[i] && included[f] {
+			scripts[i], found[i] = nil, nil
+		}
+	}
 	return slices.DeleteFunc(scripts, func(s *model.Script) bool { return s == nil }), slices.Concat(found...)
 }
 
 // LoadScript runs every stage up to the model on one script, whose display
-// path is file and whose bytes are src: the source is prepared once, then
-// the header is read (parse), its names and the Lua body are checked
-// (check), the body is vetted (vet), and luagen:ignore comments are
-// applied. Findings are sorted.
+// path is file and whose bytes are src: the files it includes are
+// inserted (their paths are relative to the working directory, like
+// file), the source is prepared once, then the header is read (parse),
+// its names and the Lua body are checked (check), the body is vetted
+// (vet), and luagen:ignore comments are applied. Findings are sorted.
 func LoadScript(file string, src []byte) (*model.Script, diag.List) {
-	f := luasrc.Prepare(file, src)
+	return loadScript(file, src, func(name string) ([]byte, error) { return os.ReadFile(filepath.FromSlash(name)) })
+}
+
+// loadScript is LoadScript with read reading the files src includes.
+func loadScript(file string, src []byte, read func(string) ([]byte, error)) (*model.Script, diag.List) {
+	flat, m, includes := luasrc.Flatten(file, src, read)
+	f := luasrc.PrepareFlat(file, flat, m)
 	sc, header := parse.Script(f)
+	if m != nil {
+		for _, inc := range m.Files[1:] {
+			sc.Includes = append(sc.Includes, inc.Name)
+		}
+		for _, s := range m.Spans {
+			sc.Lines = append(sc.Lines, model.Span{Line: s.Line, File: m.Files[s.File].Name, From: s.From})
+		}
+	}
+	header = append(header, includes...)
 	header = append(header, check.Names(sc)...)
 	body := check.Body(sc, f)
 	complete := !header.HasErrors()
 	if complete {
 		body = append(body, vet.Script(sc, f)...)
 	} else {
-		// With a broken header the declared keys and args are unknown, so
-		// only findings about the Lua itself are worth reporting (vet's
-		// all depend on the header).
+		// With a broken header the declared keys and args are unknown,
+		// and with an include missing its functions are, so only findings
+		// about the Lua itself are worth reporting (vet's all depend on
+		// the header and on the whole script).
 		body = slices.DeleteFunc(body, func(d diag.Diagnostic) bool {
 			return d.Check != diag.LuaSyntax && d.Check != diag.Goto
 		})

@@ -36,20 +36,27 @@ var ErrExecuted = errors.New("luagen: batch already executed")
 // ScriptError is an error reply to a script call: a Lua runtime error, an
 // error from redis.call inside the script, a redis.error_reply, or a refusal
 // such as NOPERM. Line is the line in File that Redis blamed
-// ("user_script:N"), or 0 when Redis named none.
+// ("user_script:N"), or 0 when Redis named none. For a script that
+// includes other files (--- @include), File and Line are those of the
+// included file when the line Redis blamed comes from one, and IncludedBy
+// is then the script's own file.
 type ScriptError struct {
-	Script string // Go name of the script
-	File   string // path of the .lua file relative to luagen.yaml
-	Line   int
-	Code   string // first word of the reply when upper case: "ERR", "WRONGTYPE", "NOPERM", ...
-	Msg    string // the reply as Redis sent it
-	err    *rueidis.RedisError
+	Script     string // Go name of the script
+	File       string // path of the .lua file relative to luagen.yaml
+	Line       int
+	IncludedBy string // the script's .lua file when File is a file it includes; else ""
+	Code       string // first word of the reply when upper case: "ERR", "WRONGTYPE", "NOPERM", ...
+	Msg        string // the reply as Redis sent it
+	err        *rueidis.RedisError
 }
 
 func (e *ScriptError) Error() string {
 	where := e.File
 	if e.Line > 0 {
 		where += ":" + strconv.Itoa(e.Line)
+	}
+	if e.IncludedBy != "" {
+		where += ", included by " + e.IncludedBy
 	}
 	return fmt.Sprintf("luagen: script %s (%s): %s", e.Script, where, e.Msg)
 }
@@ -74,7 +81,12 @@ func (e *ScriptError) IsPermission() bool {
 
 func newScriptError(s *core.Script, re *rueidis.RedisError) *ScriptError {
 	msg := re.Error()
-	return &ScriptError{Script: s.Name(), File: s.File(), Line: scriptLine(msg), Code: core.ErrorCode(msg), Msg: msg, err: re}
+	e := &ScriptError{Script: s.Name(), Code: core.ErrorCode(msg), Msg: msg, err: re}
+	e.File, e.Line = s.Origin(scriptLine(msg))
+	if e.File != s.File() {
+		e.IncludedBy = s.File()
+	}
+	return e
 }
 
 // scriptLine finds the line Redis blames. Redis 7 ends runtime errors with

@@ -56,11 +56,11 @@ func newScript(name, body string, readOnly bool) *runtime.Script {
 }
 
 // newScriptSHA is newScript that also returns the script's SHA1.
-func newScriptSHA(name, body string, readOnly bool, prefixes ...luagenimpl.Prefix) (*runtime.Script, string) {
+func newScriptSHA(name, body string, readOnly bool, opts ...luagenimpl.Option) (*runtime.Script, string) {
 	src := fmt.Sprintf("-- %s %d %d\n%s", name, time.Now().UnixNano(), uniq.Add(1), body)
 	sum := sha1.Sum([]byte(src))
 	sha := hex.EncodeToString(sum[:])
-	return luagenimpl.NewScript(name, "scripts/"+name+".lua", src, sha, readOnly, prefixes...), sha
+	return luagenimpl.NewScript(name, "scripts/"+name+".lua", src, sha, readOnly, opts...), sha
 }
 
 // prefix returns a hash-tag-free key prefix unique to this test.

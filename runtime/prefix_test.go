@@ -14,7 +14,7 @@ import (
 
 // prefixScript makes a script that builds keys from its key prefixes, like
 // asynq's and BullMQ's: KEYS[1] .. ARGV[...] or ARGV[1] .. id.
-func prefixScript(name, body string, prefixes ...luagenimpl.Prefix) *runtime.Script {
+func prefixScript(name, body string, prefixes ...luagenimpl.Option) *runtime.Script {
 	s, _ := newScriptSHA(name, body, false, prefixes...)
 	return s
 }

@@ -34,6 +34,15 @@ func (c *cli) rebase(proj *model.Project, diags diag.List) {
 		if diags[i].File != c.config && !filepath.IsAbs(diags[i].File) {
 			diags[i].File = generator.DisplayPath(proj, diags[i].File)
 		}
+		if via := diags[i].Via; len(via) > 0 {
+			diags[i].Via = make([]diag.Site, len(via))
+			for j, s := range via {
+				if !filepath.IsAbs(s.File) {
+					s.File = generator.DisplayPath(proj, s.File)
+				}
+				diags[i].Via[j] = s
+			}
+		}
 	}
 }
 

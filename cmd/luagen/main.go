@@ -4,8 +4,9 @@
 //
 //	luagen [command] [flags]
 //
-// Commands are generate (the default), check, vet, init and version; run
-// "luagen -h" or "luagen <command> -h" for details. Typical use is a
+// Commands are generate (the default), check, vet, init, annotate and
+// version; run "luagen -h" or "luagen <command> -h" for details. Typical
+// use is a
 //
 //	//go:generate go tool luagen generate
 //

@@ -26,6 +26,7 @@ Commands:
   check     print a diff and exit 1 when generated files are stale; writes nothing
   vet       report problems in luagen.yaml and the scripts; writes nothing
   init      create luagen.yaml, a sample script and its generated Go
+  annotate  write a luagen header into .lua files that have none
   version   print luagen's version
 
 Run "luagen <command> -h" for a command's flags.
@@ -38,6 +39,7 @@ written).
 // command is one subcommand: its flags and what it does once they parse.
 type command struct {
 	name    string
+	args    string // the positional arguments it takes, for its usage line; "" for none
 	summary string
 	run     func(c *cli) int
 }
@@ -47,6 +49,7 @@ var commands = []*command{
 	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
 	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message, and exits 1 if there is\none (2 if the config cannot be read). A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
 	{name: "init", summary: "Init writes a luagen.yaml, a sample script and the script's generated Go\nnext to it (the config path is -f), in a Go module (run go mod init first).\nIt refuses to overwrite any existing file.", run: (*cli).initScaffold},
+	{name: "annotate", args: "PATH...", summary: "Annotate writes a luagen header into each .lua file named, or in a folder named\n(not recursively), that has none and that no other of them includes (an\ninclude needs no header). Keys and args are counted from the KEYS[n] and\nARGV[n] the script reads, with its includes, and from a name-N.lua file\nname; names come from doc comments (KEYS[1] wait key), else key1, arg1;\nargs are strings and the result raw: edit the header afterwards. The rest\nof the file is kept byte for byte; files with a header are left alone.", run: (*cli).annotate},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
 }
 
@@ -55,7 +58,9 @@ type cli struct {
 	stdout, stderr io.Writer
 	config         string
 	verbose        bool
-	json           bool // vet -json
+	json           bool     // vet -json
+	dryRun         bool     // annotate -n
+	args           []string // annotate's paths
 }
 
 // run is main without the process: it parses args (without the program
@@ -83,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("luagen "+cmd.name, flag.ContinueOnError)
-	if cmd.name != "version" {
+	if cmd.name != "version" && cmd.name != "annotate" {
 		fs.StringVar(&c.config, "f", "luagen.yaml", "path of the config `file`")
 	}
 	switch cmd.name {
@@ -92,7 +97,9 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 	case "init":
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
 	case "vet":
-		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} on stdout")
+		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} (and included_from inside an include) on stdout")
+	case "annotate":
+		fs.BoolVar(&c.dryRun, "n", false, "print the headers it would write, and write nothing")
 	}
 	fs.Usage = func() {
 		w := fs.Output()
@@ -104,6 +111,9 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 			}
 			synopsis += "]"
 		})
+		if cmd.args != "" {
+			synopsis += " " + cmd.args
+		}
 		fmt.Fprintf(w, "usage: %s\n\n%s\n", synopsis, cmd.summary)
 		if cmd.name != "version" {
 			fmt.Fprintf(w, "\nFlags:\n")
@@ -123,7 +133,8 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	fs.SetOutput(stderr)
-	if fs.NArg() > 0 {
+	c.args = fs.Args()
+	if fs.NArg() > 0 && cmd.args == "" {
 		fmt.Fprintf(stderr, "luagen %s: unexpected argument %q\n", cmd.name, fs.Arg(0))
 		fs.Usage()
 		return exitUsage

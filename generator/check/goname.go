@@ -1,6 +1,7 @@
 package check
 
 import (
+	"go/token"
 	"regexp"
 	"strings"
 	"unicode"
@@ -98,4 +99,25 @@ func words(name string) []string {
 // passes the identifier check but gives "1x".
 func startsWithLetter(s string) bool {
 	return s != "" && unicode.IsLetter(rune(s[0]))
+}
+
+// GoParamName returns the Go parameter name Names gives a key or arg
+// named name, or "" when Names would refuse the name: not an identifier,
+// not starting with a letter once in Go, or a Go keyword.
+func GoParamName(name string) string {
+	g := paramName(name)
+	if !identifier.MatchString(name) || !startsWithLetter(g) || token.IsKeyword(g) {
+		return ""
+	}
+	return g
+}
+
+// GoScriptName is ScriptName's exported Go name for a script named name,
+// or "" when it would refuse the name.
+func GoScriptName(name string) string {
+	g := exportedName(name)
+	if !identifier.MatchString(name) || !startsWithLetter(g) {
+		return ""
+	}
+	return g
 }

@@ -54,6 +54,32 @@ func collectUses(f *luasrc.File) *uses {
 	return u
 }
 
+// ParamUse is how a body reads KEYS or ARGV: the highest literal index
+// it reads (KEYS[3]), and whether it reads the table other than through a
+// literal index (KEYS[i], #ARGV, unpack(KEYS), local k = KEYS).
+type ParamUse struct {
+	Max     int
+	Dynamic bool
+}
+
+// Uses returns how the body of f reads the globals KEYS and ARGV; f must
+// parse.
+func Uses(f *luasrc.File) (keys, args ParamUse) {
+	u := collectUses(f)
+	keys.Dynamic, args.Dynamic = u.dynamic["KEYS"], u.dynamic["ARGV"]
+	for _, x := range u.literal {
+		if x.index != math.Trunc(x.index) || x.index < 1 || x.index > math.MaxInt32 {
+			continue
+		}
+		p := &args
+		if x.table == "KEYS" {
+			p = &keys
+		}
+		p.Max = max(p.Max, int(x.index))
+	}
+	return keys, args
+}
+
 func isTable(name string) bool { return name == "KEYS" || name == "ARGV" }
 
 // literalIndex evaluates an index written as a number, possibly negated.

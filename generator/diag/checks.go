@@ -16,6 +16,7 @@ const (
 	PackageScripts Check = "package-scripts"
 
 	ScriptFile  Check = "script-file"
+	Include     Check = "include"
 	Header      Check = "header"
 	HeaderYAML  Check = "header-yaml"
 	HeaderField Check = "header-field"
@@ -70,6 +71,7 @@ var Checks = []CheckInfo{
 	{PackageScripts, Error, false, "a scripts folder or pattern is absolute, uses **, does not exist, or has no .lua files."},
 
 	{ScriptFile, Error, false, "a script file cannot be read."},
+	{Include, Error, false, "an @include line that is malformed, comes before the luagen header, names a file that cannot be read or starts with a shebang, or closes a cycle."},
 	{Header, Error, false, "the --[[luagen ... ]] header is missing, after code, or badly opened or closed."},
 	{HeaderYAML, Error, false, "the header is not valid YAML, or holds more than one document."},
 	{HeaderField, Error, false, "a header field is unknown, set twice, missing or of the wrong kind."},

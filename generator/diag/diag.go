@@ -36,7 +36,19 @@ type Diagnostic struct {
 	Severity Severity
 	Check    Check // which rule made the finding; never ""
 	Msg      string
+	// Via is the chain of @include lines that brought File into the
+	// script the finding is about, from the script down: set only for a
+	// finding inside an included file.
+	Via []Site
 }
+
+// Site is a line of a file: an @include line in Diagnostic.Via.
+type Site struct {
+	File string
+	Line int
+}
+
+func (s Site) String() string { return fmt.Sprintf("%s:%d", s.File, s.Line) }
 
 // Errorf makes an error finding of check.
 func Errorf(file string, line, col int, check Check, format string, args ...any) Diagnostic {
@@ -52,6 +64,7 @@ func Warnf(file string, line, col int, check Check, format string, args ...any) 
 //
 //	file.lua:3:7: check-name: message
 //	file.lua:3:7: check-name: warning: message
+//	includes/x.lua:3:7: check-name: message (included from a.lua:4 → includes/y.lua:2)
 //
 // The check name is what a luagen:ignore comment names.
 func (d Diagnostic) String() string {
@@ -72,6 +85,16 @@ func (d Diagnostic) String() string {
 		b.WriteString("warning: ")
 	}
 	b.WriteString(d.Msg)
+	if len(d.Via) > 0 {
+		b.WriteString(" (included from ")
+		for i, s := range d.Via {
+			if i > 0 {
+				b.WriteString(" → ")
+			}
+			b.WriteString(s.String())
+		}
+		b.WriteString(")")
+	}
 	return b.String()
 }
 
@@ -102,8 +125,40 @@ func (l List) Sort() {
 		if a.Col != b.Col {
 			return a.Col < b.Col
 		}
-		return a.Msg < b.Msg
+		if a.Msg != b.Msg {
+			return a.Msg < b.Msg
+		}
+		return viaLess(a.Via, b.Via)
 	})
+}
+
+func viaLess(a, b []Site) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			if a[i].File != b[i].File {
+				return a[i].File < b[i].File
+			}
+			return a[i].Line < b[i].Line
+		}
+	}
+	return len(a) < len(b)
+}
+
+// Dedup drops findings that repeat an earlier one but for Via: a finding
+// inside a file that several scripts include is reported once, under the
+// first script. l must be sorted.
+func (l List) Dedup() List {
+	out := l[:0:0]
+	for _, d := range l {
+		if n := len(out); n > 0 && len(d.Via) > 0 {
+			p := out[n-1]
+			if p.File == d.File && p.Line == d.Line && p.Col == d.Col && p.Check == d.Check && p.Msg == d.Msg && p.Severity == d.Severity {
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Error lets a List be returned as an error: one finding per line.
@@ -123,15 +178,28 @@ type jsonFinding struct {
 	Severity string `json:"severity"` // "error" or "warning"
 	Check    string `json:"check"`
 	Message  string `json:"message"`
+	// IncludedFrom is Via, for a finding inside an included file.
+	IncludedFrom []jsonSite `json:"included_from,omitempty"`
+}
+
+type jsonSite struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
 }
 
 // JSON encodes the findings as luagen vet -json prints them: an array
 // (empty, not null, when there are none) of {file, line, col, severity,
-// check, message}, indented, with a final newline.
+// check, message}, plus included_from ([{file, line}], from the script
+// down) for a finding inside an included file, indented, with a final
+// newline.
 func (l List) JSON() []byte {
 	out := make([]jsonFinding, 0, len(l))
 	for _, d := range l {
-		out = append(out, jsonFinding{File: d.File, Line: d.Line, Col: d.Col, Severity: d.Severity.String(), Check: string(d.Check), Message: d.Msg})
+		j := jsonFinding{File: d.File, Line: d.Line, Col: d.Col, Severity: d.Severity.String(), Check: string(d.Check), Message: d.Msg}
+		for _, s := range d.Via {
+			j.IncludedFrom = append(j.IncludedFrom, jsonSite(s))
+		}
+		out = append(out, j)
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

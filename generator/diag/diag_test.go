@@ -80,3 +80,29 @@ func TestLines(t *testing.T) {
 		t.Errorf("Pos(5) = %d:%d", line, col)
 	}
 }
+
+func TestVia(t *testing.T) {
+	d := Errorf("s/inc/b.lua", 4, 2, "lua-syntax", "boom")
+	d.Via = []Site{{"s/a.lua", 3}, {"s/inc/a.lua", 1}}
+	if got, want := d.String(), "s/inc/b.lua:4:2: lua-syntax: boom (included from s/a.lua:3 → s/inc/a.lua:1)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	j := string(List{d}.JSON())
+	if !strings.Contains(j, `"included_from": [`) || !strings.Contains(j, `"file": "s/a.lua",`) {
+		t.Errorf("JSON:\n%s", j)
+	}
+	if strings.Contains(string(List{Errorf("a.lua", 1, 1, "goto", "x")}.JSON()), "included_from") {
+		t.Error("JSON has included_from for a finding outside includes")
+	}
+	// The same finding reached from two scripts is reported once, under
+	// the first; findings outside includes are all kept.
+	e := d
+	e.Via = []Site{{"s/b.lua", 7}, {"s/inc/a.lua", 1}}
+	plain := Errorf("s/a.lua", 1, 1, "goto", "x")
+	l := List{e, plain, d, plain}
+	l.Sort()
+	got := l.Dedup()
+	if len(got) != 3 || got[2].Via[0].File != "s/a.lua" {
+		t.Errorf("Dedup = %v", got)
+	}
+}

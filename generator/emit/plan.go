@@ -21,6 +21,7 @@ type scriptPlan struct {
 	sourceConst string // "TakeTokensSource"
 	sha1Const   string // "TakeTokensSHA1"
 	scriptVar   string // "takeTokensScript"
+	linesVar    string // "takeTokensLines", for a script with includes; else ""
 	// structDecoder decodes the struct result ("decodeTakeTokensResult");
 	// wrapDecoder wraps a decoder for a nullable result ("decodeTakeTokens").
 	// Each is "" when not needed.
@@ -66,6 +67,9 @@ func planPackage(pkg *model.Package) []*scriptPlan {
 	for _, pl := range plans {
 		base := lowerFirst(pl.name)
 		pl.scriptVar = pkgNames.name(base+"Script", "")
+		if len(pl.s.Lines) > 0 {
+			pl.linesVar = pkgNames.name(base+"Lines", "")
+		}
 		r := pl.s.Result
 		if r.Type == model.TypeStruct {
 			pl.structDecoder = pkgNames.name("decode"+r.StructName, "")

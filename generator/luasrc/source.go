@@ -8,12 +8,15 @@
 // gopher-lua's does not: where an unfinished string starts, and that goto
 // is a plain name in Lua 5.1. Findings about a script take their position
 // from File.Errorf and File.Warnf, so that a position is mapped in one
-// place (a later source map of flattened @include files hooks in there).
+// place: a script with @include lines is prepared flattened (include.go),
+// and its Map turns a line of the flattened text into the file and line
+// the user wrote.
 package luasrc
 
 import (
 	"bytes"
 	"errors"
+	"fmt"
 
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
@@ -37,6 +40,9 @@ type File struct {
 	// ParseErr says why gopher-lua could not parse Text (a *parse.Error,
 	// or ErrNoTree); nil after a lexical error, since it is not asked then.
 	ParseErr error
+	// Map says where the lines of a flattened script come from; nil for a
+	// script that includes nothing, whose lines are its own.
+	Map *Map
 
 	program *Program
 }
@@ -47,7 +53,13 @@ var ErrNoTree = errors.New("cannot parse the body")
 
 // Prepare lexes and parses src, the script file named name.
 func Prepare(name string, src []byte) *File {
-	f := &File{Name: name, Src: src, Text: src}
+	return PrepareFlat(name, src, nil)
+}
+
+// PrepareFlat lexes and parses src, the script file named name flattened
+// (Flatten), whose lines come from where m says; m may be nil.
+func PrepareFlat(name string, src []byte, m *Map) *File {
+	f := &File{Name: name, Src: src, Text: src, Map: m}
 	if bytes.HasPrefix(src, []byte("#!")) {
 		f.Text = bytes.Clone(src)
 		for i := 0; i < len(f.Text) && f.Text[i] != '\n'; i++ {
@@ -71,14 +83,52 @@ func (f *File) Shebang() string {
 	return string(bytes.TrimSuffix(line, []byte("\r")))
 }
 
-// Errorf makes an error finding of check at line and col of the script.
+// Errorf makes an error finding of check at line and col of the script,
+// which it names by the file and line they come from.
 func (f *File) Errorf(line, col int, check diag.Check, format string, args ...any) diag.Diagnostic {
-	return diag.Errorf(f.Name, line, col, check, format, args...)
+	d := diag.Errorf(f.Name, line, col, check, format, args...)
+	f.Map.Locate(&d)
+	return d
 }
 
-// Warnf makes a warning finding of check at line and col of the script.
+// Warnf makes a warning finding of check at line and col of the script,
+// which it names by the file and line they come from.
 func (f *File) Warnf(line, col int, check diag.Check, format string, args ...any) diag.Diagnostic {
-	return diag.Warnf(f.Name, line, col, check, format, args...)
+	d := diag.Warnf(f.Name, line, col, check, format, args...)
+	f.Map.Locate(&d)
+	return d
+}
+
+// Origin returns the file and line that line of the script comes from.
+func (f *File) Origin(line int) (name string, fileLine int) {
+	if f.Map == nil {
+		return f.Name, line
+	}
+	file, fileLine := f.Map.Origin(line)
+	return f.Map.Files[file].Name, fileLine
+}
+
+// LineRef names line of the script in a message: "line 12", or "line 12
+// of scripts/includes/x.lua" in a script that includes others.
+func (f *File) LineRef(line int) string {
+	name, l := f.Origin(line)
+	if f.Map == nil {
+		return fmt.Sprintf("line %d", l)
+	}
+	return fmt.Sprintf("line %d of %s", l, name)
+}
+
+// Owns reports whether name is the script or a file it includes.
+func (f *File) Owns(name string) bool {
+	if f.Map == nil {
+		return name == f.Name
+	}
+	for _, inc := range f.Map.Files {
+		if inc.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // TokenPos returns the line and column of Tokens[i], or fallbackLine and

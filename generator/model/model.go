@@ -35,9 +35,16 @@ type Script struct {
 	// ("scripts/limiter/take_tokens.lua"). It appears in errors, in generated
 	// code and in runtime error messages.
 	File string
-	// Source is the file's exact bytes; it is sent to Redis unchanged.
+	// Source is what Redis gets: the file's exact bytes, with the files it
+	// includes (--- @include "path") inserted.
 	Source string
 	SHA1   string // hex SHA1 of Source, as Redis computes it
+	// Includes are the files the script includes, directly or not, in the
+	// order they are inserted, relative to Project.Root like File.
+	Includes []string
+	// Lines maps the lines of Source to the files they come from when the
+	// script includes others; nil otherwise (Source is the file).
+	Lines []Span
 	// Name is the script's name as declared or derived from the file name
 	// ("take_tokens"); GoName is its exported Go form ("TakeTokens").
 	// NameFromFile says the header declares no name, so the checker
@@ -113,6 +120,15 @@ type Field struct {
 	Nullable bool
 	Doc      string
 	Pos      Pos // where the field's name is declared in the header
+}
+
+// Span says that the lines of Script.Source from Line up to the next
+// span's are lines From, From+1, ... of File (the script's or an included
+// file's path, like Script.File).
+type Span struct {
+	Line int
+	File string
+	From int
 }
 
 // Pos is a position in a source file; Line and Col are 1-based.

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 
 	"github.com/luagen/luagen/generator/diag"
@@ -147,4 +148,15 @@ func at(s string, i int) byte {
 
 func isIdentByte(c byte) bool {
 	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// headerOpener is the start of a luagen header, however badly placed or
+// spaced.
+var headerOpener = regexp.MustCompile(`--\[=*\[[ \t]*luagen`)
+
+// HasHeader reports whether src has something meant as a luagen header,
+// well formed or not: a file without one is only an include (when another
+// script includes it) or one for luagen annotate to annotate.
+func HasHeader(src []byte) bool {
+	return headerOpener.Match(src)
 }

@@ -208,13 +208,13 @@ func (v *vetter) describe(e ast.Expr, depth int) string {
 			case val.Why != "":
 				return fmt.Sprintf("%s, %s", e.Value, val.Why)
 			case val.ElemOf != nil:
-				return fmt.Sprintf("%s, an element of a table that is not KEYS (line %d)", e.Value, val.Line)
+				return fmt.Sprintf("%s, an element of a table that is not KEYS (%s)", e.Value, v.f.LineRef(val.Line))
 			}
 			verb := "set to"
 			if val.Param {
 				verb = "given"
 			}
-			return fmt.Sprintf("%s, %s %s on line %d", e.Value, verb, v.describe(val.Expr, depth+1), val.Line)
+			return fmt.Sprintf("%s, %s %s on %s", e.Value, verb, v.describe(val.Expr, depth+1), v.f.LineRef(val.Line))
 		}
 		return fmt.Sprintf("%s, which is never set", e.Value)
 	}

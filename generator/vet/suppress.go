@@ -15,14 +15,19 @@ import (
 const directivePrefix = "luagen:ignore"
 
 type directive struct {
-	line, col int
-	ownLine   bool // nothing but comment markers before it on its line
-	checks    []diag.Check
-	used      []bool
+	line, col int // in the script as prepared (flattened)
+	// file and fileLine are where it is written: in the script or in a
+	// file the script includes.
+	file     string
+	fileLine int
+	ownLine  bool // nothing but comment markers before it on its line
+	checks   []diag.Check
+	used     []bool
 }
 
-// Suppress applies the luagen:ignore comments of the script f to diags,
-// which may hold findings about other files too. A comment after code
+// Suppress applies the luagen:ignore comments of the script f, and of the
+// files it includes, to diags, which may hold findings about other files
+// too. A comment after code
 // silences the named checks' findings on its line; a comment alone on its
 // line silences them on the next line, and one alone on line 2 also
 // silences the shebang's on line 1. In the luagen header, a YAML comment
@@ -54,7 +59,7 @@ func Suppress(f *luasrc.File, diags diag.List, complete bool) diag.List {
 		}
 	}
 	for _, d := range diags {
-		if d.File != f.Name || !silenced(dirs, d) {
+		if !f.Owns(d.File) || !silenced(dirs, d) {
 			out = append(out, d)
 		}
 	}
@@ -90,6 +95,7 @@ func parseDirective(f *luasrc.File, line, col int, rest string, warn func(line, 
 	before := f.LineText(line)
 	before = before[:min(col-1, len(before))]
 	d := &directive{line: line, col: col, ownLine: strings.Trim(string(before), " \t-[=]#") == ""}
+	d.file, d.fileLine = f.Origin(line)
 	for _, name := range strings.Split(fields[0], ",") {
 		switch c, known := diag.Lookup(name); {
 		case known && c.Ignorable:
@@ -155,8 +161,8 @@ func silenced(dirs []*directive, d diag.Diagnostic) bool {
 	for _, dir := range dirs {
 		// Nothing can go above a shebang, so a directive alone on line 2
 		// covers line 1 too.
-		shebang := dir.ownLine && dir.line == 2 && d.Line == 1
-		if d.Line != dir.line && !(dir.ownLine && d.Line == dir.line+1) && !shebang {
+		shebang := dir.ownLine && dir.fileLine == 2 && d.Line == 1
+		if d.File != dir.file || d.Line != dir.fileLine && !(dir.ownLine && d.Line == dir.fileLine+1) && !shebang {
 			continue
 		}
 		for i, name := range dir.checks {

@@ -3,7 +3,8 @@
 // whenever the generator needs them to, in step with it.
 //
 // Generated code declares each script once with NewScript (source and SHA1
-// computed at generate time), encodes arguments with the FormatX functions,
+// computed at generate time; Prefix and, for a script with includes, Lines
+// as options), encodes arguments with the FormatX functions,
 // and calls Call for single calls or Add with NewFuture for pipelines (QueueErr
 // for a call whose arguments could not be encoded, ArgError for that error).
 // Replies are decoded by a Decoder (a whole reply, by value) built from the

@@ -15,11 +15,24 @@ import (
 // path relative to luagen.yaml ("scripts/take_tokens.lua"), source the file's
 // exact bytes and sha1 the hex SHA1 of source, computed by the generator so
 // that nothing is hashed at run time. Read-only scripts run with EVALSHA_RO
-// and EVAL_RO and may be served by replicas. prefixes lists its key-prefix
-// params, checked and routed by at every call.
-func NewScript(name, file, source, sha1 string, readOnly bool, prefixes ...Prefix) *runtime.Script {
-	return (*runtime.Script)(core.NewScript(name, file, source, sha1, readOnly, prefixes...))
+// and EVAL_RO and may be served by replicas. opts are its key-prefix params
+// (Prefix), checked and routed by at every call, and, for a script that
+// includes other files, its Lines, which error replies are mapped through.
+func NewScript(name, file, source, sha1 string, readOnly bool, opts ...Option) *runtime.Script {
+	return (*runtime.Script)(core.NewScript(name, file, source, sha1, readOnly, opts...))
 }
+
+// Option is a Prefix or Lines.
+type Option = core.Option
+
+// Lines maps the lines of a script's source, flattened from the script and
+// the files it includes, to those files: a Span says that the source's
+// lines from Line up to the next span's are lines From, From+1, ... of
+// File. A *runtime.ScriptError names the file and line Redis blamed.
+type Lines = core.Lines
+
+// Span is one run of lines of Lines.
+type Span = core.Span
 
 // Prefix is a param declared `prefix: true`: Index is its 0-based position
 // among the keys, or among the args when Arg is set.

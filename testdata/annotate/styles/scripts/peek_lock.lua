@@ -1,0 +1,9 @@
+#!lua flags=no-writes
+-- Says who holds a lock and for how long.
+-- KEYS[1]: the lock key
+-- ARGV[1] = token expected to hold it
+local holder = redis.call("GET", KEYS[1])
+if holder ~= ARGV[1] then
+  return {holder, -2}
+end
+return {holder, redis.call("PTTL", KEYS[1])}

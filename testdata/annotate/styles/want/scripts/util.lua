@@ -1,0 +1,4 @@
+-- Only included: it needs no header.
+local function count(t)
+  return #t
+end

@@ -1,0 +1,6 @@
+--[[luagen
+keys: [k]
+returns: int64
+]]
+--- @include "lib/b"
+return b(KEYS[1])

@@ -1,0 +1,2 @@
+--- @include "c"
+local function b(k) return redis.call("INCR", k) end

@@ -1,0 +1,2 @@
+--- @include "../lib/b.lua"
+local function c() return 1 end
