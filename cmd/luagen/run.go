@@ -30,9 +30,9 @@ Commands:
 
 Run "luagen <command> -h" for a command's flags.
 
-Exit status: 0 ok, 1 vet findings or stale files, 2 usage, config or script
-errors (printed to stderr as file:line:col: check-name: message; nothing is
-written).
+Exit status: 0 ok, 1 vet errors (or more warnings than vet -max-warnings)
+or stale files, 2 usage, config or script errors (printed to stderr as
+file:line:col: check-name: message; nothing is written).
 `
 
 // command is one subcommand: its flags and what it does once they parse.
@@ -45,7 +45,7 @@ type command struct {
 var commands = []*command{
 	{name: "generate", summary: "Generate writes the Go bindings of every package in the config into its out\nfolder. Warnings go to stderr; on any error nothing is written. It only\noverwrites or deletes files that start with luagen's \"Code generated\" line.", run: (*cli).generate},
 	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
-	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message, and exits 1 if there is\none (2 if the config cannot be read). A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
+	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message. It exits 1 if there is\nan error, or more warnings than -max-warnings (by default warnings alone\nexit 0), and 2 if the config cannot be read. luagen.yaml's checks: sets a\ncheck to error, warning or off. A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
 	{name: "init", summary: "Init writes a luagen.yaml, a sample script and the script's generated Go\nnext to it (the config path is -f), in a Go module (run go mod init first).\nIt refuses to overwrite any existing file.", run: (*cli).initScaffold},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
 }
@@ -56,6 +56,7 @@ type cli struct {
 	config         string
 	verbose        bool
 	json           bool // vet -json
+	maxWarnings    int  // vet -max-warnings; -1: any number
 }
 
 // run is main without the process: it parses args (without the program
@@ -93,6 +94,7 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
 	case "vet":
 		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} on stdout")
+		fs.IntVar(&c.maxWarnings, "max-warnings", -1, "exit 1 when there are more than `n` warnings (-1: any number)")
 	}
 	fs.Usage = func() {
 		w := fs.Output()
