@@ -110,7 +110,7 @@ type walker struct {
 	p          *Program
 	scopes     []map[string]*Binding
 	localCalls []*ast.FuncCallExpr // calls of a local variable
-	funcs      []*ast.FunctionExpr  // the functions being walked, innermost last
+	funcs      []*ast.FunctionExpr // the functions being walked, innermost last
 	// names are the indexes into file.Tokens of every name that is a
 	// variable, in source order; the walk meets them in the same order.
 	names  []int
