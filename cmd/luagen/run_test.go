@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/luagen/luagen/internal/testmod"
 )
 
 // runIn runs the CLI in dir and returns its exit code and output.
@@ -259,26 +261,7 @@ func goCmd(t *testing.T, dir string, args ...string) {
 // local copy), with the repository's requirements and go.sum, so building
 // needs only the module cache.
 func writeTestModule(t *testing.T, dir, path string) {
-	t.Helper()
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	goMod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var requires string
-	if i := bytes.Index(goMod, []byte("\nrequire")); i >= 0 {
-		requires = string(goMod[i+1:])
-	}
-	mod := "module " + path + "\n\ngo 1.26\n\nrequire github.com/luagen/luagen v0.0.0\n\n" + requires + "\nreplace github.com/luagen/luagen => " + repo + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if sum, err := os.ReadFile(filepath.Join(repo, "go.sum")); err == nil {
-		os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
-	}
+	testmod.Write(t, dir, path, filepath.Join("..", ".."))
 }
 
 func copyDir(t *testing.T, from, to string) {

@@ -30,6 +30,9 @@ type redisCall struct {
 	// varargs says that some ... was replaced by a call's arguments, so
 	// the number of arguments is the call's doing.
 	varargs bool
+	// dead says the call is in a local function that is never called, so
+	// the parameters it takes hold nothing to judge.
+	dead bool
 }
 
 type pos struct{ line, col int }
@@ -78,6 +81,7 @@ func (v *vetter) checkCalls() {
 func (v *vetter) expand(rc redisCall, fn *ast.FunctionExpr, depth int, budget *int, out []redisCall) []redisCall {
 	sites := v.p.CallSites[fn]
 	if fn == nil || len(sites) == 0 || depth >= maxThrough || *budget < len(sites) || !v.takesParams(rc, fn) {
+		rc.dead = fn != nil && v.deadFuncs()[fn]
 		return append(out, rc)
 	}
 	*budget -= len(sites)
@@ -171,6 +175,20 @@ func (v *vetter) substitute(rc redisCall, fn *ast.FunctionExpr, site *ast.FuncCa
 		}
 	}
 	return out
+}
+
+// deadFuncs returns the local functions that are never called and never
+// used other than by calling them: code that never runs.
+func (v *vetter) deadFuncs() map[*ast.FunctionExpr]bool {
+	if v.dead == nil {
+		v.dead = map[*ast.FunctionExpr]bool{}
+		for _, b := range v.p.Bindings {
+			if b.Fn != nil && !b.Escapes && len(b.Values) == 1 && len(v.p.CallSites[b.Fn]) == 0 {
+				v.dead[b.Fn] = true
+			}
+		}
+	}
+	return v.dead
 }
 
 // argsOf returns the arguments of call with their positions.
@@ -366,7 +384,10 @@ func (v *vetter) checkCall(r redisCall) {
 	}}
 	for _, p := range cmd.keyPositions(w) {
 		a := args[p]
-		if v.keys.value(a.expr, a.nth)&keyKind != 0 {
+		if _, isNil := a.expr.(*ast.NilExpr); isNil || r.dead || v.keys.value(a.expr, a.nth)&keyKind != 0 {
+			// nil is no key on any node (an optional parameter a call left
+			// out, which the function checks before using); a function
+			// never called runs no call.
 			continue
 		}
 		line, col := at(p)
@@ -454,6 +475,9 @@ func (v *vetter) describe(e ast.Expr, nth, depth int) string {
 			case v.p.IsGlobal(id, "ARGV"):
 				return "an element of ARGV"
 			case v.p.Idents[id].Binding != nil:
+				if what, ok := v.describeTable(id, depth); ok {
+					return "an element of " + what
+				}
 				return fmt.Sprintf("an element of %s, which holds other values", id.Value)
 			}
 		}
@@ -474,6 +498,9 @@ func (v *vetter) describe(e ast.Expr, nth, depth int) string {
 			case val.Why != "":
 				return fmt.Sprintf("%s, %s", e.Value, val.Why)
 			case val.ElemOf != nil:
+				if what, ok := v.describeTable(val.ElemOf, depth); ok {
+					return fmt.Sprintf("%s, an element of %s", e.Value, what)
+				}
 				return fmt.Sprintf("%s, an element of a table that is not KEYS (line %d)", e.Value, val.Line)
 			}
 			verb := "set to"
@@ -485,6 +512,32 @@ func (v *vetter) describe(e ast.Expr, nth, depth int) string {
 		return fmt.Sprintf("%s, which is never set", e.Value)
 	}
 	return "a value not taken from KEYS"
+}
+
+// describeTable says what the table t is, when it is a local set once to
+// the result of a call: a reply, or a table decoded from a param.
+func (v *vetter) describeTable(t ast.Expr, depth int) (string, bool) {
+	id, ok := t.(*ast.IdentExpr)
+	if !ok {
+		return "", false
+	}
+	b := v.p.Idents[id].Binding
+	if b == nil || len(b.Values) != 1 || len(b.Elems) > 0 || b.Values[0].Expr == nil {
+		return "", false
+	}
+	val := b.Values[0]
+	call, ok := val.Expr.(*ast.FuncCallExpr)
+	if !ok {
+		return "", false
+	}
+	where := ""
+	if depth == 0 {
+		where = fmt.Sprintf(" on line %d", val.Line) // deeper, the caller names a line
+	}
+	if lib, field, ok := v.p.GlobalField(call); ok && len(call.Args) == 1 && (lib.Value == "cmsgpack" && field == "unpack" || lib.Value == "cjson" && field == "decode") {
+		return fmt.Sprintf("%s, a table decoded from %s by %s.%s%s", id.Value, v.describe(call.Args[0], 0, depth+1), lib.Value, field, where), true
+	}
+	return fmt.Sprintf("%s, set to %s%s", id.Value, v.describe(val.Expr, val.Nth, depth+1), where), true
 }
 
 func (v *vetter) describeCall(e *ast.FuncCallExpr, depth int) string {

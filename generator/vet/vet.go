@@ -23,6 +23,7 @@ type vetter struct {
 	// aliases holds what each local was found to be by redisFn:
 	// "redis.call", "redis.pcall" or "".
 	aliases  map[*luasrc.Binding]string
+	dead     map[*ast.FunctionExpr]bool // see deadFuncs
 	diags    diag.List
 	reported map[string]bool // findings already made, for calls checked once per call site
 }

@@ -41,7 +41,21 @@ local function moveToActive(waitKey, activeKey, prefix, id)
   return r.call('HGETALL', prefix .. id)
 end
 
+-- An optional key parameter, checked before use, and left out by a call.
+local function mark(key, markerKey)
+  rcall('HSET', key, 'marked', 1)
+  if markerKey then
+    rcall('ZADD', markerKey, 0, 'x')
+  end
+end
+-- A function nothing calls: its parameters hold nothing to judge.
+local function unused(key)
+  return rcall('GET', key)
+end
+
 local id = ARGV[1]
+mark(KEYS[3])
+mark(KEYS[3], KEYS[2])
 get(KEYS[3])
 call('HSET', KEYS[3], 'last', id)
 call('EXPIRE', KEYS[4] .. id, ARGV[3])

@@ -32,3 +32,12 @@ u[2] = ARGV[1] .. 'x'
 redis.call('DEL', unpack(u))
 -- A prefix changed by a function other than tostring.
 redis.call('GET', string.upper(KEYS[2]) .. id)
+-- Key names read from a set.
+local members = redis.call('SMEMBERS', KEYS[1])
+for _, m in ipairs(members) do
+  redis.call('DEL', m)
+  redis.call('DEL', KEYS[2] .. m)
+end
+-- A key name inside a msgpack-encoded arg.
+local opts = cmsgpack.unpack(ARGV[1])
+redis.call('SADD', opts.parentKey, id)
