@@ -624,7 +624,7 @@ func (v *vetter) paramOf(e *ast.AttrGetExpr) (paramRef, bool) {
 // key prefix, declare that param a prefix.
 func (v *vetter) keyFix(e ast.Expr, nth int) string {
 	const declare = "declare it under keys: and pass it in KEYS"
-	if p, ok := v.builtFrom(e, nth, 0, false); ok && p.param != nil && !p.param.Prefix {
+	if p, ok := v.builtFrom(e, nth, 0, false, map[*luasrc.Binding]bool{}); ok && p.param != nil && !p.param.Prefix {
 		return fmt.Sprintf("%s, or, if %s is a key prefix with a hash tag ({...}), mark it prefix: true in the header", declare, p)
 	}
 	return declare
@@ -632,36 +632,38 @@ func (v *vetter) keyFix(e ast.Expr, nth int) string {
 
 // builtFrom finds the param that the string e is built from with .. or
 // string.format, leftmost (built says e is already part of such a string).
-func (v *vetter) builtFrom(e ast.Expr, nth, depth int, built bool) (paramRef, bool) {
+// Each local's values are looked at once (seen).
+func (v *vetter) builtFrom(e ast.Expr, nth, depth int, built bool, seen map[*luasrc.Binding]bool) (paramRef, bool) {
 	if depth > maxDepth {
 		return paramRef{}, false
 	}
 	switch e := e.(type) {
 	case *ast.StringConcatOpExpr:
-		return v.builtFrom(leftmost(e), 0, depth+1, true)
+		return v.builtFrom(leftmost(e), 0, depth+1, true, seen)
 	case *ast.FuncCallExpr:
 		if format, first, ok := v.keys.formatCall(e); ok && nth == 0 && strings.HasPrefix(format, "%s") {
-			return v.builtFrom(first, 0, depth+1, true)
+			return v.builtFrom(first, 0, depth+1, true, seen)
 		}
 		if v.p.IsGlobalCall(e, "tostring") && nth == 0 && len(e.Args) > 0 {
-			return v.builtFrom(e.Args[0], 0, depth+1, built)
+			return v.builtFrom(e.Args[0], 0, depth+1, built, seen)
 		}
 	case *ast.LogicalOpExpr:
-		if p, ok := v.builtFrom(e.Rhs, 0, depth+1, built); ok {
+		if p, ok := v.builtFrom(e.Rhs, 0, depth+1, built, seen); ok {
 			return p, true
 		}
-		return v.builtFrom(e.Lhs, 0, depth+1, built)
+		return v.builtFrom(e.Lhs, 0, depth+1, built, seen)
 	case *ast.AttrGetExpr:
 		if p, ok := v.paramOf(e); ok && built {
 			return p, true
 		}
 	case *ast.IdentExpr:
-		if b := v.p.Idents[e].Binding; b != nil {
+		if b := v.p.Idents[e].Binding; b != nil && !seen[b] {
+			seen[b] = true
 			for _, val := range b.Values {
 				if val.Expr == nil || v.keys.valueKind(val)&keyKind != 0 {
 					continue
 				}
-				if p, ok := v.builtFrom(val.Expr, val.Nth, depth+1, built); ok {
+				if p, ok := v.builtFrom(val.Expr, val.Nth, depth+1, built, seen); ok {
 					return p, true
 				}
 			}

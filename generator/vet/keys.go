@@ -26,8 +26,13 @@ const (
 )
 
 // maxDepth bounds how deep vet follows one value through tables and
-// expressions; deeper is "not known to be a key".
-const maxDepth = 24
+// expressions, and maxSteps how many steps one question about a value may
+// take (tables filled from themselves could otherwise take exponential
+// time); beyond either, the value is "not known to be a key".
+const (
+	maxDepth = 24
+	maxSteps = 20000
+)
 
 // keys follows keys through a script's locals and tables: which values
 // are always keys from KEYS or built from a key prefix, and which locals
@@ -37,8 +42,22 @@ type keys struct {
 	keys, args []model.Param
 	val        map[*luasrc.Binding]kind
 	keysTable  map[*luasrc.Binding]bool
-	depth      int
+	depth      int // of the question being answered
+	steps      int // taken by the question being answered
 }
+
+// enter starts a step of a question about a value, and reports whether
+// it may be taken; leave ends it.
+func (k *keys) enter() bool {
+	if k.depth == 0 {
+		k.steps = 0
+	}
+	k.depth++
+	k.steps++
+	return k.depth <= maxDepth && k.steps <= maxSteps
+}
+
+func (k *keys) leave() { k.depth-- }
 
 // followKeys decides what each local always holds, starting from "keys
 // of every kind, and the KEYS table" and dropping what a value it is
@@ -87,11 +106,10 @@ func (k *keys) isKey(e ast.Expr, nth int) bool { return k.value(e, nth)&keyKind 
 
 // value is what the nth value of e always is.
 func (k *keys) value(e ast.Expr, nth int) kind {
-	if k.depth > maxDepth {
+	defer k.leave()
+	if !k.enter() {
 		return 0
 	}
-	k.depth++
-	defer func() { k.depth-- }()
 	if call, ok := e.(*ast.FuncCallExpr); ok {
 		switch {
 		case k.p.IsGlobalCall(call, "unpack") && len(call.Args) > 0:
@@ -203,11 +221,10 @@ func (k *keys) elems(e ast.Expr, index ast.Expr) kind {
 // was stored into it later. It returns false when some element is not
 // known (a table vet did not see built, or yield stopped).
 func (k *keys) elements(e ast.Expr, index ast.Expr, yield func(luasrc.Value) bool) bool {
-	if k.depth > maxDepth {
+	defer k.leave()
+	if !k.enter() {
 		return false
 	}
-	k.depth++
-	defer func() { k.depth-- }()
 	switch e := e.(type) {
 	case *ast.TableExpr:
 		pos := 0

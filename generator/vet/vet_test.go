@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/luasrc"
@@ -288,5 +289,27 @@ func TestAliasesAsDirect(t *testing.T) {
 				t.Errorf("%s with %s:\n got %q\nwant %q", f.name, c.args, got, direct)
 			}
 		}
+	}
+}
+
+// TestSelfFilledTables checks that tables filled from themselves, which a
+// naive walk would follow in exponential time, are judged quickly.
+func TestSelfFilledTables(t *testing.T) {
+	var b strings.Builder
+	// t[i+1] holds t[i] five times over: 5^20 paths from t[21] to KEYS[1].
+	b.WriteString("local t = {KEYS[1]}\n")
+	for i := 1; i <= 20; i++ {
+		for range 5 {
+			fmt.Fprintf(&b, "t[%d] = t[%d]\n", i+1, i)
+		}
+	}
+	b.WriteString("redis.call('GET', t[21])\nredis.call('DEL', unpack(t))\n")
+	sc := &model.Script{File: "x.lua", Keys: []model.Param{{Name: "k"}}}
+	done := make(chan diag.List)
+	go func() { done <- Script(sc, luasrc.Prepare("x.lua", []byte(b.String()))) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("vet takes more than 10s on a table filled from itself")
 	}
 }
