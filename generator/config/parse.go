@@ -154,6 +154,12 @@ func (d *decoder) pkg(n *yaml.Node, global Checks) *Package {
 	return p
 }
 
+// levelAliases are levels other linters spell differently, for hints.
+var levelAliases = map[string]string{
+	"warn": "warning", "err": "error", "fatal": "error",
+	"false": "off", "no": "off", "none": "off", "disable": "off", "disabled": "off", "ignore": "off", "silent": "off",
+}
+
 // checks reads a checks: mapping of check names to levels. Unknown names
 // and levels, and lowering a check whose findings make generation or the
 // script impossible, are findings; such entries are left out.
@@ -192,7 +198,7 @@ func (d *decoder) checks(n *yaml.Node) Checks {
 		}
 		sev, ok := diag.ParseSeverity(v.Value)
 		if !ok {
-			d.Errorf(v, diag.ConfigField, "unknown level %q for %s; allowed: error, warning, off%s", v.Value, k.Value, diag.DidYouMean(diag.Suggest(v.Value, diag.Levels)))
+			d.Errorf(v, diag.ConfigField, "unknown level %q for %s; allowed: error, warning, off%s", v.Value, k.Value, diag.DidYouMean(diag.SuggestAlias(v.Value, diag.Levels, levelAliases)))
 			continue
 		}
 		if info.Locked != "" && sev != diag.Error {

@@ -92,7 +92,7 @@ func TestParseErrors(t *testing.T) {
 		}},
 		{"checks", "version: 1\nchecks:\n  key-not-from-keys: error\n  unused-arg: silent\n  lua-syntax: off\n  header-field: warning\n  frobnicate: off\n  unused-key: [off]\n  unused-arg: off\npackages:\n  - {name: a, scripts: s, out: o, checks: {goto: warning, unknown-command: ~, dynamic-keys-index: warn}}\n", []string{
 			"luagen.yaml:3:3: config-field: unknown check \"key-not-from-keys\" in checks (did you mean key-not-from-KEYS?)",
-			"luagen.yaml:4:15: config-field: unknown level \"silent\" for unused-arg; allowed: error, warning, off",
+			"luagen.yaml:4:15: config-field: unknown level \"silent\" for unused-arg; allowed: error, warning, off (did you mean off?)",
 			"luagen.yaml:5:15: config-field: lua-syntax cannot be lowered to off: Redis would refuse to load the script, so it is always an error",
 			"luagen.yaml:6:17: config-field: header-field cannot be lowered to warning: luagen cannot generate until it is fixed, so it is always an error",
 			"luagen.yaml:7:3: config-field: unknown check \"frobnicate\" in checks; the checks are listed in the README's luagen vet section",
@@ -100,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:9:3: config-field: check \"unused-arg\" is set twice in checks (first at line 4)",
 			"luagen.yaml:11:50: config-field: goto cannot be lowered to warning: Redis would refuse to load the script, so it is always an error",
 			"luagen.yaml:11:76: config-field: level of unknown-command must be error, warning or off",
-			"luagen.yaml:11:99: config-field: unknown level \"warn\" for dynamic-keys-index; allowed: error, warning, off",
+			"luagen.yaml:11:99: config-field: unknown level \"warn\" for dynamic-keys-index; allowed: error, warning, off (did you mean warning?)",
 		}},
 		{"checks not a mapping", "version: 1\nchecks: [unused-arg]\npackages:\n  - {name: a, scripts: s, out: o}\n", []string{
 			"luagen.yaml:2:9: config-field: checks must be a mapping of check names to error, warning or off, like {key-not-from-KEYS: error, unused-arg: off}",

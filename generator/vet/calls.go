@@ -472,7 +472,7 @@ func (v *vetter) describe(e ast.Expr, nth, depth int) string {
 		}
 		if id, ok := e.Object.(*ast.IdentExpr); ok {
 			switch {
-			case v.p.IsGlobal(id, "ARGV"):
+			case v.keys.isArgvTable(id):
 				return "an element of ARGV"
 			case v.p.Idents[id].Binding != nil:
 				if what, ok := v.describeTable(id, depth); ok {
@@ -599,7 +599,7 @@ func (v *vetter) paramOf(e *ast.AttrGetExpr) (paramRef, bool) {
 	switch {
 	case v.keys.isKeysTable(e.Object):
 		params, table = v.script.Keys, "KEYS"
-	case v.p.IsGlobal(e.Object, "ARGV"):
+	case v.keys.isArgvTable(e.Object):
 		params, table = v.script.Args, "ARGV"
 	default:
 		return paramRef{}, false

@@ -132,7 +132,7 @@ func (k *keys) value(e ast.Expr, nth int) kind {
 		switch {
 		case k.isKeysTable(e.Object):
 			return paramKind(k.keys, e.Key, keyKind)
-		case k.p.IsGlobal(e.Object, "ARGV"):
+		case k.isArgvTable(e.Object):
 			return paramKind(k.args, e.Key, 0)
 		}
 		return k.elems(e.Object, e.Key)
@@ -202,7 +202,7 @@ func (k *keys) elems(e ast.Expr, index ast.Expr) kind {
 	switch {
 	case k.isKeysTable(e):
 		return paramKind(k.keys, index, keyKind)
-	case k.p.IsGlobal(e, "ARGV"):
+	case k.isArgvTable(e):
 		return paramKind(k.args, index, 0)
 	}
 	out := anyKind
@@ -315,4 +315,23 @@ func (k *keys) isKeysTable(e ast.Expr) bool {
 		return k.keysTable[b]
 	}
 	return id.Value == "KEYS"
+}
+
+// isArgvTable reports whether e is the global ARGV or a local that always
+// holds it (local argv = ARGV).
+func (k *keys) isArgvTable(e ast.Expr) bool {
+	id, ok := e.(*ast.IdentExpr)
+	if !ok {
+		return false
+	}
+	b := k.p.Idents[id].Binding
+	if b == nil {
+		return id.Value == "ARGV"
+	}
+	for _, v := range b.Values {
+		if v.ElemOf != nil || v.Nth > 0 || !k.p.IsGlobal(v.Expr, "ARGV") {
+			return false
+		}
+	}
+	return len(b.Values) > 0
 }

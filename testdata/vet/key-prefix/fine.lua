@@ -47,6 +47,9 @@ redis.call('DEL', unpack(list))
 for _, key in ipairs(list) do
   redis.call('TOUCH', key)
 end
+-- An alias of ARGV.
+local argv = ARGV
+redis.call('XLEN', argv[1] .. 'all')
 -- tostring and "or" of two keys.
 redis.call('GET', tostring(jobs .. id))
 redis.call('GET', (ARGV[3] ~= '' and jobs .. ARGV[3]) or KEYS[1])
