@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -83,7 +84,7 @@ func TestCorpusGenerate(t *testing.T) {
 	generated := map[string]int{}
 	for _, f := range files {
 		if strings.HasSuffix(f.Path, ".luagen.go") {
-			generated[strings.Split(f.Path, "/")[1]]++
+			generated[path.Base(path.Dir(f.Path))]++
 		}
 	}
 	if generated[LibAsynq] != 49 || generated[LibBullMQ] != len(bullFree) {
@@ -99,7 +100,7 @@ func TestCorpusGenerate(t *testing.T) {
 	counts := map[string]int{}
 	var lines []string
 	for _, d := range diags {
-		lib := strings.Split(d.File, "/")[1]
+		lib := path.Base(path.Dir(d.File))
 		counts[lib+" "+string(d.Check)]++
 		lines = append(lines, d.String())
 	}
