@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/internal/testmod"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/golden")
@@ -194,24 +195,7 @@ func TestGoldenCompiles(t *testing.T) {
 // the local copy) with the repository's own requirements and go.sum, so the
 // build needs nothing beyond the module cache.
 func writeTestModule(t *testing.T, dir, path string) {
-	t.Helper()
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goMod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var requires string
-	if i := bytes.Index(goMod, []byte("\nrequire")); i >= 0 {
-		requires = string(goMod[i+1:])
-	}
-	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module "+path+"\n\ngo 1.26\n\nrequire github.com/luagen/luagen v0.0.0\n\n"+
-		requires+"\nreplace github.com/luagen/luagen => "+repo+"\n"))
-	if sum, err := os.ReadFile(filepath.Join(repo, "go.sum")); err == nil {
-		writeFile(t, filepath.Join(dir, "go.sum"), sum)
-	}
+	testmod.Write(t, dir, path, "..")
 }
 
 func copyTree(t *testing.T, from, to string, skip func(rel string) bool) {

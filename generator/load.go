@@ -17,7 +17,9 @@ import (
 )
 
 // Load reads the config at configPath and every script it names, runs
-// every check, and returns the checked project with all findings, sorted.
+// every check, and returns the checked project with all findings, sorted,
+// each with the severity luagen.yaml's checks: gives its check (findings
+// of checks set to off are left out).
 // Script paths, in the model and in findings, are relative to the config's
 // folder; findings about the config itself use configPath as given. The
 // project is nil only when the config cannot be read at all; otherwise it
@@ -38,8 +40,8 @@ func Load(configPath string) (*model.Project, diag.List) {
 		pkg := &model.Package{Name: p.Name, Scripts: p.Scripts, Out: p.Out, EmitInterface: p.EmitInterface}
 		scripts, d := loadScripts(cfg.Dir, p.Files)
 		pkg.Files = scripts
-		diags = append(diags, d...)
-		diags = append(diags, check.Package(pkg.Files)...)
+		d = append(d, check.Package(pkg.Files)...)
+		diags = append(diags, p.Checks.Apply(d)...) // the severities luagen.yaml sets
 		proj.Packages = append(proj.Packages, pkg)
 	}
 	diags.Sort()

@@ -117,7 +117,9 @@ func (c *cli) check() int {
 
 // vet prints every finding, as generate and check do, on stderr, or as a
 // JSON array on stdout with -json. It runs every check Load runs and
-// renders nothing.
+// renders nothing. It exits 1 on errors, or on more warnings than
+// -max-warnings when that is 0 or more (ESLint's convention); warnings
+// alone exit 0 by default.
 func (c *cli) vet() int {
 	proj, diags := generator.Load(c.config)
 	c.rebase(proj, diags)
@@ -135,7 +137,12 @@ func (c *cli) vet() int {
 			fmt.Fprintln(c.stderr, d.String())
 		}
 	}
-	if len(diags) > 0 {
+	warnings := diags.Count(diag.Warning)
+	switch {
+	case diags.HasErrors():
+		return exitFindings
+	case c.maxWarnings >= 0 && warnings > c.maxWarnings:
+		fmt.Fprintf(c.stderr, "luagen: %s, more than -max-warnings %d\n", plural(warnings, "warning"), c.maxWarnings)
 		return exitFindings
 	}
 	return exitOK

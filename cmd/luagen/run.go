@@ -31,9 +31,9 @@ Commands:
 
 Run "luagen <command> -h" for a command's flags.
 
-Exit status: 0 ok, 1 vet findings or stale files, 2 usage, config or script
-errors (printed to stderr as file:line:col: check-name: message; nothing is
-written).
+Exit status: 0 ok, 1 vet errors (or more warnings than vet -max-warnings)
+or stale files, 2 usage, config or script errors (printed to stderr as
+file:line:col: check-name: message; nothing is written).
 `
 
 // command is one subcommand: its flags and what it does once they parse.
@@ -47,7 +47,7 @@ type command struct {
 var commands = []*command{
 	{name: "generate", summary: "Generate writes the Go bindings of every package in the config into its out\nfolder. Warnings go to stderr; on any error nothing is written. It only\noverwrites or deletes files that start with luagen's \"Code generated\" line.", run: (*cli).generate},
 	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
-	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message, and exits 1 if there is\none (2 if the config cannot be read). A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
+	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message. It exits 1 if there is\nan error, or more warnings than -max-warnings (by default warnings alone\nexit 0), and 2 if the config cannot be read. luagen.yaml's checks: sets a\ncheck to error, warning or off. A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
 	{name: "init", summary: "Init writes a luagen.yaml, a sample script and the script's generated Go\nnext to it (the config path is -f), in a Go module (run go mod init first).\nIt refuses to overwrite any existing file.", run: (*cli).initScaffold},
 	{name: "annotate", args: "PATH...", summary: "Annotate writes a luagen header into each .lua file named, or in a folder named\n(not recursively), that has none and that no other of them includes (an\ninclude needs no header). Keys and args are counted from the KEYS[n] and\nARGV[n] the script reads, with its includes, and from a name-N.lua file\nname; names come from doc comments (KEYS[1] wait key), else key1, arg1;\nargs are strings and the result raw: edit the header afterwards. The rest\nof the file is kept byte for byte; files with a header are left alone.", run: (*cli).annotate},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
@@ -59,6 +59,7 @@ type cli struct {
 	config         string
 	verbose        bool
 	json           bool     // vet -json
+	maxWarnings    int      // vet -max-warnings; -1: any number
 	dryRun         bool     // annotate -n
 	args           []string // annotate's paths
 }
@@ -98,6 +99,7 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
 	case "vet":
 		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} (and included_from inside an include) on stdout")
+		fs.IntVar(&c.maxWarnings, "max-warnings", -1, "exit 1 when there are more than `n` warnings (-1: any number)")
 	case "annotate":
 		fs.BoolVar(&c.dryRun, "n", false, "print the headers it would write, and write nothing")
 	}

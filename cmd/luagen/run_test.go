@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/luagen/luagen/internal/testmod"
 )
 
 // runIn runs the CLI in dir and returns its exit code and output.
@@ -35,7 +37,7 @@ func TestUsage(t *testing.T) {
 		{args: []string{"help"}, stdout: "Exit status: 0 ok"},
 		{args: []string{"generate", "-h"}, stdout: "usage: luagen generate [-f file] [-v]\n"},
 		{args: []string{"check", "-h"}, stdout: "usage: luagen check [-f file]\n"},
-		{args: []string{"vet", "-help"}, stdout: "usage: luagen vet [-f file] [-json]\n"},
+		{args: []string{"vet", "-help"}, stdout: "usage: luagen vet [-f file] [-json] [-max-warnings n]\n"},
 		{args: []string{"vet", "-x"}, code: 2, stderr: "flag provided but not defined: -x", noStdout: true},
 		{args: []string{"init", "-h"}, stdout: "usage: luagen init [-f file] [-v]\n"},
 		{args: []string{"version", "-h"}, stdout: "usage: luagen version\n"},
@@ -170,18 +172,47 @@ func TestVetWarnings(t *testing.T) {
 	os.RemoveAll(filepath.Join(work, "want"))
 	os.WriteFile(filepath.Join(work, "go.mod"), []byte("module example.com/golden\n\ngo 1.26\n"), 0o644)
 	want, _ := os.ReadFile(filepath.Join(caseDir, "stderr.txt"))
-	if code, stdout, stderr := runIn(t, work, "vet"); code != 1 || stdout != "" || stderr != string(want) || !strings.Contains(stderr, ": unused-key: warning: ") {
+	// Warnings alone exit 0, unless there are more than -max-warnings.
+	if code, stdout, stderr := runIn(t, work, "vet"); code != 0 || stdout != "" || stderr != string(want) || !strings.Contains(stderr, ": unused-key: warning: ") {
 		t.Errorf("vet: exit %d\nstdout %q\nstderr:\n%s", code, stdout, stderr)
 	}
-	code, stdout, stderr := runIn(t, work, "vet", "-json")
+	if code, _, stderr := runIn(t, work, "vet", "-max-warnings", "1"); code != 0 || stderr != string(want) {
+		t.Errorf("vet -max-warnings 1: exit %d\nstderr:\n%s", code, stderr)
+	}
+	if code, _, stderr := runIn(t, work, "vet", "-max-warnings", "0"); code != 1 || stderr != string(want)+"luagen: 1 warning, more than -max-warnings 0\n" {
+		t.Errorf("vet -max-warnings 0: exit %d\nstderr:\n%s", code, stderr)
+	}
+	code, stdout, stderr := runIn(t, work, "vet", "-json", "-max-warnings", "0")
 	var findings []map[string]any
-	if err := json.Unmarshal([]byte(stdout), &findings); err != nil || code != 1 || stderr != "" || len(findings) != 1 ||
+	if err := json.Unmarshal([]byte(stdout), &findings); err != nil || code != 1 || stderr != "luagen: 1 warning, more than -max-warnings 0\n" || len(findings) != 1 ||
 		fmt.Sprint(findings[0]) != "map[check:unused-key col:8 file:scripts/routed.lua line:3 message:key route (KEYS[1]) is never read; a key passed only to route the call to its slot is fine, otherwise remove it severity:warning]" {
 		t.Errorf("vet -json: exit %d, %v\nstdout %s\nstderr %s", code, err, stdout, stderr)
 	}
 	// Warnings do not stop generation.
 	if code, stdout, stderr := runIn(t, work, "generate"); code != 0 || stderr != string(want) || !strings.HasPrefix(stdout, "luagen: 1 script, 2 files written") {
 		t.Errorf("generate: exit %d\nstdout %q\nstderr:\n%s", code, stdout, stderr)
+	}
+
+	// luagen.yaml raises the check to an error: vet exits 1, generate
+	// refuses; in the package only, or turned off, it is gone.
+	config, _ := os.ReadFile(filepath.Join(work, "luagen.yaml"))
+	for _, c := range []struct {
+		name, config string
+		vet, gen     int
+		stderr       string
+	}{
+		{"error", "checks: {unused-key: error}\n" + string(config), 1, 2, strings.Replace(string(want), "unused-key: warning: ", "unused-key: ", 1)},
+		{"off", "checks: {unused-key: off}\n" + string(config), 0, 0, ""},
+		{"package off", strings.Replace(string(config), "    out:", "    checks: {unused-key: off}\n    out:", 1), 0, 0, ""},
+		{"unknown", "checks: {unused-keys: error}\n" + string(config), 1, 2, "luagen.yaml:1:10: config-field: unknown check \"unused-keys\" in checks (did you mean unused-key?)\n" + string(want)},
+	} {
+		os.WriteFile(filepath.Join(work, "luagen.yaml"), []byte(c.config), 0o644)
+		if code, _, stderr := runIn(t, work, "vet"); code != c.vet || stderr != c.stderr {
+			t.Errorf("%s: vet: exit %d, want %d\nstderr:\n%s", c.name, code, c.vet, stderr)
+		}
+		if code, _, stderr := runIn(t, work, "generate"); code != c.gen || stderr != c.stderr {
+			t.Errorf("%s: generate: exit %d, want %d\nstderr:\n%s", c.name, code, c.gen, stderr)
+		}
 	}
 }
 
@@ -234,26 +265,7 @@ func goCmd(t *testing.T, dir string, args ...string) {
 // local copy), with the repository's requirements and go.sum, so building
 // needs only the module cache.
 func writeTestModule(t *testing.T, dir, path string) {
-	t.Helper()
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	goMod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var requires string
-	if i := bytes.Index(goMod, []byte("\nrequire")); i >= 0 {
-		requires = string(goMod[i+1:])
-	}
-	mod := "module " + path + "\n\ngo 1.26\n\nrequire github.com/luagen/luagen v0.0.0\n\n" + requires + "\nreplace github.com/luagen/luagen => " + repo + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if sum, err := os.ReadFile(filepath.Join(repo, "go.sum")); err == nil {
-		os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
-	}
+	testmod.Write(t, dir, path, filepath.Join("..", ".."))
 }
 
 func copyDir(t *testing.T, from, to string) {

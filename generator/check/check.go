@@ -14,7 +14,9 @@
 //     reads.
 //
 // What passes is a model the emitter renders without checking again. The
-// lints of generator/vet come on top; they do not stop generation.
+// lints of generator/vet come on top; like these checks, they stop
+// generation only with errors (generator/diag.Checks gives each check's
+// severity, and luagen.yaml may change it).
 package check
 
 import (

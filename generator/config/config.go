@@ -26,7 +26,33 @@ type Config struct {
 	// it; Parse leaves it "".
 	ModuleRoot string
 	Version    int
-	Packages   []*Package
+	// Checks are the severities the top-level checks: sets; every
+	// package's Checks start from them.
+	Checks   Checks
+	Packages []*Package
+}
+
+// Checks maps check names to the severity luagen.yaml gives them
+// (diag.Off: dropped). Checks not in it keep their default severity.
+type Checks map[diag.Check]diag.Severity
+
+// Apply gives each finding the severity c sets for its check, dropping
+// those set to off.
+func (c Checks) Apply(diags diag.List) diag.List {
+	if len(c) == 0 {
+		return diags
+	}
+	out := diags[:0:0]
+	for _, d := range diags {
+		if sev, ok := c[d.Check]; ok {
+			if sev == diag.Off {
+				continue
+			}
+			d.Severity = sev
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Package is one entry of packages:.
@@ -35,6 +61,9 @@ type Package struct {
 	Scripts       string // folder or glob of .lua files, as written
 	Out           string // output folder, cleaned and slash-separated, relative to Dir
 	EmitInterface bool
+	// Checks are the severities of the top-level checks: with the
+	// package's own checks: on top.
+	Checks Checks
 	// Files are the package's .lua files, slash-separated, relative to Dir,
 	// sorted. Load sets them; Parse leaves them nil.
 	Files []string

@@ -2,6 +2,7 @@ package config
 
 import (
 	"go/token"
+	"maps"
 	"path"
 	"path/filepath"
 	"strings"
@@ -14,8 +15,8 @@ import (
 )
 
 var (
-	topFields     = []string{"version", "packages"}
-	packageFields = []string{"name", "scripts", "out", "emit_interface"}
+	topFields     = []string{"version", "packages", "checks"}
+	packageFields = []string{"name", "scripts", "out", "emit_interface", "checks"}
 )
 
 // Parse checks a config's text without touching the disk. path names the
@@ -55,6 +56,12 @@ func Parse(path string, data []byte) (*Config, diag.List) {
 		}
 	}
 
+	var global Checks
+	if v := fields["checks"]; v != nil {
+		global = d.checks(v)
+	}
+	cfg.Checks = global
+
 	switch v := fields["packages"]; {
 	case v == nil:
 		d.Errorf(root, diag.ConfigField, "missing packages; list at least one package with name, scripts and out")
@@ -64,7 +71,7 @@ func Parse(path string, data []byte) (*Config, diag.List) {
 		d.Errorf(v, diag.ConfigField, "packages is empty; list at least one package with name, scripts and out")
 	default:
 		for _, item := range v.Content {
-			if p := d.pkg(item); p != nil {
+			if p := d.pkg(item, global); p != nil {
 				cfg.Packages = append(cfg.Packages, p)
 			}
 		}
@@ -81,8 +88,9 @@ type decoder struct {
 }
 
 // pkg checks one entry of packages:. It returns nil when the entry is not a
-// mapping; otherwise a package with the fields that were valid.
-func (d *decoder) pkg(n *yaml.Node) *Package {
+// mapping; otherwise a package with the fields that were valid. Its
+// Checks are global's with its own checks: on top.
+func (d *decoder) pkg(n *yaml.Node, global Checks) *Package {
 	if n.Kind != yaml.MappingNode {
 		d.Errorf(n, diag.ConfigField, "a package must be a mapping with name, scripts and out")
 		return nil
@@ -133,7 +141,73 @@ func (d *decoder) pkg(n *yaml.Node) *Package {
 			d.Errorf(v, diag.ConfigField, "emit_interface must be true or false")
 		}
 	}
+
+	p.Checks = maps.Clone(global)
+	if v := fields["checks"]; v != nil {
+		for name, sev := range d.checks(v) {
+			if p.Checks == nil {
+				p.Checks = Checks{}
+			}
+			p.Checks[name] = sev
+		}
+	}
 	return p
+}
+
+// levelAliases are levels other linters spell differently, for hints.
+var levelAliases = map[string]string{
+	"warn": "warning", "err": "error", "fatal": "error",
+	"false": "off", "no": "off", "none": "off", "disable": "off", "disabled": "off", "ignore": "off", "silent": "off",
+}
+
+// checks reads a checks: mapping of check names to levels. Unknown names
+// and levels, and lowering a check whose findings make generation or the
+// script impossible, are findings; such entries are left out.
+func (d *decoder) checks(n *yaml.Node) Checks {
+	const allowed = "a mapping of check names to error, warning or off, like {key-not-from-KEYS: error, unused-arg: off}"
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, diag.ConfigField, "checks must be %s", allowed)
+		return nil
+	}
+	names := diag.Names()
+	out := Checks{}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.Errorf(k, diag.ConfigField, "checks must be %s", allowed)
+			continue
+		}
+		if line, twice := seen[k.Value]; twice {
+			d.Errorf(k, diag.ConfigField, "check %q is set twice in checks (first at line %d)", k.Value, line)
+			continue
+		}
+		seen[k.Value], _ = d.Pos(k)
+		info, known := diag.Lookup(k.Value)
+		if !known {
+			hint := diag.DidYouMean(diag.Suggest(k.Value, names))
+			if hint == "" {
+				hint = "; the checks are listed in the README's luagen vet section"
+			}
+			d.Errorf(k, diag.ConfigField, "unknown check %q in checks%s", k.Value, hint)
+			continue
+		}
+		if v.Kind != yaml.ScalarNode || yamlnode.IsNull(v) {
+			d.Errorf(v, diag.ConfigField, "level of %s must be error, warning or off", k.Value)
+			continue
+		}
+		sev, ok := diag.ParseSeverity(v.Value)
+		if !ok {
+			d.Errorf(v, diag.ConfigField, "unknown level %q for %s; allowed: error, warning, off%s", v.Value, k.Value, diag.DidYouMean(diag.SuggestAlias(v.Value, diag.Levels, levelAliases)))
+			continue
+		}
+		if info.Locked != "" && sev != diag.Error {
+			d.Errorf(v, diag.ConfigField, "%s cannot be lowered to %s: %s, so it is always an error", k.Value, v.Value, info.Locked)
+			continue
+		}
+		out[info.Name] = sev
+	}
+	return out
 }
 
 // checkUnique reports packages that would overwrite each other or be

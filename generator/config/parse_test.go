@@ -1,8 +1,11 @@
 package config
 
 import (
+	"maps"
 	"strings"
 	"testing"
+
+	"github.com/luagen/luagen/generator/diag"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -22,7 +25,7 @@ func TestParseErrors(t *testing.T) {
 		}},
 		{"unknown top field", "version: 1\npackage:\n  - {name: a, scripts: s, out: o}\n", []string{
 			"luagen.yaml:1:1: config-field: missing packages; list at least one package with name, scripts and out",
-			"luagen.yaml:2:1: config-field: unknown field \"package\"; allowed: version, packages (did you mean packages?)",
+			"luagen.yaml:2:1: config-field: unknown field \"package\"; allowed: version, packages, checks (did you mean packages?)",
 		}},
 		{"bad version", "version: 2\npackages: [{name: a, scripts: s, out: o}]\n", []string{
 			"luagen.yaml:1:10: config-field: unsupported version 2; allowed: 1",
@@ -53,7 +56,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:5:10: config-field: package is missing out (the folder for generated .go files)",
 		}},
 		{"unknown package field", "version: 1\npackages:\n  - name: a\n    scripts: s\n    out: o\n    emit_interfaces: true\n", []string{
-			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface (did you mean emit_interface?)",
+			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface, checks (did you mean emit_interface?)",
 		}},
 		{"field twice", "version: 1\npackages:\n  - name: a\n    name: b\n    scripts: s\n    out: o\n", []string{
 			"luagen.yaml:4:5: config-field: package field \"name\" is set twice (first at line 3)",
@@ -83,12 +86,27 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:3:51: config-field: emit_interface must be true or false",
 		}},
 		{"alias", "version: 1\nx: &n a\npackages:\n  - {name: *n, scripts: s, out: o}\n", []string{
-			"luagen.yaml:2:1: config-field: unknown field \"x\"; allowed: version, packages",
+			"luagen.yaml:2:1: config-field: unknown field \"x\"; allowed: version, packages, checks",
 			"luagen.yaml:4:5: config-field: package is missing name (the Go package name)",
 			"luagen.yaml:4:12: config-field: YAML aliases are not supported in the config; write the value out",
 		}},
+		{"checks", "version: 1\nchecks:\n  key-not-from-keys: error\n  unused-arg: silent\n  lua-syntax: off\n  header-field: warning\n  frobnicate: off\n  unused-key: [off]\n  unused-arg: off\npackages:\n  - {name: a, scripts: s, out: o, checks: {goto: warning, unknown-command: ~, dynamic-keys-index: warn}}\n", []string{
+			"luagen.yaml:3:3: config-field: unknown check \"key-not-from-keys\" in checks (did you mean key-not-from-KEYS?)",
+			"luagen.yaml:4:15: config-field: unknown level \"silent\" for unused-arg; allowed: error, warning, off (did you mean off?)",
+			"luagen.yaml:5:15: config-field: lua-syntax cannot be lowered to off: Redis would refuse to load the script, so it is always an error",
+			"luagen.yaml:6:17: config-field: header-field cannot be lowered to warning: luagen cannot generate until it is fixed, so it is always an error",
+			"luagen.yaml:7:3: config-field: unknown check \"frobnicate\" in checks; the checks are listed in the README's luagen vet section",
+			"luagen.yaml:8:15: config-field: level of unused-key must be error, warning or off",
+			"luagen.yaml:9:3: config-field: check \"unused-arg\" is set twice in checks (first at line 4)",
+			"luagen.yaml:11:50: config-field: goto cannot be lowered to warning: Redis would refuse to load the script, so it is always an error",
+			"luagen.yaml:11:76: config-field: level of unknown-command must be error, warning or off",
+			"luagen.yaml:11:99: config-field: unknown level \"warn\" for dynamic-keys-index; allowed: error, warning, off (did you mean warning?)",
+		}},
+		{"checks not a mapping", "version: 1\nchecks: [unused-arg]\npackages:\n  - {name: a, scripts: s, out: o}\n", []string{
+			"luagen.yaml:2:9: config-field: checks must be a mapping of check names to error, warning or off, like {key-not-from-KEYS: error, unused-arg: off}",
+		}},
 		{"column in bytes", "version: 1\npackages:\n  - {\"é\": 1, name: a, scripts: s, out: o}\n", []string{
-			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface",
+			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface, checks",
 		}},
 	}
 	for _, tt := range tests {
@@ -129,5 +147,54 @@ packages:
 	}
 	if q := cfg.Packages[1]; q.Scripts != "scripts/queue/*.lua" || q.EmitInterface {
 		t.Errorf("package 1 = %+v", q)
+	}
+}
+
+func TestParseChecks(t *testing.T) {
+	src := `version: 1
+checks: {key-not-from-KEYS: error, unused-arg: off, lua-syntax: error}
+packages:
+  - {name: a, scripts: s, out: o}
+  - name: b
+    scripts: s
+    out: p
+    checks:
+      key-not-from-KEYS: warning
+      unused-key: off
+`
+	cfg, diags := Parse("luagen.yaml", []byte(src))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	want := []Checks{
+		{diag.KeyNotFromKeys: diag.Error, diag.UnusedArg: diag.Off, diag.LuaSyntax: diag.Error},
+		{diag.KeyNotFromKeys: diag.Warning, diag.UnusedArg: diag.Off, diag.LuaSyntax: diag.Error, diag.UnusedKey: diag.Off},
+	}
+	for i, p := range cfg.Packages {
+		if !maps.Equal(p.Checks, want[i]) {
+			t.Errorf("package %s checks = %v, want %v", p.Name, p.Checks, want[i])
+		}
+	}
+	if len(cfg.Checks) != 3 {
+		t.Errorf("top-level checks = %v", cfg.Checks)
+	}
+	// The top level's map is not the packages': a package's checks: must
+	// not leak into the top level or another package.
+	if cfg.Checks[diag.UnusedKey] == diag.Off || cfg.Packages[0].Checks[diag.UnusedKey] == diag.Off {
+		t.Error("a package's checks changed the top level's")
+	}
+
+	found := diag.List{
+		{Check: diag.KeyNotFromKeys, Severity: diag.Warning, Msg: "k"},
+		{Check: diag.UnusedArg, Severity: diag.Warning, Msg: "a"},
+		{Check: diag.UnusedKey, Severity: diag.Warning, Msg: "u"},
+		{Check: diag.CommandArity, Severity: diag.Error, Msg: "c"},
+	}
+	got := cfg.Packages[0].Checks.Apply(found)
+	if len(got) != 3 || got[0].Severity != diag.Error || got[1].Check != diag.UnusedKey || got[1].Severity != diag.Warning || got[2].Severity != diag.Error {
+		t.Errorf("Apply = %v", got)
+	}
+	if found[0].Severity != diag.Warning || len(found) != 4 {
+		t.Error("Apply changed its argument")
 	}
 }

@@ -18,13 +18,36 @@ type Severity int
 const (
 	Error Severity = iota
 	Warning
+	// Off is a level luagen.yaml may give a check: its findings are
+	// dropped. No Diagnostic has it.
+	Off
 )
 
+// Levels are the severities luagen.yaml's checks: may name, in order.
+var Levels = []string{"error", "warning", "off"}
+
 func (s Severity) String() string {
-	if s == Warning {
+	switch s {
+	case Warning:
 		return "warning"
+	case Off:
+		return "off"
 	}
 	return "error"
+}
+
+// ParseSeverity reads a level as luagen.yaml writes it: error, warning or
+// off.
+func ParseSeverity(s string) (Severity, bool) {
+	switch s {
+	case "error":
+		return Error, true
+	case "warning":
+		return Warning, true
+	case "off":
+		return Off, true
+	}
+	return 0, false
 }
 
 // Diagnostic is one finding. Line and Col are 1-based; 0 means unknown
@@ -109,6 +132,17 @@ func (l List) HasErrors() bool {
 		}
 	}
 	return false
+}
+
+// Count returns how many findings have severity sev.
+func (l List) Count(sev Severity) int {
+	n := 0
+	for _, d := range l {
+		if d.Severity == sev {
+			n++
+		}
+	}
+	return n
 }
 
 // Sort orders findings by file, line, column, then message, so output is

@@ -41,7 +41,8 @@ func TestStringAndJSON(t *testing.T) {
 }
 
 // TestChecks keeps the list of checks usable as a reference: every name
-// once, kebab-case (KEYS keeps its case, as Lua writes it), with a doc.
+// once, kebab-case (KEYS keeps its case, as Lua writes it), with a doc and
+// a severity luagen.yaml can set unless it is locked.
 func TestChecks(t *testing.T) {
 	seen := map[Check]bool{}
 	for _, c := range Checks {
@@ -52,6 +53,10 @@ func TestChecks(t *testing.T) {
 		seen[c.Name] = true
 		if got, ok := Lookup(string(c.Name)); !ok || got.Name != c.Name {
 			t.Errorf("Lookup(%q) = %+v, %v", c.Name, got, ok)
+		}
+		// A check luagen.yaml cannot lower is an error nothing silences.
+		if c.Locked != "" && (c.Severity != Error || c.Ignorable) || c.Severity == Off {
+			t.Errorf("check %s: severity %s, ignorable %v, locked %q", c.Name, c.Severity, c.Ignorable, c.Locked)
 		}
 	}
 	if _, ok := Lookup("no-such-check"); ok {

@@ -68,18 +68,41 @@ func (w *walker) nameAt(name string, line int, exact bool) int {
 }
 
 // CallArgs returns the index into Tokens of the first token of each of the
-// n arguments of the call whose callee starts at Tokens[i] and is written
-// NAME . NAME, as in redis.call(...). Entries are -1 where unknown.
+// n arguments of the call whose callee starts at Tokens[i] and is a name
+// with fields, as in f(...), redis.call(...) or r['call'](...). Entries
+// are -1 where unknown.
 func (f *File) CallArgs(i, n int) []int {
 	out := make([]int, n)
 	for k := range out {
 		out[k] = -1
 	}
 	toks := f.Tokens
-	if i < 0 || i+3 >= len(toks) || toks[i+1].Text != "." {
+	if i < 0 || i >= len(toks) || toks[i].Kind != Name {
 		return out
 	}
-	open := i + 3
+	open := i + 1
+	for open < len(toks) {
+		if toks[open].Text == "." && open+1 < len(toks) && toks[open+1].Kind == Name {
+			open += 2
+			continue
+		}
+		if toks[open].Text != "[" {
+			break
+		}
+		for depth := 0; open < len(toks); open++ {
+			if t := toks[open].Text; t == "[" {
+				depth++
+			} else if t == "]" {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		open++
+	}
+	if open >= len(toks) {
+		return out
+	}
 	switch t := toks[open]; {
 	case t.Kind == String || t.Text == "{":
 		if n > 0 {

@@ -86,3 +86,85 @@ print(x, #KEYS)
 		t.Errorf("calls %d", len(p.Calls))
 	}
 }
+
+// TestProgramCallsAndElements checks what the walk records for vet's
+// following of calls and tables: the function each call is in, the calls
+// of each local function only called by name, the index each element was
+// stored at, and the loop of a for counter.
+func TestProgramCallsAndElements(t *testing.T) {
+	src := `local t = {}
+t.job = 1
+t[2] = 2
+table.insert(t, 3)
+local function f(k) return redis.call('GET', k) end
+local function g() return f(1) end
+f(2)
+g()
+local h = function() end
+for i = 1, 3 do end
+`
+	f := Prepare("x.lua", []byte(src))
+	p := f.Program()
+	var fns []*ast.FunctionExpr
+	var table, counter *Binding
+	for _, b := range p.Bindings {
+		switch {
+		case b.Fn != nil:
+			fns = append(fns, b.Fn)
+		case b.Loop != nil:
+			counter = b
+		case table == nil:
+			table = b
+		}
+	}
+	if len(fns) != 3 || table == nil || counter == nil {
+		t.Fatalf("functions %d, table %v, loop counter %v", len(fns), table, counter)
+	}
+	var fields []string
+	for _, e := range table.Elems {
+		s := "appended"
+		switch k := e.Field.(type) {
+		case *ast.StringExpr:
+			s = k.Value
+		case *ast.NumberExpr:
+			s = k.Value
+		}
+		fields = append(fields, s)
+	}
+	if got := strings.Join(fields, " "); got != "job 2 appended" {
+		t.Errorf("element fields %q", got)
+	}
+	fn, gn, hn := fns[0], fns[1], fns[2]
+	if len(p.CallSites[fn]) != 2 || len(p.CallSites[gn]) != 1 || p.CallSites[hn] != nil {
+		t.Errorf("call sites: f %d, g %d, h %v", len(p.CallSites[fn]), len(p.CallSites[gn]), p.CallSites[hn])
+	}
+	for _, c := range p.Calls {
+		want := map[int]*ast.FunctionExpr{5: fn, 6: gn}[c.Line()]
+		if p.Enclosing[c] != want {
+			t.Errorf("call on line %d: in %p, want %p", c.Line(), p.Enclosing[c], want)
+		}
+	}
+	if counter.Loop.Line() != 10 {
+		t.Errorf("loop counter's loop on line %d", counter.Loop.Line())
+	}
+}
+
+func TestCallArgs(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"rcall('GET', k)", "1:7 1:14"},
+		{"redis.call('GET', k)", "1:12 1:19"},
+		{"r.redis.call('GET', {k}, f(a, b))", "1:14 1:21 1:26"},
+		{"r['call']('GET', k)", "1:11 1:18"},
+		{"rcall 'PING'", "1:7"},
+	} {
+		f := Prepare("x.lua", []byte(c.src))
+		var got []string
+		for _, i := range f.CallArgs(0, strings.Count(c.want, " ")+1) {
+			line, col := f.TokenPos(i, 0)
+			got = append(got, fmt.Sprintf("%d:%d", line, col))
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: arguments at %v, want %s", c.src, got, c.want)
+		}
+	}
+}

@@ -15,6 +15,12 @@ type Program struct {
 	Params map[*ast.FunctionExpr][]*Binding
 	// Calls are all function and method calls, in source order.
 	Calls []*ast.FuncCallExpr
+	// Enclosing is the innermost function whose body holds a call; calls
+	// at the top level are not in it.
+	Enclosing map[*ast.FuncCallExpr]*ast.FunctionExpr
+	// CallSites are the calls of each local function that is only ever
+	// called by name (whose parameters hold the arguments of those calls).
+	CallSites map[*ast.FunctionExpr][]*ast.FuncCallExpr
 	// Indexes are name[key] and name.key, name a variable, in source order.
 	Indexes      []Index
 	GlobalReads  []*ast.IdentExpr
@@ -33,6 +39,8 @@ type Binding struct {
 	// Elems are the values stored into the table it holds: t[i] = v,
 	// t.f = v, table.insert(t, v).
 	Elems []Value
+	// Loop is the numeric for loop whose counter it is.
+	Loop *ast.NumberForStmt
 }
 
 // Value is one thing assigned to a binding.
@@ -45,6 +53,9 @@ type Value struct {
 	Line   int
 	Why    string
 	Param  bool // an argument of a call, given to a parameter
+	// Field is, for an element (Binding.Elems), the index it was stored
+	// at: k in t[k] = v, "f" in t.f = v; nil when table.insert appended it.
+	Field ast.Expr
 }
 
 // Ident is what one name in the tree refers to.
@@ -79,8 +90,10 @@ func (f *File) Program() *Program {
 			file:  f,
 			names: variableNames(f.Tokens),
 			p: &Program{
-				Idents: make(map[*ast.IdentExpr]Ident, len(f.Tokens)/4),
-				Params: map[*ast.FunctionExpr][]*Binding{},
+				Idents:    make(map[*ast.IdentExpr]Ident, len(f.Tokens)/4),
+				Params:    map[*ast.FunctionExpr][]*Binding{},
+				Enclosing: map[*ast.FuncCallExpr]*ast.FunctionExpr{},
+				CallSites: map[*ast.FunctionExpr][]*ast.FuncCallExpr{},
 			},
 		}
 		w.block(f.Stmts)
@@ -97,6 +110,7 @@ type walker struct {
 	p          *Program
 	scopes     []map[string]*Binding
 	localCalls []*ast.FuncCallExpr // calls of a local variable
+	funcs      []*ast.FunctionExpr // the functions being walked, innermost last
 	// names are the indexes into file.Tokens of every name that is a
 	// variable, in source order; the walk meets them in the same order.
 	names  []int
@@ -166,6 +180,7 @@ func (w *walker) stmt(s ast.Stmt) {
 				}
 			case *ast.AttrGetExpr:
 				if b := w.p.local(lhs.Object); b != nil {
+					v.Field = lhs.Key
 					b.Elems = append(b.Elems, v)
 				}
 			}
@@ -218,7 +233,7 @@ func (w *walker) stmt(s ast.Stmt) {
 		w.expr(s.Limit)
 		w.expr(s.Step)
 		w.push()
-		w.declare(s.Name, Value{Line: s.Line(), Why: "a for loop counter"})
+		w.declare(s.Name, Value{Line: s.Line(), Why: "a for loop counter"}).Loop = s
 		w.block(s.Stmts)
 		w.pop()
 	case *ast.GenericForStmt:
@@ -351,7 +366,9 @@ func (w *walker) function(f *ast.FunctionExpr, method bool) {
 		}
 	}
 	w.p.Params[f] = params
+	w.funcs = append(w.funcs, f)
 	w.block(f.Stmts)
+	w.funcs = w.funcs[:len(w.funcs)-1]
 	w.pop()
 }
 
@@ -381,6 +398,9 @@ func (w *walker) expr(e ast.Expr) {
 		}
 		w.expr(e.Receiver)
 		w.p.Calls = append(w.p.Calls, e)
+		if n := len(w.funcs); n > 0 {
+			w.p.Enclosing[e] = w.funcs[n-1]
+		}
 		w.exprs(e.Args)
 		if lib, field, ok := w.p.GlobalField(e); ok && lib.Value == "table" && field == "insert" && len(e.Args) >= 2 {
 			if b := w.p.local(e.Args[0]); b != nil {
@@ -425,6 +445,7 @@ func (w *walker) bindParams() {
 		if b == nil || b.Fn == nil || !followed[b.Fn] {
 			continue
 		}
+		w.p.CallSites[b.Fn] = append(w.p.CallSites[b.Fn], call)
 		for i, p := range w.p.Params[b.Fn] {
 			if v, ok := nthValue(call.Args, i, call.Line()); ok {
 				v.Param = true

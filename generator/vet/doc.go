@@ -4,15 +4,17 @@
 // stable check name (all of luagen's are listed in generator/diag), used in
 // output and in suppressions:
 //
-//   - key-not-from-KEYS (error): a redis.call or redis.pcall whose key
-//     argument is not an element of KEYS: a literal, a concatenation, an
-//     ARGV value, a reply. Locals are followed (local k = KEYS[1]; for _, k
-//     in ipairs(KEYS); unpack(KEYS) as trailing arguments; tables filled
-//     from KEYS; parameters of a local function that is only called
-//     directly). Key positions come
-//     from Redis's key specs, so DEL k1 k2, MSET k v k v, ZUNIONSTORE dest
-//     numkeys k..., XREAD ... STREAMS k... and GEORADIUS ... STORE k are
-//     all checked.
+//   - key-not-from-KEYS (warning): a key argument of a Redis call that
+//     neither is an element of KEYS nor starts with a key prefix (a param
+//     declared prefix: true): a literal, ARGV, a reply, a string built from
+//     them. Values are followed through locals, upvalues and tables (keys.go:
+//     local k = KEYS[1]; for _, k in ipairs(KEYS); unpack(KEYS); tables
+//     filled from KEYS and their fields; parameters of a local function that
+//     is only called by name); a string starts with a prefix when the prefix
+//     is leftmost in a .. chain or the first %s of a string.format whose
+//     format starts with it. Key positions come from Redis's key specs, so
+//     DEL k1 k2, MSET k v k v, ZUNIONSTORE dest numkeys k..., XREAD ...
+//     STREAMS k... and GEORADIUS ... STORE k are all checked.
 //   - write-in-readonly (error): a command flagged write (or may_replicate,
 //     which Redis treats as a write here) in a script declared
 //     readonly: true or with the no-writes shebang flag.
@@ -29,10 +31,28 @@
 //   - undefined-global (error): a read of a global Redis does not define, or
 //     a call of a library function it lacks (redis.cal).
 //   - dynamic-keys-index (warning): KEYS[expr] with a computed index when the
-//     header's last key is not variadic.
-//   - shebang (warning here): flags=no-cluster, which Redis refuses on a
-//     cluster. generator/parse reports the shebang errors (unknown flags,
-//     name=, readonly: true without no-writes) under the same name.
+//     header's last key is not variadic. The counter of a numeric for loop
+//     with literal bounds and step (for i = 7, 10), plus or minus a literal,
+//     is read as those indexes instead: fine within the declared keys,
+//     keys-index (error) beyond them.
+//   - no-cluster (warning): flags=no-cluster, which Redis refuses on a
+//     cluster. generator/parse reports the shebang's errors (unknown flags,
+//     name=, readonly: true without no-writes) as shebang.
+//
+// The five call checks see every call of redis.call and redis.pcall
+// however it is written (calls.go): through a local alias (upvalues
+// included), a field of a local table holding one, a field of a local alias
+// of the redis table; and inside a local function, only called by name,
+// whose redis call takes the function's parameters or ... as arguments,
+// once per call of that function with the call's arguments in their place
+// (followed outwards through such functions, eight deep), so that
+// get(ARGV[1]) is reported where it is written, naming the function it
+// went through. A nil argument, and the calls of a local function that
+// nothing calls, are no key hazards.
+//
+// The severities above are the defaults, listed with every other check in
+// generator/diag.Checks; luagen.yaml's checks: changes them after the
+// fact (generator.Load), so vet always reports the defaults.
 //
 // generator/check's generate-time checks (lua-syntax, keys-index,
 // argv-index, unused-key, unused-arg, goto) report through the same
@@ -84,13 +104,16 @@
 // Values are followed flow-insensitively: a local counts as a key only if
 // every assignment to it in the script is one, and a local table holds
 // keys only if everything stored into it (its constructor, t[k] = v,
-// table.insert) is one, so one table mixing keys and values makes all its
-// elements suspect; a table changed by a function other than table.insert
-// is judged by what vet saw stored. Aliases of redis.call (local call =
-// redis.call) and functions stored in tables are not followed: their keys
-// are reported.
-// A command name that is not a literal string is not checked. For a key
-// count that is not a literal (ZUNIONSTORE dest #KEYS ...), only the first
-// key is checked; a multi-valued last argument (unpack(t), f()) must hold
-// keys from KEYS if any key position falls into it.
+// table.insert) is one, field by field where the index is a literal, so
+// one table mixing keys and other values under unknown indexes makes all
+// its elements suspect; a table changed by a function other than
+// table.insert is judged by what vet saw stored. Return values of
+// functions are not followed. A command name that is not a literal string,
+// nor a parameter given one, is not checked. For a key count that is not a
+// literal (ZUNIONSTORE dest #KEYS ...), only the first key is checked; a
+// multi-valued last argument (unpack(t), f()) must hold keys from KEYS if
+// any key position falls into it. One question about a value takes at most
+// maxSteps steps and maxDepth levels, and one script's calls are checked
+// as at most maxCalls calls; beyond, values are "not known to be keys" and
+// calls are checked as written.
 package vet

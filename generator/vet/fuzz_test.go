@@ -12,7 +12,7 @@ import (
 // FuzzVet runs the whole per-script pipeline (generator.LoadScript: header,
 // generator/check, vet's checks, suppressions) on arbitrary bytes: it must
 // not panic, and every finding must point into the file and carry a known
-// check name.
+// check name and that check's default severity.
 func FuzzVet(f *testing.F) {
 	scripts, _ := filepath.Glob(filepath.Join(vetCases, "*", "*.lua"))
 	for _, p := range scripts {
@@ -34,8 +34,10 @@ func FuzzVet(f *testing.F) {
 			if d.File != "f.lua" || d.Line < 0 || d.Line > lines || d.Col < 0 {
 				t.Errorf("finding outside the file (%d lines): %s", lines, d)
 			}
-			if _, ok := diag.Lookup(string(d.Check)); !ok {
+			if c, ok := diag.Lookup(string(d.Check)); !ok {
 				t.Errorf("unknown check name: %s", d)
+			} else if d.Severity != c.Severity {
+				t.Errorf("finding of severity %s, but diag.Checks says %s: %s", d.Severity, c.Severity, d)
 			}
 		}
 	})

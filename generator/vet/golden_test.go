@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/luagen/luagen/generator"
+	"github.com/luagen/luagen/generator/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite want.txt of every case under testdata/vet")
@@ -43,6 +44,9 @@ func TestGolden(t *testing.T) {
 				_, diags := generator.LoadScript(filepath.Base(p), src)
 				for _, d := range diags {
 					got.WriteString(d.String() + "\n")
+					if c, ok := diag.Lookup(string(d.Check)); !ok || c.Severity != d.Severity {
+						t.Errorf("%s: not the severity diag.Checks gives its check", d)
+					}
 				}
 			}
 			wantFile := filepath.Join(dir, "want.txt")

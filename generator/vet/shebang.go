@@ -27,6 +27,6 @@ func (v *vetter) checkShebang(flags []string) {
 			continue
 		}
 		col := strings.Index(v.script.Shebang, "no-cluster") + 1
-		v.report(diag.Warning, diag.Shebang, 1, col, "flags=no-cluster: Redis refuses to run this script on a cluster (%q), and luagen's callers may use one; drop the flag unless this package never targets a cluster", "Can not run script on cluster, 'no-cluster' flag is set")
+		v.report(diag.Warning, diag.NoCluster, 1, col, "flags=no-cluster: Redis refuses to run this script on a cluster (%q), and luagen's callers may use one; drop the flag unless this package never targets a cluster", "Can not run script on cluster, 'no-cluster' flag is set")
 	}
 }

@@ -32,7 +32,7 @@ type directive struct {
 // line silences them on the next line, and one alone on line 2 also
 // silences the shebang's on line 1. In the luagen header, a YAML comment
 // works the same way. Only checks marked Ignorable in diag.Checks can be
-// silenced, and never a shebang error. Malformed comments and, when
+// silenced. Malformed comments and, when
 // complete (every check of the script ran), comments that silence nothing
 // come back as warnings (check "ignore"). The result is sorted.
 func Suppress(f *luasrc.File, diags diag.List, complete bool) diag.List {
@@ -100,10 +100,10 @@ func parseDirective(f *luasrc.File, line, col int, rest string, warn func(line, 
 		switch c, known := diag.Lookup(name); {
 		case known && c.Ignorable:
 			d.checks = append(d.checks, c.Name)
-		case known && (c.Name == diag.LuaSyntax || c.Name == diag.Goto):
-			warn(line, col, "%s cannot be ignored: Redis would refuse to load the script", name)
+		case known && c.Locked != "":
+			warn(line, col, "%s cannot be ignored: %s", name, c.Locked)
 		case known:
-			warn(line, col, "%s cannot be ignored: luagen cannot generate the script until it is fixed", name)
+			warn(line, col, "%s cannot be ignored: it is about luagen:ignore comments themselves; fix the comment, or turn the check off in luagen.yaml (checks: {%s: off})", name, name)
 		default:
 			ignorable := ignorableChecks()
 			if hint := diag.Suggest(name, ignorable); hint != "" {
@@ -154,8 +154,8 @@ func ignorableChecks() []string {
 // silenced reports whether a directive covers d, marking the directive
 // used.
 func silenced(dirs []*directive, d diag.Diagnostic) bool {
-	if d.Line == 0 || d.Check == diag.Shebang && d.Severity == diag.Error {
-		return false // shebang errors: Redis would not load or run the script
+	if d.Line == 0 {
+		return false
 	}
 	hit := false
 	for _, dir := range dirs {

@@ -2,6 +2,7 @@ package vet
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -19,7 +20,12 @@ type vetter struct {
 	p        *luasrc.Program
 	keys     *keys
 	readOnly string // why the script is read-only ("readonly: true"), or ""
+	// aliases holds what each local was found to be by redisFn:
+	// "redis.call", "redis.pcall" or "".
+	aliases  map[*luasrc.Binding]string
+	dead     map[*ast.FunctionExpr]bool // see deadFuncs
 	diags    diag.List
+	reported map[string]bool // findings already made, for calls checked once per call site
 }
 
 // Script runs vet's checks on one script: s is the checked header (File,
@@ -27,7 +33,7 @@ type vetter struct {
 // gopher-lua cannot parse gets no findings here; generator/check reports
 // it. Findings are sorted.
 func Script(s *model.Script, f *luasrc.File) diag.List {
-	v := &vetter{script: s, f: f}
+	v := &vetter{script: s, f: f, aliases: map[*luasrc.Binding]string{}, reported: map[string]bool{}}
 	flags := shebangFlags(s.Shebang)
 	switch {
 	case s.ReadOnly:
@@ -37,7 +43,7 @@ func Script(s *model.Script, f *luasrc.File) diag.List {
 	}
 	v.checkShebang(flags)
 	if v.p = f.Program(); v.p != nil {
-		v.keys = followKeys(v.p)
+		v.keys = followKeys(v.p, s)
 		v.checkCalls()
 		v.checkGlobals()
 		v.checkKeysIndexes()
@@ -49,7 +55,10 @@ func Script(s *model.Script, f *luasrc.File) diag.List {
 func (v *vetter) report(sev diag.Severity, check diag.Check, line, col int, format string, args ...any) {
 	d := v.f.Errorf(line, col, check, format, args...)
 	d.Severity = sev
-	v.diags = append(v.diags, d)
+	if key := d.String(); !v.reported[key] {
+		v.reported[key] = true
+		v.diags = append(v.diags, d)
+	}
 }
 
 // checkGlobals reports assignments Redis refuses and names it does not
@@ -133,8 +142,92 @@ func (v *vetter) checkKeysIndexes() {
 		}
 		id := e.Object.(*ast.IdentExpr)
 		line, col := v.f.TokenPos(v.p.Idents[id].Tok, id.Line())
+		if lo, hi, loop, ok := v.loopRange(e.Key); ok {
+			// for i = 3, 6 do ... KEYS[i]: the literal indexes 3 to 6.
+			if lo >= 1 && hi <= len(keys) || lo > hi {
+				continue
+			}
+			v.report(diag.Error, diag.KeysIndex, line, col, "%s[...] reads KEYS[%d] to KEYS[%d] in the loop on line %d, but the header declares %s; declare the keys under keys:", id.Value, lo, hi, loop.Line(), declaredKeys(keys))
+			continue
+		}
 		v.report(diag.Warning, diag.DynamicKeysIndex, line, col, "%s[...] with a computed index, but the header %s", id.Value, declared)
 	}
+}
+
+// loopRange returns the lowest and highest value of an index that is the
+// counter of a numeric for loop with literal bounds and step, never
+// assigned in the loop, plus or minus a literal: for i = 7, 10 do ...
+// KEYS[i] ... end. lo > hi when the loop never runs.
+func (v *vetter) loopRange(e ast.Expr) (lo, hi int, loop *ast.NumberForStmt, ok bool) {
+	offset := 0
+	if a, isArith := e.(*ast.ArithmeticOpExpr); isArith && (a.Operator == "+" || a.Operator == "-") {
+		n, isNum := intLiteral(a.Rhs)
+		switch {
+		case isNum && a.Operator == "-":
+			e, offset = a.Lhs, -n
+		case isNum:
+			e, offset = a.Lhs, n
+		case a.Operator == "+":
+			if n, isNum = intLiteral(a.Lhs); isNum {
+				e, offset = a.Rhs, n
+			}
+		}
+	}
+	id, isIdent := e.(*ast.IdentExpr)
+	if !isIdent {
+		return 0, 0, nil, false
+	}
+	b := v.p.Idents[id].Binding
+	if b == nil || b.Loop == nil || len(b.Values) != 1 {
+		return 0, 0, nil, false
+	}
+	from, ok1 := intLiteral(b.Loop.Init)
+	to, ok2 := intLiteral(b.Loop.Limit)
+	step, ok3 := 1, true
+	if b.Loop.Step != nil {
+		step, ok3 = intLiteral(b.Loop.Step)
+	}
+	if !ok1 || !ok2 || !ok3 || step == 0 {
+		return 0, 0, nil, false
+	}
+	if step < 0 {
+		from, to, step = to, from, -step
+		// The values run from the init down to the first one >= limit.
+		from = to - (to-from)/step*step
+	}
+	last := from + (to-from)/step*step
+	if to < from {
+		last = from - 1
+	}
+	return from + offset, last + offset, b.Loop, true
+}
+
+// intLiteral reads an integer written as a number, possibly negated.
+func intLiteral(e ast.Expr) (int, bool) {
+	switch e := e.(type) {
+	case *ast.NumberExpr:
+		f, ok := luasrc.Numeral(e.Value)
+		if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<31 {
+			return 0, false
+		}
+		return int(f), true
+	case *ast.UnaryMinusOpExpr:
+		n, ok := intLiteral(e.Expr)
+		return -n, ok
+	}
+	return 0, false
+}
+
+// declaredKeys describes the header's keys: "2 keys (src, dst)".
+func declaredKeys(keys []model.Param) string {
+	if len(keys) == 0 {
+		return "no keys"
+	}
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.Name
+	}
+	return plural(len(keys), "key") + " (" + strings.Join(names, ", ") + ")"
 }
 
 // isLiteralIndex reports an index that is not computed: a number, or a

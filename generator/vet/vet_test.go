@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/luasrc"
@@ -234,5 +235,81 @@ func TestColumns(t *testing.T) {
 		if len(got) != 1 || got[0] != c.want {
 			t.Errorf("%q: findings at %v, want %s", c.src, got, c.want)
 		}
+	}
+}
+
+// TestAliasesAsDirect checks that every check that looks at calls sees a
+// call through an alias, a table field, an upvalue or a wrapper function
+// exactly as the same call of redis.call: the same findings, named the
+// same, only marked with the function they came through.
+func TestAliasesAsDirect(t *testing.T) {
+	forms := []struct{ name, src string }{
+		{"alias", "local rcall = redis.call\nrcall(%s)\n"},
+		{"pcall alias", "local rcall = redis.pcall\nrcall(%s)\n"},
+		{"table field", "local r = {call = redis.call}\nr.call(%s)\n"},
+		{"redis table alias", "local red = redis\nred.call(%s)\n"},
+		{"upvalue", "local rcall = redis.call\nlocal function f()\n  return rcall(%s)\nend\nf()\n"},
+		{"varargs wrapper", "local function w(...)\n  return redis.call(...)\nend\nw(%s)\n"},
+		{"nested wrappers", "local rcall = redis.call\nlocal function inner(...)\n  return rcall(...)\nend\nlocal function outer(a, b, ...)\n  return inner(a, b, ...)\nend\nouter(%s)\n"},
+	}
+	for _, c := range []struct {
+		args     string
+		readOnly bool
+		check    diag.Check
+	}{
+		{"'HSETT', KEYS[1], 'f', 'v'", false, diag.UnknownCommand},
+		{"'OBJECT', 'ENCODINGX', KEYS[1]", false, diag.UnknownCommand},
+		{"'GET', KEYS[1], 'x'", false, diag.CommandArity},
+		{"'BLPOP', KEYS[1], 0", false, diag.NoscriptCommand},
+		{"'SET', KEYS[1], 'v'", true, diag.WriteInReadonly},
+		{"'GET', 'x:' .. ARGV[1]", false, diag.KeyNotFromKeys},
+		{"'DEL', KEYS[1], unpack(ARGV)", false, diag.KeyNotFromKeys},
+		{"'GET', ARGV[2] .. KEYS[1]", false, ""}, // ARGV[2] is a prefix
+	} {
+		sc := &model.Script{File: "x.lua", Keys: []model.Param{{Name: "k"}}, ReadOnly: c.readOnly,
+			Args: []model.Param{{Name: "a"}, {Name: "p", Prefix: true}}}
+		findings := func(src string) []string {
+			var out []string
+			for _, d := range Script(sc, luasrc.Prepare("x.lua", []byte(src))) {
+				msg := d.Msg
+				if i := strings.Index(msg, " (through "); i >= 0 {
+					msg = msg[:i] + msg[strings.Index(msg[i:], ")")+i+1:]
+				}
+				out = append(out, string(d.Check)+": "+strings.ReplaceAll(msg, "redis.pcall", "redis.call"))
+			}
+			return out
+		}
+		direct := findings("redis.call(" + c.args + ")\n")
+		if c.check == "" && len(direct) > 0 || c.check != "" && (len(direct) != 1 || !strings.HasPrefix(direct[0], string(c.check)+": ")) {
+			t.Errorf("redis.call(%s): %q, want one %s finding", c.args, direct, c.check)
+			continue
+		}
+		for _, f := range forms {
+			if got := findings(fmt.Sprintf(f.src, c.args)); !slices.Equal(got, direct) {
+				t.Errorf("%s with %s:\n got %q\nwant %q", f.name, c.args, got, direct)
+			}
+		}
+	}
+}
+
+// TestSelfFilledTables checks that tables filled from themselves, which a
+// naive walk would follow in exponential time, are judged quickly.
+func TestSelfFilledTables(t *testing.T) {
+	var b strings.Builder
+	// t[i+1] holds t[i] five times over: 5^20 paths from t[21] to KEYS[1].
+	b.WriteString("local t = {KEYS[1]}\n")
+	for i := 1; i <= 20; i++ {
+		for range 5 {
+			fmt.Fprintf(&b, "t[%d] = t[%d]\n", i+1, i)
+		}
+	}
+	b.WriteString("redis.call('GET', t[21])\nredis.call('DEL', unpack(t))\n")
+	sc := &model.Script{File: "x.lua", Keys: []model.Param{{Name: "k"}}}
+	done := make(chan diag.List)
+	go func() { done <- Script(sc, luasrc.Prepare("x.lua", []byte(b.String()))) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("vet takes more than 10s on a table filled from itself")
 	}
 }

@@ -13,7 +13,9 @@
 // Flatten expands BullMQ's `--- @include` lines the way BullMQ does;
 // Analyze, ParamDocs and LeadingComment describe how a script uses KEYS
 // and ARGV and how it documents them (TestCorpusShape logs the tables;
-// LUAGEN_CORPUS_REPORT=file writes them to a file too).
+// LUAGEN_CORPUS_REPORT=file writes them to a file too). TestCorpusGenerate
+// adopts the scripts with headers written from that analysis, generates
+// and builds their Go, and pins the vet findings left, each reviewed.
 package corpus
 
 import (

@@ -569,7 +569,7 @@ func table(logf func(string, ...any), rows []row) {
 	logf("\nOf %d: %d use a redis.call alias; keys built with a KEYS param as prefix: %d, with an ARGV param (or a field decoded from one) as prefix: %d;"+
 		" a param inside a built key: %d; an ARGV param used as a key as is: %d; dynamic KEYS/ARGV: %d; cjson: %d; cmsgpack: %d;"+
 		" functions passing a parameter as a key: %d; documented KEYS/ARGV counts differ from the highest index read: %d; vet clean with a plain header: %d"+
-		" (vet follows literal redis.call/pcall only: %d of %d calls go through an alias); free names: %d; with keys not built from params (replies): %d.",
+		" (a header of keys only: no prefix: true, which TestCorpusGenerate's headers add; %d of %d calls go through an alias); free names: %d; with keys not built from params (replies): %d.",
 		len(rows), n.alias, n.prefixKeys, n.prefixArgv, n.part, n.argvKey, n.dynamic, n.cjson, n.cmsgpack, n.keyFns, n.docMismatch, n.vetClean,
 		n.aliasCalls, n.calls, n.free, n.other)
 }

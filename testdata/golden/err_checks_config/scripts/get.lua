@@ -1,0 +1,5 @@
+--[[luagen
+keys: [k]
+returns: string
+]]
+return redis.call('GET', KEYS[1])
