@@ -38,7 +38,6 @@ func TestIncludes(t *testing.T) {
 		} `json:"included_from"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &findings); err != nil || code != 0 || len(findings) != 1 || // a warning alone exits 0
-
 		findings[0].File != "scripts/includes/notify.lua" || len(findings[0].IncludedFrom) != 1 ||
 		findings[0].IncludedFrom[0].File != "scripts/add_job.lua" || findings[0].IncludedFrom[0].Line != 10 {
 		t.Errorf("vet -json: exit %d, %v\n%s", code, err, stdout)
