@@ -36,7 +36,8 @@ var ErrExecuted = errors.New("luagen: batch already executed")
 // ScriptError is an error reply to a script call: a Lua runtime error, an
 // error from redis.call inside the script, a redis.error_reply, or a refusal
 // such as NOPERM. Line is the line in File that Redis blamed
-// ("user_script:N"), or 0 when Redis named none.
+// ("user_script:N"; for a function of a library, "user_function:N" mapped
+// back to the file's line), or 0 when Redis named none.
 type ScriptError struct {
 	Script string // Go name of the script
 	File   string // path of the .lua file relative to luagen.yaml
@@ -74,14 +75,29 @@ func (e *ScriptError) IsPermission() bool {
 
 func newScriptError(s *core.Script, re *rueidis.RedisError) *ScriptError {
 	msg := re.Error()
-	return &ScriptError{Script: s.Name(), File: s.File(), Line: scriptLine(msg), Code: core.ErrorCode(msg), Msg: msg, err: re}
+	line := scriptLine(msg)
+	if n := functionLine(msg); n > 0 && line == 0 {
+		line = s.FunctionLine(n) // a line of the library: back to the file's
+	}
+	return &ScriptError{Script: s.Name(), File: s.File(), Line: line, Code: core.ErrorCode(msg), Msg: msg, err: re}
+}
+
+// functionLine finds the library line Redis blames in an error of a function
+// ("user_function:N"), as scriptLine does for scripts.
+func functionLine(msg string) int {
+	return lineAfter(msg, "@user_function:", "user_function:")
 }
 
 // scriptLine finds the line Redis blames. Redis 7 ends runtime errors with
 // "on @user_script:N." and starts compile errors with "user_script:N:"; the
 // former is the line that was running, so it wins.
 func scriptLine(msg string) int {
-	for _, marker := range []string{"@user_script:", "user_script:"} {
+	return lineAfter(msg, "@user_script:", "user_script:")
+}
+
+// lineAfter is the number after the first of markers found in msg, or 0.
+func lineAfter(msg string, markers ...string) int {
+	for _, marker := range markers {
 		if i := strings.Index(msg, marker); i >= 0 {
 			rest := msg[i+len(marker):]
 			n := 0
