@@ -36,8 +36,8 @@ type Runner struct {
 	topo                topologyCache
 	// fn says whether the server has Redis Functions (fnYes, fnNo), found
 	// out once per runner by the first call of a library's script.
-	fn     atomic.Int32
-	fnMu   sync.Mutex
+	fn   atomic.Int32
+	fnMu sync.Mutex
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
