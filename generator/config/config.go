@@ -35,6 +35,9 @@ type Package struct {
 	Scripts       string // folder or glob of .lua files, as written
 	Out           string // output folder, cleaned and slash-separated, relative to Dir
 	EmitInterface bool
+	// Library is the Redis Functions library the package's scripts are
+	// also emitted as (`library: NAME`); "" for scripts only.
+	Library string
 	// Files are the package's .lua files, slash-separated, relative to Dir,
 	// sorted. Load sets them; Parse leaves them nil.
 	Files []string

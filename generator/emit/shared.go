@@ -61,6 +61,9 @@ func genShared(f *jen.File, pkg *model.Package, plans []*scriptPlan) {
 	if pkg.EmitInterface {
 		genInterface(f, plans)
 	}
+	if pkg.Library != "" {
+		genLibrary(f, pkg, plans)
+	}
 }
 
 // allScripts is the []*runtime.Script literal of every script, one a line
