@@ -53,7 +53,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:5:10: config-field: package is missing out (the folder for generated .go files)",
 		}},
 		{"unknown package field", "version: 1\npackages:\n  - name: a\n    scripts: s\n    out: o\n    emit_interfaces: true\n", []string{
-			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface (did you mean emit_interface?)",
+			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface, library (did you mean emit_interface?)",
 		}},
 		{"field twice", "version: 1\npackages:\n  - name: a\n    name: b\n    scripts: s\n    out: o\n", []string{
 			"luagen.yaml:4:5: config-field: package field \"name\" is set twice (first at line 3)",
@@ -79,6 +79,9 @@ func TestParseErrors(t *testing.T) {
 		{"double star", "version: 1\npackages:\n  - {name: a, scripts: 's/**/*.lua', out: o}\n", []string{
 			"luagen.yaml:3:24: package-scripts: scripts \"s/**/*.lua\" uses **, which is not supported; allowed: a folder or a pattern like scripts/*.lua",
 		}},
+		{"library name", "version: 1\npackages:\n  - {name: a, scripts: s, out: o, library: my-lib}\n", []string{
+			"luagen.yaml:3:44: config-field: library \"my-lib\" is not a Redis Functions library name; allowed: letters, digits and underscores",
+		}},
 		{"emit_interface type", "version: 1\npackages:\n  - {name: a, scripts: s, out: o, emit_interface: yes}\n", []string{
 			"luagen.yaml:3:51: config-field: emit_interface must be true or false",
 		}},
@@ -88,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:4:12: config-field: YAML aliases are not supported in the config; write the value out",
 		}},
 		{"column in bytes", "version: 1\npackages:\n  - {\"é\": 1, name: a, scripts: s, out: o}\n", []string{
-			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface",
+			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface, library",
 		}},
 	}
 	for _, tt := range tests {
