@@ -368,7 +368,11 @@ func (b *Batch) Exec(ctx context.Context) error {
 			b.recover(ctx, sent, noscript)
 		}
 		if len(again) > 0 {
-			if retries >= maxRetries || !backoff(ctx, retries) {
+			limit := maxRetries
+			for _, i := range again {
+				limit = max(limit, retryCap(&b.res[i]))
+			}
+			if retries >= limit || !backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
 					sum.add(i, replyErr(calls[i].script, &b.res[i]))
 				}

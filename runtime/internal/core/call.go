@@ -53,7 +53,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			default:
 				withLoad, useEval = false, true
 			}
-		case notRun(res) && retries < maxRetries && backoff(ctx, int(retries)):
+		case notRun(res) && int(retries) < retryCap(&res) && backoff(ctx, int(retries)):
 			retries++
 		default:
 			if r.hooks.Call != nil {
