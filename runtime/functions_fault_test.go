@@ -196,4 +196,3 @@ func TestFunctionsFault(t *testing.T) {
 		}
 	})
 }
-

@@ -29,8 +29,8 @@ import (
 const (
 	maxRetries         = 12
 	maxTryAgainRetries = 40
-	firstBackoff = 10 * time.Millisecond
-	maxBackoff   = 250 * time.Millisecond
+	firstBackoff       = 10 * time.Millisecond
+	maxBackoff         = 250 * time.Millisecond
 )
 
 // notRun reports whether res is a reply Redis gives before running the
