@@ -269,3 +269,53 @@ func TestFunctionsFallback(t *testing.T) {
 		t.Fatalf("Versions on a server without Functions = %v; want an error saying so", err)
 	}
 }
+
+// TestFunctionsKeepOrder: after FUNCTION FLUSH, a KeepOrder batch of
+// function calls and plain commands on one key runs in queue order (the
+// library is loaded ahead of the calls), and a second ordered batch does
+// not replace the library (no FUNCTION LOAD REPLACE per batch).
+func TestFunctionsKeepOrder(t *testing.T) {
+	for _, d := range deployments(t) {
+		t.Run(d.name, func(t *testing.T) {
+			ctx := ctxT(t)
+			k := "{" + prefix(t) + "}k"
+			lib, ss := newLibrary(t, libScript{name: "incr", body: "return redis.call('INCR', KEYS[1])"})
+			r := runtime.New(d.client)
+			if err := r.Load(ctx, ss...); err != nil {
+				t.Fatal(err)
+			}
+			functionFlush(t, d.nodes)
+			for round := range 2 {
+				b := r.NewBatch().KeepOrder()
+				f1 := luagenimpl.Queue(b, ss[0], []string{k}, nil, luagenimpl.DecodeInt64)
+				g := b.Do(d.client.B().Get().Key(k).Build())
+				f2 := luagenimpl.Queue(b, ss[0], []string{k}, nil, luagenimpl.DecodeInt64)
+				if err := b.Exec(ctx); err != nil {
+					t.Fatal(err)
+				}
+				n1, err1 := f1.Get()
+				gv, _ := g.Get()
+				got, _ := gv.ToString()
+				n2, err2 := f2.Get()
+				base := int64(2 * round)
+				if err1 != nil || err2 != nil || n1 != base+1 || n2 != base+2 || got != strconv.FormatInt(base+1, 10) {
+					t.Fatalf("round %d: incr %d %v, get %q, incr %d %v; want %d, %d, %d in order", round, n1, err1, got, n2, err2, base+1, base+1, base+2)
+				}
+			}
+			vs, err := r.Versions(ctx, lib)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The batch went to k's master only: that one has the library.
+			current := 0
+			for _, v := range vs {
+				if v.Role == "master" && v.Current {
+					current++
+				}
+			}
+			if current != 1 {
+				t.Errorf("%d masters hold the library after ordered batches on one key; want 1: %+v", current, vs)
+			}
+		})
+	}
+}

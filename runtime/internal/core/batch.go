@@ -467,7 +467,7 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 			cmds[j] = cmd
 			continue
 		}
-		send = append(send, r.loadCommand(u, slot))
+		send = append(send, r.loadCommandKeep(u, slot, all))
 		loads = append(loads, u)
 	}
 	buf.seen.reset()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -176,8 +177,15 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 // server refused it (NOPERM) or accepted it.
 func (r *Runner) loaded(s *Script, res rueidis.RedisResult) error {
 	sha, err := res.ToString()
-	if s.isLib != nil && err == nil && sha == s.isLib.name {
-		sha = s.sha1 // FUNCTION LOAD answers the library's name
+	if s.isLib != nil {
+		// FUNCTION LOAD answers the library's name; without REPLACE, a
+		// node that has it says so.
+		if re, ok := rueidis.IsRedisErr(err); ok && strings.HasSuffix(re.Error(), "' already exists") {
+			return nil
+		}
+		if err == nil && sha == s.isLib.name {
+			sha = s.sha1
+		}
 	}
 	switch {
 	case err != nil:
@@ -205,10 +213,22 @@ func (r *Runner) loadRefused() bool {
 // loadCommand is a SCRIPT LOAD of s routed like a command of slot (cluster
 // clients; keylessSlot leaves it keyless, to go with keyless calls).
 func (r *Runner) loadCommand(s *Script, slot uint16) rueidis.Completed {
+	return r.loadCommandKeep(s, slot, false)
+}
+
+// loadCommandKeep is loadCommand; for a library with keep set it is FUNCTION
+// LOAD without REPLACE, which Redis refuses ("Library 'NAME' already
+// exists") before compiling anything when the node has the library: a
+// KeepOrder batch sends it ahead of its calls on every node, and a REPLACE
+// there would recompile, replicate and persist the library every batch.
+func (r *Runner) loadCommandKeep(s *Script, slot uint16, keep bool) rueidis.Completed {
 	var cmd rueidis.Completed
-	if s.isLib != nil {
+	switch {
+	case s.isLib != nil && keep:
+		cmd = r.client.B().FunctionLoad().FunctionCode(s.source).Build()
+	case s.isLib != nil:
 		cmd = r.client.B().FunctionLoad().Replace().FunctionCode(s.source).Build()
-	} else {
+	default:
 		cmd = r.client.B().ScriptLoad().Script(s.source).Build()
 	}
 	if r.cluster && slot != keylessSlot {
