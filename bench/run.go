@@ -148,7 +148,7 @@ type scenario struct {
 func (s *scenario) title() string {
 	t := fmt.Sprintf("%s, %s script (%d bytes), batch %d", s.dep.name, s.script.label, len(s.script.src), s.batch)
 	if s.stormEvery > 0 {
-		t = fmt.Sprintf("NOSCRIPT storm: %s, SCRIPT FLUSH on all %d nodes every %d batches of %d (every %d calls for single calls)",
+		t = fmt.Sprintf("NOSCRIPT storm: %s, SCRIPT FLUSH on all %d nodes (and FUNCTION FLUSH on the masters) every %d batches of %d (every %d calls for single calls)",
 			s.dep.name, s.dep.nodes, s.stormEvery, s.batch, s.stormEvery*s.batch)
 	}
 	return t

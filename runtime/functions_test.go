@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/luagen/luagen/generator/library"
@@ -318,4 +320,54 @@ func TestFunctionsKeepOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFunctionsBusy: while a long function runs past busy-reply-threshold,
+// a call of another function gets BUSY: it is retried, so a short spin
+// costs nothing, and past the retries it is a *runtime.ScriptError with
+// Code "BUSY" naming the function's script.
+func TestFunctionsBusy(t *testing.T) {
+	sa := redistest.NewStandalone(t)
+	if _, err := sa.Do("CONFIG", "SET", "busy-reply-threshold", "50"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t)
+	_, ss := newLibrary(t, libScript{name: "spin", body: spinBody}, libScript{name: "incr", body: "return redis.call('INCR', KEYS[1])"})
+	spin, incr := ss[0], ss[1]
+	spinner, caller := runtime.New(newClient(t, sa.Addr())), runtime.New(newClient(t, sa.Addr()))
+	if err := caller.Load(ctx, ss...); err != nil {
+		t.Fatal(err)
+	}
+	spinFor := func(ms int) chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := luagenimpl.Call(context.Background(), spinner, spin, nil, []string{strconv.Itoa(ms)}, luagenimpl.DecodeInt64)
+			done <- err
+		}()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if _, err := sa.Do("PING"); err != nil && strings.HasPrefix(err.Error(), "BUSY") {
+				return done
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the server never answered BUSY")
+			}
+		}
+	}
+	done := spinFor(400)
+	n, err := luagenimpl.Call(ctx, caller, incr, []string{"k"}, nil, luagenimpl.DecodeInt64)
+	if err != nil || n != 1 {
+		t.Fatalf("call during a 400ms function = %d, %v; want it retried and run", n, err)
+	}
+	<-done
+	done = spinFor(20000)
+	_, err = luagenimpl.Call(ctx, caller, incr, []string{"k"}, nil, luagenimpl.DecodeInt64)
+	var se *runtime.ScriptError
+	if !errors.As(err, &se) || se.Code != "BUSY" || se.Script != "incr" {
+		t.Fatalf("call during a 20s function = %v; want a ScriptError with Code BUSY", err)
+	}
+	t.Logf("BUSY: %v", err)
+	if _, err := sa.Do("FUNCTION", "KILL"); err != nil {
+		t.Fatal(err)
+	}
+	<-done
 }
