@@ -10,6 +10,7 @@ import (
 	"github.com/luagen/luagen/generator/check"
 	"github.com/luagen/luagen/generator/config"
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/library"
 	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 	"github.com/luagen/luagen/generator/parse"
@@ -41,6 +42,7 @@ func Load(configPath string) (*model.Project, diag.List) {
 		diags = append(diags, check.Package(pkg.Files)...)
 		proj.Packages = append(proj.Packages, pkg)
 	}
+	diags = append(diags, library.CheckNames(configPath, proj.Packages)...)
 	diags.Sort()
 	return proj, diags
 }

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/luagen/luagen/generator/diag"
 	"github.com/luagen/luagen/generator/model"
 )
 
@@ -103,3 +104,39 @@ func flags(s *model.Script) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// CheckNames reports what Redis would refuse when the libraries of pkgs
+// are loaded on one server: two packages with one library name (each
+// FUNCTION LOAD REPLACE would drop the other's functions), and one
+// function name in two libraries (function names are unique per server).
+// configPath is where library names are reported.
+func CheckNames(configPath string, pkgs []*model.Package) diag.List {
+	var out diag.List
+	libs := map[string]*model.Package{}
+	type where struct {
+		pkg *model.Package
+		s   *model.Script
+	}
+	fns := map[string]where{}
+	for _, p := range pkgs {
+		if p.Library == "" {
+			continue
+		}
+		if first, ok := libs[p.Library]; ok {
+			out = append(out, diag.Errorf(configPath, 0, 0, diag.ConfigField, "library %q is used by packages %s and %s; each FUNCTION LOAD REPLACE of one would drop the other's functions: give each package its own library", p.Library, first.Name, p.Name))
+			continue
+		}
+		libs[p.Library] = p
+		for _, s := range p.Files {
+			if s == nil {
+				continue
+			}
+			if first, ok := fns[s.Name]; ok && first.pkg != p {
+				out = append(out, diag.Errorf(s.File, s.NamePos.Line, s.NamePos.Col, diag.ScriptName, "function name %q is also the name of %s in library %q; Redis refuses a function name used by another library on the same server: rename one script (name:)", s.Name, first.s.File, first.pkg.Library))
+				continue
+			}
+			fns[s.Name] = where{p, s}
+		}
+	}
+	return out
+}

@@ -48,3 +48,27 @@ func TestBuild(t *testing.T) {
 		t.Error("output depends on the order of Files")
 	}
 }
+
+func TestCheckNames(t *testing.T) {
+	a := &model.Script{File: "a/x.lua", Name: "x", NamePos: model.Pos{Line: 2, Col: 7}}
+	b := &model.Script{File: "b/x.lua", Name: "x", NamePos: model.Pos{Line: 3, Col: 7}}
+	c := &model.Script{File: "c/y.lua", Name: "y"}
+	got := CheckNames("luagen.yaml", []*model.Package{
+		{Name: "a", Library: "la", Files: []*model.Script{a}},
+		{Name: "b", Library: "lb", Files: []*model.Script{b}},
+		{Name: "c", Library: "la", Files: []*model.Script{c}},
+		{Name: "d", Files: []*model.Script{a}}, // scripts only: no function
+	})
+	want := []string{
+		`b/x.lua:3:7: script-name: function name "x" is also the name of a/x.lua in library "la"; Redis refuses a function name used by another library on the same server: rename one script (name:)`,
+		`luagen.yaml: config-field: library "la" is used by packages a and c; each FUNCTION LOAD REPLACE of one would drop the other's functions: give each package its own library`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("got  %s\nwant %s", got[i].String(), want[i])
+		}
+	}
+}
