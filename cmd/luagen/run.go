@@ -26,6 +26,7 @@ Commands:
   check     print a diff and exit 1 when generated files are stale; writes nothing
   vet       report problems in luagen.yaml and the scripts; writes nothing
   init      create luagen.yaml, a sample script and its generated Go
+  functions list (-sync: replace) the Functions libraries each Redis node holds
   version   print luagen's version
 
 Run "luagen <command> -h" for a command's flags.
@@ -47,6 +48,7 @@ var commands = []*command{
 	{name: "check", summary: "Check generates in memory and compares with the files on disk. It prints a\nunified diff of every stale, missing or extra file and exits 1 if there is\none. It writes nothing.", run: (*cli).check},
 	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message, and exits 1 if there is\none (2 if the config cannot be read). A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
 	{name: "init", summary: "Init writes a luagen.yaml, a sample script and the script's generated Go\nnext to it (the config path is -f), in a Go module (run go mod init first).\nIt refuses to overwrite any existing file.", run: (*cli).initScaffold},
+	{name: "functions", summary: "Functions connects to -redis (a server, or any nodes of a cluster) and lists,\nfor every package with library:, the version of its Redis Functions library\neach node holds: current (the one built from the scripts on disk), other,\nor missing. It exits 1 when a node holds another version or none. With\n-sync it loads the library (FUNCTION LOAD REPLACE) on every master that\ndoes not hold the current one.", run: (*cli).functions},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
 }
 
@@ -56,6 +58,8 @@ type cli struct {
 	config         string
 	verbose        bool
 	json           bool // vet -json
+	redis          string
+	sync           bool // functions -redis, -sync
 }
 
 // run is main without the process: it parses args (without the program
@@ -91,6 +95,9 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&c.verbose, "v", false, "list each file written or removed")
 	case "init":
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
+	case "functions":
+		fs.StringVar(&c.redis, "redis", "", "Redis `addresses`, comma-separated")
+		fs.BoolVar(&c.sync, "sync", false, "replace the library on masters that hold another version or none")
 	case "vet":
 		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} on stdout")
 	}

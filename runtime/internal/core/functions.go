@@ -132,7 +132,8 @@ type LibraryVersion struct {
 	Role    string // "master" or "slave", as ROLE says
 	Library string
 	// Version is the hex SHA1 of the library the node holds; "" when it
-	// holds none (or one without luagen's version function).
+	// holds none (or one without luagen's version function), "unknown"
+	// when that function does not answer as luagen's does.
 	Version string
 	Current bool // Version is the one this program was built with
 	// Replaced says that Sync loaded this program's library on the node.
@@ -211,6 +212,10 @@ func (r *Runner) nodeVersions(ctx context.Context, addr string, n rueidis.Client
 		case err == nil:
 			v.Version = got
 		case ok && isFunctionNotFound(re.Error()):
+		case ok:
+			// A library of that name that luagen did not build (its
+			// version function is missing or not read-only): another one.
+			v.Version = "unknown"
 		default:
 			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.name, addr, err))
 			out[i] = v
