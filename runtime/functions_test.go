@@ -184,11 +184,23 @@ func TestFunctionsResults(t *testing.T) {
 			ints2 := make([]runtime.Future[int64], size)
 			strs := make([]runtime.Future[string], size)
 			gets := make([]runtime.Future[int64], size)
+			bools := make([]runtime.Future[bool], size)
+			floats := make([]runtime.Future[float64], size)
+			arrs := make([]runtime.Future[[]string], size)
+			maps := make([]runtime.Future[map[string]string], size)
+			nils := make([]runtime.Future[*string], size)
 			for i := range size {
 				key := "{" + p + "b" + strconv.Itoa(i) + "}"
 				ints2[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"int", strconv.Itoa(i)}, luagenimpl.DecodeInt64)
 				strs[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"str"}, luagenimpl.DecodeString)
 				gets[i] = luagenimpl.Queue(batch, get, []string{key}, nil, luagenimpl.DecodeInt64)
+				bools[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"bool", strconv.Itoa(i % 2)}, luagenimpl.DecodeBool)
+				floats[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"float", strconv.Itoa(i)}, luagenimpl.DecodeFloat64)
+				arrs[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"arr", "y"}, luagenimpl.DecodeStrings)
+				maps[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"map", strconv.Itoa(i)}, luagenimpl.DecodeStringMap)
+				nils[i] = luagenimpl.Queue(batch, res, []string{key}, []string{"nil"}, func(m rueidis.RedisMessage) (*string, error) {
+					return luagenimpl.Nullable(m, luagenimpl.DecodeString)
+				})
 			}
 			if err := batch.Exec(ctx); err != nil {
 				t.Fatal(err)
@@ -201,6 +213,16 @@ func TestFunctionsResults(t *testing.T) {
 				check("batch str", s, "v:"+key, err)
 				g, err := gets[i].Get()
 				check("batch get", g, i, err)
+				bv, err := bools[i].Get()
+				check("batch bool", bv, i%2 == 1, err)
+				fv, err := floats[i].Get()
+				check("batch float", fv, float64(i)/4, err)
+				av, err := arrs[i].Get()
+				check("batch arr", av, []string{key, "y", "x"}, err)
+				mv, err := maps[i].Get()
+				check("batch map", mv, map[string]string{"f": strconv.Itoa(i)}, err)
+				nv, err := nils[i].Get()
+				check("batch nil", nv == nil, true, err)
 			}
 			loads, fcalls, evals := fnStats(t, d.nodes)
 			masters := 0
@@ -213,8 +235,8 @@ func TestFunctionsResults(t *testing.T) {
 			if loads != int64(masters) || evals != 0 {
 				t.Errorf("FUNCTION LOAD %d times on %d masters, EVAL* %d; want once per master and no EVAL", loads, masters, evals)
 			}
-			if fcalls < 3*size {
-				t.Errorf("%d FCALLs for %d calls", fcalls, 3*size)
+			if fcalls < 8*size {
+				t.Errorf("%d FCALLs for %d calls", fcalls, 8*size)
 			}
 
 			// Versions: every node holds this build.
