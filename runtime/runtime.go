@@ -47,7 +47,10 @@ func (r *Runner) Client() rueidis.Client { return (*core.Runner)(r).Client() }
 // that first calls cost no NOSCRIPT round trip and read-only scripts can run
 // on replicas (Redis 7 does not pass SCRIPT LOAD on to replicas). Use it at
 // start-up (generated packages have Load and AllScripts); the runner loads
-// scripts by itself when a node lacks them.
+// scripts by itself when a node lacks them. The scripts of a Functions
+// library (luagen.yaml `library:`) load as their library, once, by
+// FUNCTION LOAD REPLACE on every master (replicas get it from theirs), on
+// servers with Functions; see also Sync.
 func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	cs := make([]*core.Script, len(scripts))
 	for i, s := range scripts {
