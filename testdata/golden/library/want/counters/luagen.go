@@ -31,7 +31,8 @@ func (s *Scripts) Runner() *runtime.Runner {
 	return s.r
 }
 
-// Load loads every script of this package on every node, replicas included.
+// Load loads this package's library on every master (replicas get it from theirs), or on servers without Redis
+// Functions its scripts on every node.
 func (s *Scripts) Load(ctx context.Context) error {
 	return s.r.Load(ctx, AllScripts()...)
 }
