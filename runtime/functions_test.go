@@ -393,3 +393,63 @@ func TestFunctionsBusy(t *testing.T) {
 	}
 	<-done
 }
+
+// TestFunctionsSentinel runs a library's scripts on a rueidis Sentinel
+// client: FCALL, recovery after FUNCTION FLUSH on the master (single and
+// batched), and Versions/Sync seeing the master and its replica.
+func TestFunctionsSentinel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Sentinel deployment")
+	}
+	d := redistest.NewSentinel(t)
+	client, err := rueidis.NewClient(rueidis.ClientOption{
+		InitAddress:  d.Addrs(),
+		Sentinel:     rueidis.SentinelOption{MasterSet: redistest.SentinelSet},
+		DisableCache: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	ctx := ctxT(t)
+	lib, ss := newLibrary(t, libScript{name: "incr", body: "return redis.call('INCR', KEYS[1])"})
+	r := runtime.New(client)
+	resetStats(t, []*redistest.Server{d.Master})
+	for i := range 3 {
+		if i == 1 {
+			functionFlush(t, []*redistest.Server{d.Master})
+		}
+		n, err := luagenimpl.Call(ctx, r, ss[0], []string{"s:n"}, nil, luagenimpl.DecodeInt64)
+		if err != nil || n != int64(i+1) {
+			t.Fatalf("call %d: %d, %v", i, n, err)
+		}
+	}
+	functionFlush(t, []*redistest.Server{d.Master})
+	b := r.NewBatch()
+	fs := make([]runtime.Future[int64], 100)
+	for i := range fs {
+		fs[i] = luagenimpl.Queue(b, ss[0], []string{"s:b" + strconv.Itoa(i)}, nil, luagenimpl.DecodeInt64)
+	}
+	if err := b.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range fs {
+		if n, err := f.Get(); err != nil || n != 1 {
+			t.Fatalf("batch call %d: %d, %v", i, n, err)
+		}
+	}
+	loads, fcalls, _ := fnStats(t, []*redistest.Server{d.Master})
+	if loads != 3 || fcalls < 103 {
+		t.Errorf("FUNCTION LOAD %d times (want 3: first call, after each flush), FCALL %d times", loads, fcalls)
+	}
+	vs, err := r.Sync(ctx, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) == 0 {
+		t.Fatal("Sync saw no node")
+	}
+	for _, v := range vs {
+		t.Logf("%s %s %s current=%v", v.Node, v.Role, v.Version, v.Current)
+	}
+}
