@@ -453,3 +453,56 @@ func TestFunctionsSentinel(t *testing.T) {
 		t.Logf("%s %s %s current=%v", v.Node, v.Role, v.Version, v.Current)
 	}
 }
+
+// TestFunctionsACL: a user allowed FCALL but not FUNCTION LOAD still gets
+// every call served where the library is missing (by EVAL of the script,
+// which its ACL allows), and one allowed FUNCTION LOAD gets the library
+// loaded and FCALL from then on.
+func TestFunctionsACL(t *testing.T) {
+	sa := redistest.NewStandalone(t)
+	ctx := ctxT(t)
+	for _, u := range []struct{ name, perms string }{
+		{"noload", "+fcall +fcall_ro +evalsha +eval +function|stats -function|load"},
+		{"load", "+fcall +fcall_ro +evalsha +eval +function|stats +function|load"},
+	} {
+		args := append([]string{"ACL", "SETUSER", u.name, "on", ">pw", "~*", "-@all", "+incr", "+ping", "+hello", "+client"}, strings.Fields(u.perms)...)
+		if _, err := sa.Do(args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, ss := newLibrary(t, libScript{name: "incr", body: "return redis.call('INCR', KEYS[1])"})
+	for _, user := range []string{"noload", "load"} {
+		t.Run(user, func(t *testing.T) {
+			c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{sa.Addr()}, DisableCache: true, Username: user, Password: "pw"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			functionFlush(t, []*redistest.Server{sa})
+			resetStats(t, []*redistest.Server{sa})
+			r := runtime.New(c)
+			for i := range 3 {
+				n, err := luagenimpl.Call(ctx, r, ss[0], []string{user}, nil, luagenimpl.DecodeInt64)
+				if err != nil || n != int64(i+1) {
+					t.Fatalf("call %d = %d, %v", i, n, err)
+				}
+			}
+			b := r.NewBatch()
+			f := luagenimpl.Queue(b, ss[0], []string{user}, nil, luagenimpl.DecodeInt64)
+			if err := b.Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := f.Get(); err != nil || n != 4 {
+				t.Fatalf("batch call = %d, %v", n, err)
+			}
+			loads, fcalls, evals := fnStats(t, []*redistest.Server{sa})
+			t.Logf("%s: FUNCTION LOAD %d, FCALL %d, EVAL* %d", user, loads, fcalls, evals)
+			if user == "load" && (loads != 1 || evals != 0) {
+				t.Errorf("with function|load: %d loads, %d EVALs; want 1 load and FCALL only", loads, evals)
+			}
+			if user == "noload" && evals == 0 {
+				t.Errorf("without function|load no call went by EVAL")
+			}
+		})
+	}
+}
