@@ -58,6 +58,19 @@ func isUnknownCommand(msg string) bool {
 	return strings.Contains(strings.ToLower(msg), "unknown command")
 }
 
+// isUnknownFcall reports whether msg is the reply of a server without
+// FCALL or FCALL_RO to one: "ERR unknown command 'FCALL', with args
+// beginning with: ..." (quoted with ` by Redis 6 and miniredis). It is
+// matched whole, so that an error a function returns is never taken for it.
+func isUnknownFcall(msg string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimPrefix(msg, "ERR "), "unknown command ")
+	if !ok || len(rest) < 2 {
+		return false
+	}
+	rest = strings.ToLower(rest[1:])
+	return strings.HasPrefix(rest, "fcall_ro") || strings.HasPrefix(rest, "fcall")
+}
+
 // fcall reports whether calls of s go by FCALL, as decided for the runner.
 func (r *Runner) fcall(s *Script) bool { return s.lib != nil && r.fn.Load() == fnYes }
 
@@ -83,7 +96,18 @@ func (r *Runner) isMissing(s *Script, res rueidis.RedisResult) bool {
 	if re.IsNoScript() {
 		return true
 	}
-	return r.fcall(s) && isFunctionNotFound(re.Error())
+	if !r.fcall(s) {
+		return false
+	}
+	msg := re.Error()
+	if isUnknownFcall(msg) {
+		// A node without Functions (a cluster half-way through an upgrade
+		// from Redis 6): the call did not run. The runner goes by scripts
+		// from now on, which every node runs.
+		r.fn.Store(fnNo)
+		return true
+	}
+	return isFunctionNotFound(msg)
 }
 
 func isFunctionNotFound(msg string) bool {
