@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/luagen/luagen/bench/internal/gen"
+	"github.com/luagen/luagen/bench/internal/genfn"
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
@@ -60,10 +61,13 @@ var methods = []*method{
 	{id: "luagen-calm", name: "luagen pipeline, no flushes (storm control)", stormControl: true, build: luagenPipeline},
 	{id: "dmsha", name: "rueidis DoMulti EVALSHA, hand-built (preloaded)", build: doMultiEvalsha},
 	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", againOf: "dmsha", build: doMultiEvalsha},
+	{id: "luagen-fn", name: "luagen functions pipeline (FCALL)", build: luagenFnPipeline},
+	{id: "dmfcall", name: "rueidis DoMulti FCALL, hand-built (library preloaded)", build: doMultiFcall},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
 	{id: "dmeval", name: "rueidis DoMulti EVAL", build: doMultiEval},
 	{id: "goredis", name: "go-redis pipelined EvalSha (preloaded)", build: goredisPipeline},
 	{id: "luagen-x", name: "luagen single calls", single: true, build: luagenSingle},
+	{id: "luagen-fn-x", name: "luagen functions single calls (FCALL)", single: true, build: luagenFnSingle},
 	{id: "luaexec-x", name: "rueidis Lua.Exec", single: true, build: luaExec},
 	{id: "luaexec-x-again", name: "the same Lua.Exec, run again (noise floor)", single: true, againOf: "luaexec-x", build: luaExec},
 	{id: "goredis-x", name: "go-redis Script.Run", single: true, build: goredisRun},
@@ -324,4 +328,86 @@ func goredisRun(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
 	return nil, func(ctx context.Context, j int) error {
 		return checkGoredis(s.Run(ctx, gr, ks[j&slotMask][:], anyArgs...))
 	}
+}
+
+// ---- luagen functions ---------------------------------------------------
+
+// luagenFnPipeline is luagenPipeline on package genfn: the same scripts as
+// the Redis Functions library luagen_bench, sent by FCALL.
+func luagenFnPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	sc := e.dep.lgfn
+	if e.script.label == scriptSizes["4k"].label {
+		return luagenFnPipe(sc, batch, func(p genfn.Pipeline, i int) runtime.Future[genfn.TakeTokensDocResult] {
+			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
+		}, func(r genfn.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+	}
+	return luagenFnPipe(sc, batch, func(p genfn.Pipeline, i int) runtime.Future[genfn.TakeTokensResult] {
+		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
+	}, func(r genfn.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+}
+
+func luagenFnPipe[R any](sc *genfn.Scripts, batch int, queue func(genfn.Pipeline, int) runtime.Future[R], good func(R) bool) pipeFunc {
+	futs := make([]runtime.Future[R], batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		p := sc.Pipeline()
+		for i := range n {
+			futs[i] = queue(p, (off+i)&slotMask)
+		}
+		p.Exec(ctx) // errors are per call: read them from the futures
+		ok := 0
+		var first error
+		for _, f := range futs[:n] {
+			r, err := f.Get()
+			if err == nil && !good(r) {
+				err = errWrongReply
+			}
+			if err == nil {
+				ok++
+			} else if first == nil {
+				first = err
+			}
+		}
+		return ok, first
+	}
+}
+
+func luagenFnSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	sc := e.dep.lgfn
+	if e.script.label == scriptSizes["4k"].label {
+		return nil, func(ctx context.Context, j int) error {
+			k := &ks[j&slotMask]
+			r, err := sc.TakeTokensDoc(ctx, k[0], k[1], takeStr, capacityStr)
+			if err == nil && !(r.Allowed && r.Remaining >= 0) {
+				err = errWrongReply
+			}
+			return err
+		}
+	}
+	return nil, func(ctx context.Context, j int) error {
+		k := &ks[j&slotMask]
+		r, err := sc.TakeTokens(ctx, k[0], k[1], takeStr, capacityStr)
+		if err == nil && !(r.Allowed && r.Remaining >= 0) {
+			err = errWrongReply
+		}
+		return err
+	}
+}
+
+// doMultiFcall is doMultiEvalsha for functions: FCALL commands built by
+// hand and sent with one DoMulti, the library loaded beforehand. It has no
+// recovery when a node lacks the library.
+func doMultiFcall(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	c := e.dep.rue
+	fn := "take_tokens"
+	if e.script.label == scriptSizes["4k"].label {
+		fn = "take_tokens_doc"
+	}
+	cmds := make(rueidis.Commands, batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		for i := range n {
+			k := &ks[(off+i)&slotMask]
+			cmds[i] = c.B().Fcall().Function(fn).Numkeys(2).Key(k[0], k[1]).Arg(takeStr, capacityStr).Build()
+		}
+		return checkAll(c.DoMulti(ctx, cmds[:n]...))
+	}, nil
 }

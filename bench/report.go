@@ -282,7 +282,7 @@ func (rep *report) targets() []target {
 			flushed = ref.failed > 0
 			proof = fmt.Sprintf("hand-built pipeline: %s failed", fmtInt(float64(ref.failed)))
 		}
-		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-ordered", "luagen-x"} {
+		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-ordered", "luagen-x", "luagen-fn", "luagen-fn-x"} {
 			r := sc.result(id)
 			if r == nil {
 				continue
@@ -305,6 +305,20 @@ func (rep *report) targets() []target {
 		out = append(out, t)
 	}
 	ratioTarget("luagen pipeline with KeepOrder ≥ 0.95× luagen pipeline (KeepOrder costs ≤ 5%)", small, 100, "luagen-ordered", "luagen", 0.95)
+	for _, b := range []int{10, 100, 1000} {
+		ratioTarget("luagen functions pipeline ≥ 0.97× hand-built DoMulti FCALL", small, b, "luagen-fn", "dmfcall", 0.97)
+		sc := rep.find(dep, small, b, false)
+		t := target{what: fmt.Sprintf("allocs/call of luagen functions pipeline ≤ hand-built DoMulti FCALL + 1, as for EVALSHA — %s script, batch %d", small, b)}
+		if sc != nil && sc.result("luagen-fn") != nil && sc.result("dmfcall") != nil {
+			l, h := sc.result("luagen-fn").allocsPerCall(), sc.result("dmfcall").allocsPerCall()
+			t.known, t.met = true, l <= h+1 && sc.result("luagen-fn").clean()
+			t.measured = fmt.Sprintf("%.1f vs %.1f", l, h)
+			if r := sc.result("luagen"); r != nil {
+				t.measured += fmt.Sprintf(" (luagen EVALSHA pipeline: %.1f)", r.allocsPerCall())
+			}
+		}
+		out = append(out, t)
+	}
 	for _, script := range []string{small, big} {
 		for _, b := range []int{100, 1000} {
 			ratioTarget("luagen pipeline with a key prefix ≥ 0.97× without", script, b, "luagen-prefix", "luagen", 0.97)

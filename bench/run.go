@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/luagen/luagen/bench/internal/gen"
+	"github.com/luagen/luagen/bench/internal/genfn"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
 )
@@ -32,6 +33,7 @@ type deployment struct {
 	admin        rueidis.Client        // preloading, SCRIPT FLUSH, verification
 	gr           redis.UniversalClient // the measured go-redis client
 	lg           *gen.Scripts
+	lgfn         *genfn.Scripts // the same scripts as a Functions library
 }
 
 func (d *deployment) open(ctx context.Context) error {
@@ -68,6 +70,7 @@ func (d *deployment) open(ctx context.Context) error {
 		d.gr = redis.NewClient(&redis.Options{Addr: d.addrs[0]})
 	}
 	d.lg = gen.New(d.rue)
+	d.lgfn = genfn.NewWithRunner(d.lg.Runner()) // one runner, as an application shares it
 	nodes := d.admin.Nodes()
 	d.nodes = len(nodes)
 	for _, n := range nodes {
@@ -96,12 +99,17 @@ func (d *deployment) close() {
 	}
 }
 
-// flushScripts runs SCRIPT FLUSH on every node, replicas included.
+// flushScripts runs SCRIPT FLUSH on every node, replicas included, and
+// FUNCTION FLUSH on every master (replicas follow theirs, and refuse it).
 func (d *deployment) flushScripts(ctx context.Context) error {
 	var errs []error
 	for addr, n := range d.admin.Nodes() {
 		if err := n.Do(ctx, n.B().ScriptFlush().Build()).Error(); err != nil {
 			errs = append(errs, fmt.Errorf("SCRIPT FLUSH on %s: %w", addr, err))
+		}
+		err := n.Do(ctx, n.B().FunctionFlush().Build()).Error()
+		if re, ok := rueidis.IsRedisErr(err); err != nil && !(ok && strings.HasPrefix(re.Error(), "READONLY")) {
+			errs = append(errs, fmt.Errorf("FUNCTION FLUSH on %s: %w", addr, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -110,7 +118,7 @@ func (d *deployment) flushScripts(ctx context.Context) error {
 // preload loads every bench script on every node: the "preloaded" state
 // that the EVALSHA-only methods need.
 func (d *deployment) preload(ctx context.Context) error {
-	return d.lg.Load(ctx)
+	return errors.Join(d.lg.Load(ctx), d.lgfn.Load(ctx))
 }
 
 // size is the calls per method per round and the rounds of sc. The storm
@@ -140,7 +148,7 @@ type scenario struct {
 func (s *scenario) title() string {
 	t := fmt.Sprintf("%s, %s script (%d bytes), batch %d", s.dep.name, s.script.label, len(s.script.src), s.batch)
 	if s.stormEvery > 0 {
-		t = fmt.Sprintf("NOSCRIPT storm: %s, SCRIPT FLUSH on all %d nodes every %d batches of %d (every %d calls for single calls)",
+		t = fmt.Sprintf("NOSCRIPT storm: %s, SCRIPT FLUSH on all %d nodes (and FUNCTION FLUSH on the masters) every %d batches of %d (every %d calls for single calls)",
 			s.dep.name, s.dep.nodes, s.stormEvery, s.batch, s.stormEvery*s.batch)
 	}
 	return t

@@ -10,6 +10,7 @@ import (
 	"github.com/luagen/luagen/generator/check"
 	"github.com/luagen/luagen/generator/config"
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/library"
 	"github.com/luagen/luagen/generator/luasrc"
 	"github.com/luagen/luagen/generator/model"
 	"github.com/luagen/luagen/generator/parse"
@@ -37,13 +38,14 @@ func Load(configPath string) (*model.Project, diag.List) {
 	}
 	proj := &model.Project{ConfigPath: configPath, Root: root, ModuleRoot: cfg.ModuleRoot}
 	for _, p := range cfg.Packages {
-		pkg := &model.Package{Name: p.Name, Scripts: p.Scripts, Out: p.Out, EmitInterface: p.EmitInterface}
+		pkg := &model.Package{Name: p.Name, Scripts: p.Scripts, Out: p.Out, EmitInterface: p.EmitInterface, Library: p.Library}
 		scripts, d := loadScripts(cfg.Dir, p.Files)
 		pkg.Files = scripts
 		d = append(d, check.Package(pkg.Files)...)
 		diags = append(diags, p.Checks.Apply(d)...) // the severities luagen.yaml sets
 		proj.Packages = append(proj.Packages, pkg)
 	}
+	diags = append(diags, library.CheckNames(configPath, proj.Packages)...)
 	diags.Sort()
 	return proj, diags.Dedup()
 }

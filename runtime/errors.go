@@ -36,7 +36,8 @@ var ErrExecuted = errors.New("luagen: batch already executed")
 // ScriptError is an error reply to a script call: a Lua runtime error, an
 // error from redis.call inside the script, a redis.error_reply, or a refusal
 // such as NOPERM. Line is the line in File that Redis blamed
-// ("user_script:N"), or 0 when Redis named none. For a script that
+// ("user_script:N"; for a function of a library, "user_function:N" mapped
+// back to the file's line), or 0 when Redis named none. For a script that
 // includes other files (--- @include), File and Line are those of the
 // included file when the line Redis blamed comes from one, and IncludedBy
 // is then the script's own file.
@@ -81,19 +82,34 @@ func (e *ScriptError) IsPermission() bool {
 
 func newScriptError(s *core.Script, re *rueidis.RedisError) *ScriptError {
 	msg := re.Error()
+	line := scriptLine(msg)
+	if n := functionLine(msg); n > 0 && line == 0 {
+		line = s.FunctionLine(n) // a line of the library: back to the source's
+	}
 	e := &ScriptError{Script: s.Name(), Code: core.ErrorCode(msg), Msg: msg, err: re}
-	e.File, e.Line = s.Origin(scriptLine(msg))
+	e.File, e.Line = s.Origin(line)
 	if e.File != s.File() {
 		e.IncludedBy = s.File()
 	}
 	return e
 }
 
+// functionLine finds the library line Redis blames in an error of a function
+// ("user_function:N"), as scriptLine does for scripts.
+func functionLine(msg string) int {
+	return lineAfter(msg, "@user_function:", "user_function:")
+}
+
 // scriptLine finds the line Redis blames. Redis 7 ends runtime errors with
 // "on @user_script:N." and starts compile errors with "user_script:N:"; the
 // former is the line that was running, so it wins.
 func scriptLine(msg string) int {
-	for _, marker := range []string{"@user_script:", "user_script:"} {
+	return lineAfter(msg, "@user_script:", "user_script:")
+}
+
+// lineAfter is the number after the first of markers found in msg, or 0.
+func lineAfter(msg string, markers ...string) int {
+	for _, marker := range markers {
 		if i := strings.Index(msg, marker); i >= 0 {
 			rest := msg[i+len(marker):]
 			n := 0

@@ -47,7 +47,9 @@ func TestKillStorm(t *testing.T) {
 		t.Parallel()
 		sa := redistest.NewStandalone(t)
 		addStormUser(t, sa)
-		killStorm(t, func() rueidis.Client { return newStormClient(t, rueidis.ClientOption{InitAddress: []string{sa.Addr()}}) }, sa)
+		killStorm(t, func() rueidis.Client {
+			return newStormClient(t, rueidis.ClientOption{InitAddress: []string{sa.Addr()}})
+		}, sa)
 	})
 	t.Run("sentinel", func(t *testing.T) {
 		t.Parallel()

@@ -47,7 +47,10 @@ func (r *Runner) Client() rueidis.Client { return (*core.Runner)(r).Client() }
 // that first calls cost no NOSCRIPT round trip and read-only scripts can run
 // on replicas (Redis 7 does not pass SCRIPT LOAD on to replicas). Use it at
 // start-up (generated packages have Load and AllScripts); the runner loads
-// scripts by itself when a node lacks them.
+// scripts by itself when a node lacks them. The scripts of a Functions
+// library (luagen.yaml `library:`) load as their library, once, by
+// FUNCTION LOAD REPLACE on every master (replicas get it from theirs), on
+// servers with Functions; see also Sync.
 func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	cs := make([]*core.Script, len(scripts))
 	for i, s := range scripts {
@@ -116,3 +119,48 @@ func (f Future[T]) Get() (T, error) { return core.Future[T](f).Get() }
 
 // Err returns the call's error, nil when it succeeded (see Get).
 func (f Future[T]) Err() error { return core.Future[T](f).Err() }
+
+// Library is a Redis Functions library generated from a package's scripts
+// (luagen.yaml `library: NAME`). Its scripts run by FCALL on servers with
+// Functions (Redis 7.0 or later) and as scripts elsewhere.
+type Library core.Library
+
+// Name is the library's name in Redis.
+func (l *Library) Name() string { return (*core.Library)(l).Name() }
+
+// Version is the hex SHA1 that identifies this build of the library; the
+// library's version function (luagen_version_NAME) returns it.
+func (l *Library) Version() string { return (*core.Library)(l).Version() }
+
+// Source is the library's code, as FUNCTION LOAD gets it.
+func (l *Library) Source() string { return (*core.Library)(l).Source() }
+
+// Library is the library s is a function of, or nil for a plain script.
+func (s *Script) Library() *Library { return (*Library)((*core.Script)(s).Library()) }
+
+// LibraryVersion is the version of a library one node holds: see
+// Runner.Versions and Runner.Sync.
+type LibraryVersion = core.LibraryVersion
+
+// Versions lists, for every node the client knows (replicas included) and
+// every library, the version of the library the node holds ("" for none).
+// It fails on servers without Redis Functions.
+func (r *Runner) Versions(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return (*core.Runner)(r).Versions(ctx, coreLibs(libs)...)
+}
+
+// Sync loads each library, by FUNCTION LOAD REPLACE, on every master that
+// holds another version or none, and returns what each node held (Replaced
+// marks where it loaded). Runner.Load replaces libraries unconditionally;
+// the runner also loads a library by itself where a call finds it missing.
+func (r *Runner) Sync(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return (*core.Runner)(r).Sync(ctx, coreLibs(libs)...)
+}
+
+func coreLibs(libs []*Library) []*core.Library {
+	out := make([]*core.Library, len(libs))
+	for i, l := range libs {
+		out[i] = (*core.Library)(l)
+	}
+	return out
+}

@@ -27,6 +27,7 @@ Commands:
   vet       report problems in luagen.yaml and the scripts; writes nothing
   init      create luagen.yaml, a sample script and its generated Go
   annotate  write a luagen header into .lua files that have none
+  functions list (-sync: replace) the Functions libraries each Redis node holds
   version   print luagen's version
 
 Run "luagen <command> -h" for a command's flags.
@@ -50,6 +51,7 @@ var commands = []*command{
 	{name: "vet", summary: "Vet checks the config and the scripts and writes nothing: Lua syntax, the\nheaders, KEYS and ARGV use, keys not taken from KEYS, unknown commands,\nwrites in read-only scripts, globals. It prints every finding, warnings\nincluded, as file:line:col: check-name: message. It exits 1 if there is\nan error, or more warnings than -max-warnings (by default warnings alone\nexit 0), and 2 if the config cannot be read. luagen.yaml's checks: sets a\ncheck to error, warning or off. A comment\n\t-- luagen:ignore <check-name> <reason>\nsilences a check on its line, or on the next line when alone on its own.", run: (*cli).vet},
 	{name: "init", summary: "Init writes a luagen.yaml, a sample script and the script's generated Go\nnext to it (the config path is -f), in a Go module (run go mod init first).\nIt refuses to overwrite any existing file.", run: (*cli).initScaffold},
 	{name: "annotate", args: "PATH...", summary: "Annotate writes a luagen header into each .lua file named, or in a folder named\n(not recursively), that has none and that no other of them includes (an\ninclude needs no header). Keys and args are counted from the KEYS[n] and\nARGV[n] the script reads, with its includes, and from a name-N.lua file\nname; names come from doc comments (KEYS[1] wait key), else key1, arg1;\nargs are strings and the result raw: edit the header afterwards. The rest\nof the file is kept byte for byte; files with a header are left alone.", run: (*cli).annotate},
+	{name: "functions", summary: "Functions connects to -redis (a server, or any nodes of a cluster) and lists,\nfor every package with library:, the version of its Redis Functions library\neach node holds: current (the one built from the scripts on disk), other,\nor missing. It exits 1 when a node holds another version or none. With\n-sync it loads the library (FUNCTION LOAD REPLACE) on every master that\ndoes not hold the current one.", run: (*cli).functions},
 	{name: "version", summary: "Version prints luagen's module version.", run: (*cli).version},
 }
 
@@ -62,6 +64,8 @@ type cli struct {
 	maxWarnings    int      // vet -max-warnings; -1: any number
 	dryRun         bool     // annotate -n
 	args           []string // annotate's paths
+	redis          string
+	sync           bool // functions -redis, -sync
 }
 
 // run is main without the process: it parses args (without the program
@@ -97,6 +101,9 @@ func (cmd *command) parseAndRun(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&c.verbose, "v", false, "list each file written or removed")
 	case "init":
 		fs.BoolVar(&c.verbose, "v", false, "list each file written")
+	case "functions":
+		fs.StringVar(&c.redis, "redis", "", "Redis `addresses`, comma-separated")
+		fs.BoolVar(&c.sync, "sync", false, "replace the library on masters that hold another version or none")
 	case "vet":
 		fs.BoolVar(&c.json, "json", false, "print the findings as a JSON array of {file, line, col, severity, check, message} (and included_from inside an include) on stdout")
 		fs.IntVar(&c.maxWarnings, "max-warnings", -1, "exit 1 when there are more than `n` warnings (-1: any number)")

@@ -64,6 +64,9 @@ type Package struct {
 	// Checks are the severities of the top-level checks: with the
 	// package's own checks: on top.
 	Checks Checks
+	// Library is the Redis Functions library the package's scripts are
+	// also emitted as (`library: NAME`); "" for scripts only.
+	Library string
 	// Files are the package's .lua files, slash-separated, relative to Dir,
 	// sorted. Load sets them; Parse leaves them nil.
 	Files []string

@@ -16,7 +16,7 @@ import (
 
 var (
 	topFields     = []string{"version", "packages", "checks"}
-	packageFields = []string{"name", "scripts", "out", "emit_interface", "checks"}
+	packageFields = []string{"name", "scripts", "out", "emit_interface", "library", "checks"}
 )
 
 // Parse checks a config's text without touching the disk. path names the
@@ -139,6 +139,15 @@ func (d *decoder) pkg(n *yaml.Node, global Checks) *Package {
 			p.EmitInterface = b
 		} else {
 			d.Errorf(v, diag.ConfigField, "emit_interface must be true or false")
+		}
+	}
+
+	if v := fields["library"]; v != nil {
+		switch name := v.Value; {
+		case v.Kind != yaml.ScalarNode || !isLibraryName(name):
+			d.Errorf(v, diag.ConfigField, "library %q is not a Redis Functions library name; allowed: letters, digits and underscores", name)
+		default:
+			p.Library = name
 		}
 	}
 
@@ -267,6 +276,20 @@ func isAbs(p string) bool {
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// isLibraryName reports whether name is a valid Redis Functions library
+// name: letters, digits and underscores (Redis 7's rule), not empty.
+func isLibraryName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		if !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
 			return false
 		}
 	}

@@ -56,7 +56,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:5:10: config-field: package is missing out (the folder for generated .go files)",
 		}},
 		{"unknown package field", "version: 1\npackages:\n  - name: a\n    scripts: s\n    out: o\n    emit_interfaces: true\n", []string{
-			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface, checks (did you mean emit_interface?)",
+			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface, library, checks (did you mean emit_interface?)",
 		}},
 		{"field twice", "version: 1\npackages:\n  - name: a\n    name: b\n    scripts: s\n    out: o\n", []string{
 			"luagen.yaml:4:5: config-field: package field \"name\" is set twice (first at line 3)",
@@ -82,6 +82,9 @@ func TestParseErrors(t *testing.T) {
 		{"double star", "version: 1\npackages:\n  - {name: a, scripts: 's/**/*.lua', out: o}\n", []string{
 			"luagen.yaml:3:24: package-scripts: scripts \"s/**/*.lua\" uses **, which is not supported; allowed: a folder or a pattern like scripts/*.lua",
 		}},
+		{"library name", "version: 1\npackages:\n  - {name: a, scripts: s, out: o, library: my-lib}\n", []string{
+			"luagen.yaml:3:44: config-field: library \"my-lib\" is not a Redis Functions library name; allowed: letters, digits and underscores",
+		}},
 		{"emit_interface type", "version: 1\npackages:\n  - {name: a, scripts: s, out: o, emit_interface: yes}\n", []string{
 			"luagen.yaml:3:51: config-field: emit_interface must be true or false",
 		}},
@@ -106,7 +109,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:2:9: config-field: checks must be a mapping of check names to error, warning or off, like {key-not-from-KEYS: error, unused-arg: off}",
 		}},
 		{"column in bytes", "version: 1\npackages:\n  - {\"é\": 1, name: a, scripts: s, out: o}\n", []string{
-			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface, checks",
+			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface, library, checks",
 		}},
 	}
 	for _, tt := range tests {

@@ -4,7 +4,8 @@
 // source constant, result type, decoder, call method and pipeline method.
 //
 // Each construct has its own gen function in its own file (shared.go,
-// script.go, result.go, call.go, pipeline.go, iface.go). plan.go decides
+// script.go, result.go, call.go, pipeline.go, iface.go, library.go for a
+// package with a Functions library). plan.go decides
 // every name up front, with namer.go keeping parameters clear of the names
 // generated code uses, so those functions only render; wire.go builds the
 // KEYS and ARGV both call forms send; layout.go breaks long lines the way

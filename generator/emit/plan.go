@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/luagen/luagen/generator/library"
 	"github.com/luagen/luagen/generator/model"
 )
 
@@ -30,6 +31,11 @@ type scriptPlan struct {
 
 	keys []param
 	args []param
+
+	// fn and libVar are set in a package with a Functions library: the
+	// script's function and the package variable holding the library.
+	fn     *library.Function
+	libVar string
 }
 
 // param is a key or an arg with the Go name the namer gave it.
@@ -76,6 +82,15 @@ func planPackage(pkg *model.Package) []*scriptPlan {
 		}
 		if r.Nullable && (r.Type == model.TypeStruct || (r.Type != model.TypeNone && !nilable(r.Type))) {
 			pl.wrapDecoder = pkgNames.name("decode"+pl.name, "")
+		}
+	}
+
+	if pkg.Library != "" {
+		lib := library.Build(pkg)
+		libVar := pkgNames.name("library", "")
+		for _, pl := range plans {
+			fn := lib.Functions[pl.s]
+			pl.fn, pl.libVar = &fn, libVar
 		}
 	}
 

@@ -28,6 +28,9 @@ func genScript(f *jen.File, pl *scriptPlan) {
 	}
 	items = append(items, prefixes(s)...)
 	newScript := call(rtName("NewScript"), items...)
+	if pl.fn != nil {
+		newScript = call(rtName("InLibrary"), newScript, ident(pl.libVar), strLit(pl.fn.Name), intLit(pl.fn.Offset))
+	}
 	f.Var().Id(pl.scriptVar).Op("=").Add(newScript.fit(0, len("var ")+cols(pl.scriptVar)+len(" = "), 0))
 
 	genResult(f, pl)

@@ -32,7 +32,11 @@ func genShared(f *jen.File, pkg *model.Package, plans []*scriptPlan) {
 		jen.Return(jen.Id("s").Dot("r")),
 	)
 
-	f.Add(docComment("Load loads every script of this package on every node, replicas included.")).Func().Add(scriptsRecv()).Id("Load").Params(jen.Id("ctx").Qual("context", "Context")).Error().Block(
+	loadDoc := "Load loads every script of this package on every node, replicas included."
+	if pkg.Library != "" {
+		loadDoc = "Load loads this package's library on every master (replicas get it from theirs), or on servers without Redis Functions its scripts on every node."
+	}
+	f.Add(docComment(loadDoc)).Func().Add(scriptsRecv()).Id("Load").Params(jen.Id("ctx").Qual("context", "Context")).Error().Block(
 		jen.Return(jen.Id("s").Dot("r").Dot("Load").Call(jen.Id("ctx"), jen.Id("AllScripts").Call().Op("..."))),
 	)
 
@@ -60,6 +64,9 @@ func genShared(f *jen.File, pkg *model.Package, plans []*scriptPlan) {
 
 	if pkg.EmitInterface {
 		genInterface(f, plans)
+	}
+	if pkg.Library != "" {
+		genLibrary(f, pkg, plans)
 	}
 }
 

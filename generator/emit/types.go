@@ -124,7 +124,7 @@ func literal(t atom) atom { return atom{t.code.Values(), t.w + 2} }
 // runtimeNames are the runtime names generated code uses that its users
 // see too (in the generated API); rt finds every other name, which only
 // generated code calls, in luagenimpl.
-var runtimeNames = map[string]bool{"Runner": true, "Option": true, "New": true, "Script": true, "Batch": true, "Future": true}
+var runtimeNames = map[string]bool{"Runner": true, "Option": true, "New": true, "Script": true, "Library": true, "Batch": true, "Future": true}
 
 // rt refers to a runtime name: in package runtime when users see it, else in
 // runtime/luagenimpl.

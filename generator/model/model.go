@@ -27,6 +27,9 @@ type Package struct {
 	Out           string // output folder, slash-separated, relative to Project.Root
 	EmitInterface bool
 	Files         []*Script // the scripts, sorted by File
+	// Library, when set, is the Redis Functions library the scripts are
+	// also emitted as (luagen.yaml `library:`), called by FCALL.
+	Library string
 }
 
 // Script is one annotated .lua file.

@@ -34,6 +34,20 @@ type Lines = core.Lines
 // Span is one run of lines of Lines.
 type Span = core.Span
 
+// NewLibrary describes a Redis Functions library: its name, its code (sent
+// by FUNCTION LOAD REPLACE) and its version, the hex SHA1 its version
+// function returns.
+func NewLibrary(name, source, version string) *runtime.Library {
+	return (*runtime.Library)(core.NewLibrary(name, source, version))
+}
+
+// InLibrary makes s function fn of lib, called by FCALL (FCALL_RO) on servers
+// with Functions; the file's line N is line N+lineOffset of the library.
+func InLibrary(s *runtime.Script, lib *runtime.Library, fn string, lineOffset int) *runtime.Script {
+	core.InLibrary((*core.Script)(s), (*core.Library)(lib), fn, lineOffset)
+	return s
+}
+
 // Prefix is a param declared `prefix: true`: Index is its 0-based position
 // among the keys, or among the args when Arg is set.
 type Prefix = core.Prefix

@@ -28,7 +28,12 @@ return levels
 // LevelsSHA1 is the SHA1 Redis knows LevelsSource by.
 const LevelsSHA1 = "b09a4b6bf24c4709eaa7a561322293e2dfd6ae8b"
 
-var levelsScript = luagenimpl.NewScript("Levels", "scripts/levels.lua", LevelsSource, LevelsSHA1, true)
+var levelsScript = luagenimpl.InLibrary(
+	luagenimpl.NewScript("Levels", "scripts/levels.lua", LevelsSource, LevelsSHA1, true),
+	library,
+	"levels",
+	3,
+)
 
 // Levels reads the stock level of each item (0 for unknown items).
 //

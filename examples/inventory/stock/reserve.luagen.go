@@ -49,7 +49,12 @@ return {true, short}
 // ReserveSHA1 is the SHA1 Redis knows ReserveSource by.
 const ReserveSHA1 = "784c8a8df0f0002690c184b91ee7d66cfb1b170f"
 
-var reserveScript = luagenimpl.NewScript("Reserve", "scripts/reserve.lua", ReserveSource, ReserveSHA1, false)
+var reserveScript = luagenimpl.InLibrary(
+	luagenimpl.NewScript("Reserve", "scripts/reserve.lua", ReserveSource, ReserveSHA1, false),
+	library,
+	"reserve",
+	17,
+)
 
 // ReserveResult is the reply of Reserve.
 type ReserveResult struct {

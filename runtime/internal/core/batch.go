@@ -33,6 +33,10 @@ type Batch struct {
 	// (a standalone or sentinel pipe fails the calls it queued before
 	// writing them), so that slice is never written to or reused again.
 	dropped bool
+	// fnUnknown: a library's script was queued before the runner knew
+	// whether the server has Functions; Exec finds out and, if it has,
+	// builds those calls again as FCALL.
+	fnUnknown bool
 }
 
 type batchBuf struct {
@@ -222,6 +226,9 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 		buf.strs = buf.strs[:off]
 		return b.fail(err)
 	}
+	if s.lib != nil && b.r.fn.Load() == fnUnknown {
+		b.fnUnknown = true
+	}
 	buf.calls = append(buf.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
 	buf.cmds = append(buf.cmds, cmd)
 	b.n++
@@ -297,6 +304,13 @@ func (b *Batch) Exec(ctx context.Context) error {
 		start = time.Now()
 	}
 
+	if b.fnUnknown && r.functions(ctx) {
+		for i := range buf.calls {
+			if c := &buf.calls[i]; c.script != nil && c.script.lib != nil && !c.failed {
+				buf.cmds[i] = r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), false)
+			}
+		}
+	}
 	var sum summary
 	calls, cmds := buf.calls, buf.cmds
 	// pending lists the calls to send, in queue order; nil means all of
@@ -354,7 +368,11 @@ func (b *Batch) Exec(ctx context.Context) error {
 			b.recover(ctx, sent, noscript)
 		}
 		if len(again) > 0 {
-			if retries >= maxRetries || !backoff(ctx, retries) {
+			limit := maxRetries
+			for _, i := range again {
+				limit = max(limit, retryCap(&b.res[i]))
+			}
+			if retries >= limit || !backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
 					sum.add(i, replyErr(calls[i].script, &b.res[i]))
 				}
@@ -436,7 +454,8 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 			continue
 		}
 		slot := cmds[j].Slot()
-		if !buf.seen.add(loadKey{c.script, r.group(t, slot)}) {
+		u := r.unit(c.script)
+		if !buf.seen.add(loadKey{u, r.group(t, slot)}) {
 			continue
 		}
 		if refused {
@@ -448,8 +467,8 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 			cmds[j] = cmd
 			continue
 		}
-		send = append(send, r.loadCommand(c.script, slot))
-		loads = append(loads, c.script)
+		send = append(send, r.loadCommandKeep(u, slot, all))
+		loads = append(loads, u)
 	}
 	buf.seen.reset()
 	buf.loads = loads
@@ -545,7 +564,7 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Scr
 			b.dropped = true
 		}
 		switch {
-		case c.script != nil && !c.eval && isNoScript(res): // EVAL cannot miss; if a server says so, that stands
+		case c.script != nil && !c.eval && b.r.isMissing(c.script, res): // EVAL cannot miss; if a server says so, that stands
 			noscript = append(noscript, i)
 		case c.script != nil && notRun(res):
 			again = append(again, i)
@@ -588,7 +607,7 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	}
 	failed := r.loadScripts(ctx, sent, b.scriptsOf(loadAll))
 	for _, i := range loadAll {
-		if c := &calls[i]; failed[c.script] {
+		if c := &calls[i]; failed[r.unit(c.script)] {
 			c.eval = true
 		}
 	}
@@ -617,7 +636,7 @@ func (b *Batch) scriptsOf(idx []int32) []*Script {
 	var out []*Script
 	seen := make(map[*Script]bool)
 	for _, i := range idx {
-		if s := b.buf.calls[i].script; !seen[s] {
+		if s := b.r.unit(b.buf.calls[i].script); !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}

@@ -19,6 +19,9 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	// calls fit in this array on the stack.
 	var kaBuf [8]string
 	ka := append(append(kaBuf[:0], keys...), args...)
+	if s.lib != nil && r.fn.Load() == fnUnknown {
+		r.functions(ctx)
+	}
 	cmd, err := r.firstCommand(s, ka, len(keys))
 	if err != nil {
 		var zero T
@@ -39,18 +42,18 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			res = r.client.Do(ctx, cmd)
 		}
 		switch {
-		case !useEval && isNoScript(res): // did not run
+		case !useEval && r.isMissing(s, res): // did not run
 			noscripts++
 			switch r.resendAfter(noscripts, true) {
 			case resendWithLoad:
 				withLoad = true
 			case resendAfterLoadAll:
 				withLoad = false
-				useEval = r.ensureLoaded(ctx, s, sent, false) != nil
+				useEval = r.ensureLoaded(ctx, r.unit(s), sent, false) != nil
 			default:
 				withLoad, useEval = false, true
 			}
-		case notRun(res) && retries < maxRetries && backoff(ctx, int(retries)):
+		case notRun(res) && int(retries) < retryCap(&res) && backoff(ctx, int(retries)):
 			retries++
 		default:
 			if r.hooks.Call != nil {
@@ -65,8 +68,9 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 // doWithLoad sends SCRIPT LOAD of s and cmd, a call of s, in one pipeline
 // to the node cmd goes to (both keyless go to one node too).
 func (r *Runner) doWithLoad(ctx context.Context, s *Script, cmd rueidis.Completed) rueidis.RedisResult {
-	res := r.client.DoMulti(ctx, r.loadCommand(s, cmd.Slot()), cmd)
-	r.loaded(s, res[0]) // a failed load shows as NOSCRIPT on the call
+	u := r.unit(s)
+	res := r.client.DoMulti(ctx, r.loadCommand(u, cmd.Slot()), cmd)
+	r.loaded(u, res[0]) // a failed load shows as NOSCRIPT on the call
 	return res[1]
 }
 
@@ -153,8 +157,9 @@ func hasHashTag(key string) bool {
 	return start >= 0 && strings.IndexByte(key[start+1:], '}') > 0
 }
 
-// command builds a call's EVALSHA, or EVAL when eval is set (the _RO forms
-// for read-only scripts), from ka: its nkeys keys, then its args. Only the
+// command builds a call's EVALSHA (FCALL for a library's script on a
+// server with Functions), or EVAL when eval is set (the _RO forms for
+// read-only scripts), from ka: its nkeys keys, then its args. Only the
 // first key goes through the builder's Key, which hashes keys for routing
 // (and panics on a cluster client when they differ); the rest follow as
 // plain arguments: Redis receives the same bytes, and firstCommand checked
@@ -168,6 +173,10 @@ func (r *Runner) command(s *Script, ka []string, nkeys int, eval bool) rueidis.C
 	first, rest := ka[:min(nkeys, 1)], ka[min(nkeys, 1):]
 	var cmd rueidis.Completed
 	switch {
+	case !eval && r.fcall(s) && s.readOnly:
+		cmd = b.FcallRo().Function(s.fn).Numkeys(n).Key(first...).Arg(rest...).Build()
+	case !eval && r.fcall(s):
+		cmd = b.Fcall().Function(s.fn).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case eval && s.readOnly:
 		cmd = b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case eval:

@@ -23,11 +23,14 @@ import (
 // rueidis retries these only for commands it may also retry after a network
 // error, which excludes EVALSHA of write scripts; the runtime retries them
 // for every script call, with a growing pause, as long as the context allows
-// and at most maxRetries times.
+// and at most maxRetries times (maxTryAgainRetries for TRYAGAIN: a slot
+// whose keys redis-cli --cluster reshard moves under load stays split for
+// seconds).
 const (
-	maxRetries   = 12
-	firstBackoff = 10 * time.Millisecond
-	maxBackoff   = 250 * time.Millisecond
+	maxRetries         = 12
+	maxTryAgainRetries = 40
+	firstBackoff       = 10 * time.Millisecond
+	maxBackoff         = 250 * time.Millisecond
 )
 
 // notRun reports whether res is a reply Redis gives before running the
@@ -49,6 +52,14 @@ func notRun(res rueidis.RedisResult) bool {
 	}
 	msg := re.Error()
 	return strings.HasPrefix(msg, "READONLY ") || strings.HasPrefix(msg, "NOREPLICAS ") || strings.HasPrefix(msg, "BUSY ")
+}
+
+// retryCap is how many times a call that got res is retried.
+func retryCap(res *rueidis.RedisResult) int {
+	if re, ok := rueidis.IsRedisErr(res.Error()); ok && re.IsTryAgain() {
+		return maxTryAgainRetries
+	}
+	return maxRetries
 }
 
 // backoff waits before retry attempt n (0-based); false when ctx ended first.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,10 @@ type Runner struct {
 	// the next one.
 	lastCalls, lastStrs atomic.Int64
 	topo                topologyCache
+	// fn says whether the server has Redis Functions (fnYes, fnNo), found
+	// out once per runner by the first call of a library's script.
+	fn   atomic.Int32
+	fnMu sync.Mutex
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
@@ -80,6 +85,19 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 		return nil
 	}
 	start := r.epoch.Load()
+	// A library's scripts load as their library, once.
+	units := make([]*Script, 0, len(scripts))
+	seen := make(map[*Script]bool, len(scripts))
+	for _, s := range scripts {
+		if s.lib != nil && r.functions(ctx) {
+			s = s.lib.unit
+		}
+		if !seen[s] {
+			seen[s] = true
+			units = append(units, s)
+		}
+	}
+	scripts = units
 	errs := make([]error, len(scripts))
 	var wg sync.WaitGroup
 	for i, s := range scripts {
@@ -130,6 +148,9 @@ func (r *Runner) ensureLoaded(ctx context.Context, s *Script, sent uint64, force
 // loadEverywhere sends SCRIPT LOAD to every node in parallel.
 func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 	nodes := r.client.Nodes()
+	if s.isLib != nil {
+		return r.loadLibraryEverywhere(ctx, s.isLib, nodes)
+	}
 	addrs := make([]string, 0, len(nodes))
 	for addr := range nodes {
 		addrs = append(addrs, addr)
@@ -156,6 +177,16 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 // server refused it (NOPERM) or accepted it.
 func (r *Runner) loaded(s *Script, res rueidis.RedisResult) error {
 	sha, err := res.ToString()
+	if s.isLib != nil {
+		// FUNCTION LOAD answers the library's name; without REPLACE, a
+		// node that has it says so.
+		if re, ok := rueidis.IsRedisErr(err); ok && strings.HasSuffix(re.Error(), "' already exists") {
+			return nil
+		}
+		if err == nil && sha == s.isLib.name {
+			sha = s.sha1
+		}
+	}
 	switch {
 	case err != nil:
 		if re, ok := rueidis.IsRedisErr(err); ok && ErrorCode(re.Error()) == "NOPERM" {
@@ -182,7 +213,24 @@ func (r *Runner) loadRefused() bool {
 // loadCommand is a SCRIPT LOAD of s routed like a command of slot (cluster
 // clients; keylessSlot leaves it keyless, to go with keyless calls).
 func (r *Runner) loadCommand(s *Script, slot uint16) rueidis.Completed {
-	cmd := r.client.B().ScriptLoad().Script(s.source).Build()
+	return r.loadCommandKeep(s, slot, false)
+}
+
+// loadCommandKeep is loadCommand; for a library with keep set it is FUNCTION
+// LOAD without REPLACE, which Redis refuses ("Library 'NAME' already
+// exists") before compiling anything when the node has the library: a
+// KeepOrder batch sends it ahead of its calls on every node, and a REPLACE
+// there would recompile, replicate and persist the library every batch.
+func (r *Runner) loadCommandKeep(s *Script, slot uint16, keep bool) rueidis.Completed {
+	var cmd rueidis.Completed
+	switch {
+	case s.isLib != nil && keep:
+		cmd = r.client.B().FunctionLoad().FunctionCode(s.source).Build()
+	case s.isLib != nil:
+		cmd = r.client.B().FunctionLoad().Replace().FunctionCode(s.source).Build()
+	default:
+		cmd = r.client.B().ScriptLoad().Script(s.source).Build()
+	}
 	if r.cluster && slot != keylessSlot {
 		cmd = cmd.SetSlot(slotKey(slot))
 	}

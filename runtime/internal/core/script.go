@@ -15,6 +15,13 @@ type Script struct {
 	// lines maps source lines to the files they come from, for a script
 	// that includes others; nil otherwise. Read on error paths only.
 	lines Lines
+
+	// lib, fn and lineOffset are set for a script of a Functions library
+	// (see InLibrary); isLib marks a library's load unit.
+	lib        *Library
+	fn         string
+	lineOffset int
+	isLib      *Library
 }
 
 // Option is an optional part of a script, given to NewScript: a Prefix or
@@ -92,3 +99,61 @@ func (s *Script) File() string { return s.file }
 
 // SHA1 is the hex SHA1 of the script's source.
 func (s *Script) SHA1() string { return s.sha1 }
+
+// Library is a Redis Functions library generated from a package's scripts
+// (luagen.yaml `library: NAME`): one function per script, each running the
+// script's body unchanged, plus a version function that returns Version.
+type Library struct {
+	name    string
+	source  string // the library code, "#!lua name=NAME" first
+	version string // hex SHA1 of the library code before its version function
+	// unit stands for the library where the runner loads scripts: loads,
+	// their dedup per node and their epochs are per unit.
+	unit *Script
+}
+
+// NewLibrary describes a library. source is its code, sent by FUNCTION LOAD
+// REPLACE; version is what its version function (VersionFunction) returns.
+func NewLibrary(name, source, version string) *Library {
+	l := &Library{name: name, source: source, version: version}
+	l.unit = &Script{name: name, file: "library " + name, source: source, sha1: version, isLib: l}
+	return l
+}
+
+// Name is the library's name in Redis.
+func (l *Library) Name() string { return l.name }
+
+// Version is the hex SHA1 that identifies this build of the library.
+func (l *Library) Version() string { return l.version }
+
+// Source is the library's code.
+func (l *Library) Source() string { return l.source }
+
+// VersionFunction is the name of the function that returns the version of
+// the library a node holds: "luagen_version_" followed by the library name.
+func (l *Library) VersionFunction() string { return VersionFunction(l.name) }
+
+// VersionFunction is the version function's name of library name.
+func VersionFunction(name string) string { return "luagen_version_" + name }
+
+// InLibrary makes s a function of lib: on servers with Redis Functions its
+// calls are FCALL (FCALL_RO when read-only) of function fn, whose body
+// starts at line firstLine+1 of the library's code (firstLine is the
+// library line of the file's line 1, less one: 0 when the file's line 1
+// is the library's line 1). It returns s.
+func InLibrary(s *Script, lib *Library, fn string, lineOffset int) *Script {
+	s.lib, s.fn, s.lineOffset = lib, fn, lineOffset
+	return s
+}
+
+// Library is the library s belongs to, or nil.
+func (s *Script) Library() *Library { return s.lib }
+
+// FunctionLine maps a line of s's library, as Redis reports it in errors
+// ("user_function:N"), to the line of s's file; 0 when it is outside s.
+func (s *Script) FunctionLine(n int) int {
+	if s.lib == nil || n-s.lineOffset < 1 {
+		return 0
+	}
+	return n - s.lineOffset
+}

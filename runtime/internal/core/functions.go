@@ -1,0 +1,259 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/redis/rueidis"
+)
+
+// A library's scripts run as Redis Functions (FCALL) on servers that have
+// them, and as scripts (EVALSHA, with its NOSCRIPT recovery) on those that
+// do not: Redis 6, miniredis. Which one is decided once per runner, by the
+// first call of a library's script (see functions).
+const (
+	fnUnknown int32 = iota
+	fnYes
+	fnNo
+)
+
+// functions reports whether the runner calls library scripts by FCALL,
+// finding out first when it does not know yet (one FUNCTION STATS). When
+// the server cannot be asked (a network error), it answers false without
+// deciding: the call goes as a script, which every server runs.
+func (r *Runner) functions(ctx context.Context) bool {
+	switch r.fn.Load() {
+	case fnYes:
+		return true
+	case fnNo:
+		return false
+	}
+	r.fnMu.Lock()
+	defer r.fnMu.Unlock()
+	if st := r.fn.Load(); st != fnUnknown {
+		return st == fnYes
+	}
+	err := r.client.Do(ctx, r.client.B().FunctionStats().Build()).Error()
+	re, isRedis := rueidis.IsRedisErr(err)
+	switch {
+	case err == nil:
+		r.fn.Store(fnYes)
+	case isRedis && isUnknownCommand(re.Error()):
+		r.fn.Store(fnNo)
+	case isRedis: // NOPERM, BUSY...: the command exists
+		r.fn.Store(fnYes)
+	default:
+		return false
+	}
+	return r.fn.Load() == fnYes
+}
+
+// isUnknownCommand reports whether msg is Redis's (or miniredis's) reply to
+// a command it does not have.
+func isUnknownCommand(msg string) bool {
+	return strings.Contains(strings.ToLower(msg), "unknown command")
+}
+
+// isUnknownFcall reports whether msg is the reply of a server without
+// FCALL or FCALL_RO to one: "ERR unknown command 'FCALL', with args
+// beginning with: ..." (quoted with ` by Redis 6 and miniredis). It is
+// matched whole, so that an error a function returns is never taken for it.
+func isUnknownFcall(msg string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimPrefix(msg, "ERR "), "unknown command ")
+	if !ok || len(rest) < 2 {
+		return false
+	}
+	rest = strings.ToLower(rest[1:])
+	return strings.HasPrefix(rest, "fcall_ro") || strings.HasPrefix(rest, "fcall")
+}
+
+// fcall reports whether calls of s go by FCALL, as decided for the runner.
+func (r *Runner) fcall(s *Script) bool { return s.lib != nil && r.fn.Load() == fnYes }
+
+// unit is what is loaded for s: its library when s goes by FCALL, else s.
+func (r *Runner) unit(s *Script) *Script {
+	if r.fcall(s) {
+		return s.lib.unit
+	}
+	return s
+}
+
+// isMissing reports whether res says that the script or function of a call
+// of s is not on the node: NOSCRIPT, or for FCALL "Function not found".
+// Either way the call did not run.
+func (r *Runner) isMissing(s *Script, res rueidis.RedisResult) bool {
+	if res.NonRedisError() != nil {
+		return false
+	}
+	re, ok := rueidis.IsRedisErr(res.Error())
+	if !ok {
+		return false
+	}
+	if re.IsNoScript() {
+		return true
+	}
+	if !r.fcall(s) {
+		return false
+	}
+	msg := re.Error()
+	if isUnknownFcall(msg) {
+		// A node without Functions (a cluster half-way through an upgrade
+		// from Redis 6): the call did not run. The runner goes by scripts
+		// from now on, which every node runs.
+		r.fn.Store(fnNo)
+		return true
+	}
+	return isFunctionNotFound(msg)
+}
+
+func isFunctionNotFound(msg string) bool {
+	return strings.TrimPrefix(msg, "ERR ") == "Function not found"
+}
+
+// loadLibraryEverywhere sends FUNCTION LOAD REPLACE of lib to every node in
+// parallel. Replicas refuse it (READONLY) and get the library from their
+// master, so that refusal is no error.
+func (r *Runner) loadLibraryEverywhere(ctx context.Context, lib *Library, nodes map[string]rueidis.Client) error {
+	addrs := sortedAddrs(nodes)
+	errs := make([]error, len(addrs))
+	var wg sync.WaitGroup
+	for i, addr := range addrs {
+		wg.Go(func() {
+			if err := r.loadLibraryOn(ctx, lib, nodes[addr]); err != nil {
+				errs[i] = fmt.Errorf("luagen: loading library %s on %s: %w", lib.name, addr, err)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// loadLibraryOn loads lib on one node; a replica's READONLY is no error.
+func (r *Runner) loadLibraryOn(ctx context.Context, lib *Library, n rueidis.Client) error {
+	res := n.Do(ctx, n.B().FunctionLoad().Replace().FunctionCode(lib.source).Build())
+	if re, ok := rueidis.IsRedisErr(res.Error()); ok && ErrorCode(re.Error()) == "READONLY" {
+		return nil
+	}
+	return r.loaded(lib.unit, res)
+}
+
+func sortedAddrs(nodes map[string]rueidis.Client) []string {
+	addrs := make([]string, 0, len(nodes))
+	for addr := range nodes {
+		addrs = append(addrs, addr)
+	}
+	sort.Strings(addrs)
+	return addrs
+}
+
+// LibraryVersion is the version of a library one node holds.
+type LibraryVersion struct {
+	Node    string // the node's address
+	Role    string // "master" or "slave", as ROLE says
+	Library string
+	// Version is the hex SHA1 of the library the node holds; "" when it
+	// holds none (or one without luagen's version function), "unknown"
+	// when that function does not answer as luagen's does.
+	Version string
+	Current bool // Version is the one this program was built with
+	// Replaced says that Sync loaded this program's library on the node.
+	Replaced bool
+}
+
+// Versions lists, for every node the client knows (replicas included) and
+// every library, the version the node holds.
+func (r *Runner) Versions(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return r.versions(ctx, libs, false)
+}
+
+// Sync replaces each library on every master that holds another version or
+// none, and returns what every node held before (Replaced marks the masters
+// it loaded). Replicas get the library from their masters.
+func (r *Runner) Sync(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return r.versions(ctx, libs, true)
+}
+
+func (r *Runner) versions(ctx context.Context, libs []*Library, replace bool) ([]LibraryVersion, error) {
+	if len(libs) == 0 {
+		return nil, nil
+	}
+	if !r.functions(ctx) {
+		return nil, errors.New("luagen: the server has no Redis Functions (FUNCTION, FCALL: Redis 7.0 or later); library scripts run as scripts")
+	}
+	nodes := r.client.Nodes()
+	addrs := sortedAddrs(nodes)
+	out := make([][]LibraryVersion, len(addrs))
+	errs := make([]error, len(addrs))
+	var wg sync.WaitGroup
+	for i, addr := range addrs {
+		wg.Go(func() {
+			out[i], errs[i] = r.nodeVersions(ctx, addr, nodes[addr], libs, replace)
+		})
+	}
+	wg.Wait()
+	var all []LibraryVersion
+	for _, o := range out {
+		all = append(all, o...)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return all, err
+	}
+	if replace {
+		// Loaded libraries count as loaded for the NOSCRIPT-like recovery.
+		r.mu.Lock()
+		for _, l := range libs {
+			r.loadedAt[l.unit] = r.epoch.Add(1)
+		}
+		r.mu.Unlock()
+	}
+	return all, nil
+}
+
+// nodeVersions asks one node its role and the version of each library (one
+// round trip), and when sync is set loads those that differ on a master.
+func (r *Runner) nodeVersions(ctx context.Context, addr string, n rueidis.Client, libs []*Library, replace bool) ([]LibraryVersion, error) {
+	cmds := make(rueidis.Commands, 0, 1+len(libs))
+	cmds = append(cmds, n.B().Role().Build())
+	for _, l := range libs {
+		cmds = append(cmds, n.B().FcallRo().Function(l.VersionFunction()).Numkeys(0).Build())
+	}
+	res := n.DoMulti(ctx, cmds...)
+	role, err := res[0].ToArray()
+	if err != nil {
+		return nil, fmt.Errorf("luagen: ROLE on %s: %w", addr, err)
+	}
+	roleName, _ := role[0].ToString()
+	out := make([]LibraryVersion, len(libs))
+	var errs []error
+	for i, l := range libs {
+		v := LibraryVersion{Node: addr, Role: roleName, Library: l.name}
+		got, err := res[1+i].ToString()
+		switch re, ok := rueidis.IsRedisErr(err); {
+		case err == nil:
+			v.Version = got
+		case ok && isFunctionNotFound(re.Error()):
+		case ok:
+			// A library of that name that luagen did not build (its
+			// version function is missing or not read-only): another one.
+			v.Version = "unknown"
+		default:
+			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.name, addr, err))
+			out[i] = v
+			continue
+		}
+		v.Current = v.Version == l.version
+		if replace && !v.Current && roleName == "master" {
+			if err := r.loadLibraryOn(ctx, l, n); err != nil {
+				errs = append(errs, fmt.Errorf("luagen: loading library %s on %s: %w", l.name, addr, err))
+			} else {
+				v.Replaced = true
+			}
+		}
+		out[i] = v
+	}
+	return out, errors.Join(errs...)
+}
