@@ -63,6 +63,7 @@ var methods = []*method{
 	{id: "dmsha-again", name: "the same hand-built DoMulti, run again (noise floor)", againOf: "dmsha", build: doMultiEvalsha},
 	{id: "luagen-fn", name: "luagen functions pipeline (FCALL)", build: luagenFnPipeline},
 	{id: "dmfcall", name: "rueidis DoMulti FCALL, hand-built (library preloaded)", build: doMultiFcall},
+	{id: "dmfcall-again", name: "the same hand-built DoMulti FCALL, run again (noise floor)", againOf: "dmfcall", build: doMultiFcall},
 	{id: "execmulti", name: "rueidis Lua.ExecMulti", build: execMulti},
 	{id: "dmeval", name: "rueidis DoMulti EVAL", build: doMultiEval},
 	{id: "goredis", name: "go-redis pipelined EvalSha (preloaded)", build: goredisPipeline},
@@ -154,21 +155,25 @@ func luagenPipe[R any](sc *gen.Scripts, batch int, ordered bool, queue func(gen.
 			futs[i] = queue(p, (off+i)&slotMask)
 		}
 		p.Exec(ctx) // errors are per call: read them from the futures
-		ok := 0
-		var first error
-		for _, f := range futs[:n] {
-			r, err := f.Get()
-			if err == nil && !good(r) {
-				err = errWrongReply
-			}
-			if err == nil {
-				ok++
-			} else if first == nil {
-				first = err
-			}
-		}
-		return ok, first
+		return readFutures(futs[:n], good)
 	}
+}
+
+// readFutures reads every future as application code does and reports how
+// many hold a good result, and the first error.
+func readFutures[R any](futs []runtime.Future[R], good func(R) bool) (ok int, first error) {
+	for _, f := range futs {
+		r, err := f.Get()
+		if err == nil && !good(r) {
+			err = errWrongReply
+		}
+		if err == nil {
+			ok++
+		} else if first == nil {
+			first = err
+		}
+	}
+	return ok, first
 }
 
 func luagenSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
@@ -354,20 +359,7 @@ func luagenFnPipe[R any](sc *genfn.Scripts, batch int, queue func(genfn.Pipeline
 			futs[i] = queue(p, (off+i)&slotMask)
 		}
 		p.Exec(ctx) // errors are per call: read them from the futures
-		ok := 0
-		var first error
-		for _, f := range futs[:n] {
-			r, err := f.Get()
-			if err == nil && !good(r) {
-				err = errWrongReply
-			}
-			if err == nil {
-				ok++
-			} else if first == nil {
-				first = err
-			}
-		}
-		return ok, first
+		return readFutures(futs[:n], good)
 	}
 }
 
