@@ -1,225 +1,81 @@
 package runtime
 
-import (
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
+import "github.com/luagen/luagen/internal/rt"
 
-	"github.com/redis/rueidis"
-
-	"github.com/luagen/luagen/runtime/internal/core"
-)
-
-// The implementation builds this package's errors through core.Errors.
-func init() {
-	core.Errors.Executed = ErrExecuted
-	core.Errors.NotExecuted = ErrNotExecuted
-	core.Errors.Script = func(s *core.Script, re *rueidis.RedisError) error { return newScriptError(s, re) }
-	core.Errors.CrossSlot = func(s *core.Script, keys []string) error { return newCrossSlotError(s, keys) }
-	core.Errors.Prefix = func(s *core.Script, param, prefix string, slot, want int, key, wantParam string) error {
-		return &PrefixError{Script: s.Name(), Param: param, Prefix: prefix, Slot: slot, Want: want, Key: key, WantParam: wantParam}
-	}
-	core.Errors.Reply = func(s *core.Script, err error) error { return &ReplyError{Script: s.Name(), Err: err} }
-	core.Errors.Batch = func(failed, total int, first error) error {
-		return &BatchError{Failed: failed, Total: total, First: first}
-	}
-}
+// The error and hook types are shared with the go-redis backend
+// (github.com/luagen/luagen/goredis): errors.As with either package's name
+// matches both.
 
 // ErrNotExecuted is returned by Future.Get before its batch ran.
-var ErrNotExecuted = errors.New("luagen: batch not executed yet")
+var ErrNotExecuted = rt.ErrNotExecuted
 
 // ErrExecuted is returned by Exec on a batch that already ran: a batch runs
 // once, so that no call is sent twice.
-var ErrExecuted = errors.New("luagen: batch already executed")
+var ErrExecuted = rt.ErrExecuted
 
 // ScriptError is an error reply to a script call: a Lua runtime error, an
 // error from redis.call inside the script, a redis.error_reply, or a refusal
-// such as NOPERM. Line is the line in File that Redis blamed
-// ("user_script:N"; for a function of a library, "user_function:N" mapped
-// back to the file's line), or 0 when Redis named none. For a script that
-// includes other files (--- @include), File and Line are those of the
-// included file when the line Redis blamed comes from one, and IncludedBy
-// is then the script's own file.
-type ScriptError struct {
-	Script     string // Go name of the script
-	File       string // path of the .lua file relative to luagen.yaml
-	Line       int
-	IncludedBy string // the script's .lua file when File is a file it includes; else ""
-	Code       string // first word of the reply when upper case: "ERR", "WRONGTYPE", "NOPERM", ...
-	Msg        string // the reply as Redis sent it
-	err        *rueidis.RedisError
-}
-
-func (e *ScriptError) Error() string {
-	where := e.File
-	if e.Line > 0 {
-		where += ":" + strconv.Itoa(e.Line)
-	}
-	if e.IncludedBy != "" {
-		where += ", included by " + e.IncludedBy
-	}
-	return fmt.Sprintf("luagen: script %s (%s): %s", e.Script, where, e.Msg)
-}
-
-// Unwrap returns the *rueidis.RedisError, for rueidis.IsRedisErr-style checks
-// through errors.As.
-func (e *ScriptError) Unwrap() error { return e.err }
-
-// IsPermission reports whether the ACL refused the call or a command inside it.
-func (e *ScriptError) IsPermission() bool {
-	if e.Code == "NOPERM" { // the call itself: a key in KEYS, or the command
-		return true
-	}
-	// A command or key refused inside the script is an ERR reply, worded
-	// "The user executing the script can't ..." by Redis 7.0 and "ACL
-	// failure in script: ..." by Redis 7.2 and later. rueidis strips the
-	// "ERR ", so Code is not to be relied on here (the latter reads "ACL").
-	msg := strings.TrimPrefix(e.Msg, "ERR ")
-	return strings.HasPrefix(msg, "The user executing the script can't ") ||
-		strings.HasPrefix(msg, "ACL failure in script:")
-}
-
-func newScriptError(s *core.Script, re *rueidis.RedisError) *ScriptError {
-	msg := re.Error()
-	line := scriptLine(msg)
-	if n := functionLine(msg); n > 0 && line == 0 {
-		line = s.FunctionLine(n) // a line of the library: back to the source's
-	}
-	e := &ScriptError{Script: s.Name(), Code: core.ErrorCode(msg), Msg: msg, err: re}
-	e.File, e.Line = s.Origin(line)
-	if e.File != s.File() {
-		e.IncludedBy = s.File()
-	}
-	return e
-}
-
-// functionLine finds the library line Redis blames in an error of a function
-// ("user_function:N"), as scriptLine does for scripts.
-func functionLine(msg string) int {
-	return lineAfter(msg, "@user_function:", "user_function:")
-}
-
-// scriptLine finds the line Redis blames. Redis 7 ends runtime errors with
-// "on @user_script:N." and starts compile errors with "user_script:N:"; the
-// former is the line that was running, so it wins.
-func scriptLine(msg string) int {
-	return lineAfter(msg, "@user_script:", "user_script:")
-}
-
-// lineAfter is the number after the first of markers found in msg, or 0.
-func lineAfter(msg string, markers ...string) int {
-	for _, marker := range markers {
-		if i := strings.Index(msg, marker); i >= 0 {
-			rest := msg[i+len(marker):]
-			n := 0
-			for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
-				n++
-			}
-			if line, err := strconv.Atoi(rest[:n]); err == nil {
-				return line
-			}
-		}
-	}
-	return 0
-}
+// such as NOPERM. Its fields: Script (Go name), File (the .lua file), Line
+// (the line Redis blamed, mapped back through includes and Functions
+// libraries; 0 when Redis named none), IncludedBy (the script's own file
+// when File is a file it includes), Code (the reply's first word when upper
+// case: "ERR", "WRONGTYPE", "NOPERM", "BUSY", ...) and Msg (the reply).
+// IsPermission reports an ACL refusal; Unwrap gives the *rueidis.RedisError.
+type ScriptError = rt.ScriptError
 
 // CrossSlotError is returned, before anything is sent, for a call whose keys
-// hash to different cluster slots. Keys that must be used together need a
-// common hash tag, e.g. "{user:42}:tokens" and "{user:42}:log".
-type CrossSlotError struct {
-	Script string
-	Keys   []string
-	Slots  []uint16
-}
-
-// newCrossSlotError keeps keys.
-func newCrossSlotError(s *core.Script, keys []string) *CrossSlotError {
-	e := &CrossSlotError{Script: s.Name(), Keys: keys, Slots: make([]uint16, len(keys))}
-	for i, k := range keys {
-		e.Slots[i] = core.Slot(k)
-	}
-	return e
-}
-
-func (e *CrossSlotError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "luagen: script %s: keys in different cluster slots:", e.Script)
-	for i, k := range e.Keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, " %q (slot %d)", k, e.Slots[i])
-	}
-	b.WriteString("; give keys used together a common hash tag, like {user:42}:a and {user:42}:b")
-	return b.String()
-}
+// hash to different cluster slots (Script, Keys, Slots). Keys that must be
+// used together need a common hash tag, e.g. "{user:42}:tokens" and
+// "{user:42}:log".
+type CrossSlotError = rt.CrossSlotError
 
 // PrefixError is returned, before anything is sent, for a call whose key
 // prefix (a param declared `prefix: true`, from which the script builds
 // keys) cannot prove that those keys live in the call's slot: the prefix has
-// no complete, non-empty hash tag, or its tag's slot is not the call's.
-// Checked where the slot check is on (always on a cluster client).
-type PrefixError struct {
-	Script string
-	Param  string // the key prefix param, as declared in the header
-	Prefix string // its value in this call
-	Slot   int    // the slot of its hash tag; -1 when it has none
-	// Want is the slot the call runs in: that of Key, its first key, or in
-	// a call without keys that of WantParam, its first key prefix. It is
-	// -1 when Param is that first key prefix (then Slot is -1).
-	Want      int
-	Key       string
-	WantParam string
-}
-
-func (e *PrefixError) Error() string {
-	if e.Slot < 0 {
-		return fmt.Sprintf("luagen: script %s: key prefix %s is %q, which has no hash tag, so the keys the script builds from it could be in any slot; put the part they share in braces, like \"app:{tenant42}:\"", e.Script, e.Param, e.Prefix)
-	}
-	from := fmt.Sprintf("key %q", e.Key)
-	if e.Key == "" {
-		from = "key prefix " + e.WantParam
-	}
-	return fmt.Sprintf("luagen: script %s: key prefix %s %q is in slot %d, but %s is in slot %d; keys built from the prefix must be in the call's slot: give them a common hash tag", e.Script, e.Param, e.Prefix, e.Slot, from, e.Want)
-}
+// no complete, non-empty hash tag (Slot -1), or its tag's slot is not the
+// call's (Want: that of Key, the call's first key, or of WantParam, its first
+// key prefix). Checked where the slot check is on (always on a cluster
+// client).
+type PrefixError = rt.PrefixError
 
 // ReplyError is a reply whose shape does not match the script's declared
 // result type. The script ran; only decoding its reply failed.
-type ReplyError struct {
-	Script string
-	Err    error
-}
-
-func (e *ReplyError) Error() string {
-	return fmt.Sprintf("luagen: script %s: unexpected reply: %v", e.Script, e.Err)
-}
-
-func (e *ReplyError) Unwrap() error { return e.Err }
+type ReplyError = rt.ReplyError
 
 // ArgumentError is an argument that could not be encoded; the call was not sent.
-type ArgumentError struct {
-	Script string
-	Arg    string
-	Err    error
-}
+type ArgumentError = rt.ArgumentError
 
-func (e *ArgumentError) Error() string {
-	return fmt.Sprintf("luagen: script %s: arg %s: %v", e.Script, e.Arg, e.Err)
-}
+// BatchError is returned by Exec when some calls failed (Failed of Total;
+// First is the first failed call's error, in queue order); each failed
+// call's Future holds its own error.
+type BatchError = rt.BatchError
 
-func (e *ArgumentError) Unwrap() error { return e.Err }
+// Hooks observe a runner's script calls and batches, for metrics and traces
+// (package github.com/luagen/luagen/otel adapts them to OpenTelemetry).
+// Each func may be nil; with none set, a runner does no extra work at all.
+// Hooks run on the goroutine that made the call or ran Exec, after the call
+// or batch ended and before it returns, so keep them short; they must be
+// safe for concurrent use. Call sees every script call that was sent (not
+// calls that failed before sending, nor plain commands), Batch every Exec
+// that sent anything.
+type Hooks = rt.Hooks
 
-// BatchError is returned by Exec when some calls failed; each failed call's
-// Future holds its own error.
-type BatchError struct {
-	Failed int   // calls that failed
-	Total  int   // calls in the batch
-	First  error // the error of the first failed call, in queue order
-}
+// CallInfo describes one script call for Hooks.Call.
+type CallInfo = rt.CallInfo
 
-func (e *BatchError) Error() string {
-	return fmt.Sprintf("luagen: %d of %d calls failed; first: %v", e.Failed, e.Total, e.First)
-}
+// BatchInfo describes one Exec for Hooks.Batch.
+type BatchInfo = rt.BatchInfo
 
-func (e *BatchError) Unwrap() error { return e.First }
+// Outcome says how Redis answered a call: OutcomeOK, OutcomeErrorReply or
+// OutcomeTransport.
+type Outcome = rt.Outcome
+
+const (
+	// OutcomeOK: a reply that is not an error (a nil reply included).
+	OutcomeOK = rt.OutcomeOK
+	// OutcomeErrorReply: an error reply (see CallInfo.Code).
+	OutcomeErrorReply = rt.OutcomeErrorReply
+	// OutcomeTransport: no reply, because of a network error, a timeout or
+	// the context's end. A write script may or may not have run.
+	OutcomeTransport = rt.OutcomeTransport
+)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/redis/rueidis"
 
+	"github.com/luagen/luagen/internal/rt"
 	"github.com/luagen/luagen/runtime/internal/core"
 )
 
@@ -52,11 +53,7 @@ func (r *Runner) Client() rueidis.Client { return (*core.Runner)(r).Client() }
 // FUNCTION LOAD REPLACE on every master (replicas get it from theirs), on
 // servers with Functions; see also Sync.
 func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
-	cs := make([]*core.Script, len(scripts))
-	for i, s := range scripts {
-		cs[i] = (*core.Script)(s)
-	}
-	return (*core.Runner)(r).Load(ctx, cs...)
+	return (*core.Runner)(r).Load(ctx, scripts...)
 }
 
 // NewBatch starts an empty batch on r. Generated packages queue their calls
@@ -64,17 +61,12 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 func (r *Runner) NewBatch() *Batch { return (*Batch)((*core.Runner)(r).NewBatch()) }
 
 // Script is one script of a generated package (see its AllScripts), for
-// Runner.Load.
-type Script core.Script
-
-// Name is the script's Go name ("TakeTokens").
-func (s *Script) Name() string { return (*core.Script)(s).Name() }
-
-// File is the script's path relative to luagen.yaml ("scripts/take_tokens.lua").
-func (s *Script) File() string { return (*core.Script)(s).File() }
-
-// SHA1 is the hex SHA1 of the script's source, as EVALSHA names it.
-func (s *Script) SHA1() string { return (*core.Script)(s).SHA1() }
+// Runner.Load. Its methods: Name, the script's Go name ("TakeTokens"); File,
+// its path relative to luagen.yaml ("scripts/take_tokens.lua"); SHA1, the
+// hex SHA1 of its source, as EVALSHA names it; Library, the Functions
+// library it is a function of, or nil. The go-redis backend
+// (github.com/luagen/luagen/goredis) shares this type.
+type Script = rt.Script
 
 // Batch is a pipeline of script calls and plain commands, sent by Exec in
 // one rueidis DoMulti: one round trip per node. Queue calls from one
@@ -122,21 +114,11 @@ func (f Future[T]) Err() error { return core.Future[T](f).Err() }
 
 // Library is a Redis Functions library generated from a package's scripts
 // (luagen.yaml `library: NAME`). Its scripts run by FCALL on servers with
-// Functions (Redis 7.0 or later) and as scripts elsewhere.
-type Library core.Library
-
-// Name is the library's name in Redis.
-func (l *Library) Name() string { return (*core.Library)(l).Name() }
-
-// Version is the hex SHA1 that identifies this build of the library; the
-// library's version function (luagen_version_NAME) returns it.
-func (l *Library) Version() string { return (*core.Library)(l).Version() }
-
-// Source is the library's code, as FUNCTION LOAD gets it.
-func (l *Library) Source() string { return (*core.Library)(l).Source() }
-
-// Library is the library s is a function of, or nil for a plain script.
-func (s *Script) Library() *Library { return (*Library)((*core.Script)(s).Library()) }
+// Functions (Redis 7.0 or later) and as scripts elsewhere. Its methods:
+// Name, the library's name in Redis; Version, the hex SHA1 that identifies
+// this build of the library (its version function, luagen_version_NAME,
+// returns it); Source, the library's code, as FUNCTION LOAD gets it.
+type Library = rt.Library
 
 // LibraryVersion is the version of a library one node holds: see
 // Runner.Versions and Runner.Sync.
@@ -146,7 +128,7 @@ type LibraryVersion = core.LibraryVersion
 // every library, the version of the library the node holds ("" for none).
 // It fails on servers without Redis Functions.
 func (r *Runner) Versions(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
-	return (*core.Runner)(r).Versions(ctx, coreLibs(libs)...)
+	return (*core.Runner)(r).Versions(ctx, libs...)
 }
 
 // Sync loads each library, by FUNCTION LOAD REPLACE, on every master that
@@ -154,13 +136,10 @@ func (r *Runner) Versions(ctx context.Context, libs ...*Library) ([]LibraryVersi
 // marks where it loaded). Runner.Load replaces libraries unconditionally;
 // the runner also loads a library by itself where a call finds it missing.
 func (r *Runner) Sync(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
-	return (*core.Runner)(r).Sync(ctx, coreLibs(libs)...)
+	return (*core.Runner)(r).Sync(ctx, libs...)
 }
 
-func coreLibs(libs []*Library) []*core.Library {
-	out := make([]*core.Library, len(libs))
-	for i, l := range libs {
-		out[i] = (*core.Library)(l)
-	}
-	return out
+// WithHooks installs hooks on a runner (see Hooks).
+func WithHooks(h Hooks) Option {
+	return func(o *options) { o.hooks = h }
 }

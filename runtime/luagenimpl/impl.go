@@ -2,7 +2,9 @@ package luagenimpl
 
 import (
 	"context"
+	"time"
 
+	"github.com/luagen/luagen/internal/rt"
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/internal/core"
 )
@@ -19,38 +21,37 @@ import (
 // (Prefix), checked and routed by at every call, and, for a script that
 // includes other files, its Lines, which error replies are mapped through.
 func NewScript(name, file, source, sha1 string, readOnly bool, opts ...Option) *runtime.Script {
-	return (*runtime.Script)(core.NewScript(name, file, source, sha1, readOnly, opts...))
+	return rt.NewScript(name, file, source, sha1, readOnly, opts...)
 }
 
 // Option is a Prefix or Lines.
-type Option = core.Option
+type Option = rt.Option
 
 // Lines maps the lines of a script's source, flattened from the script and
 // the files it includes, to those files: a Span says that the source's
 // lines from Line up to the next span's are lines From, From+1, ... of
 // File. A *runtime.ScriptError names the file and line Redis blamed.
-type Lines = core.Lines
+type Lines = rt.Lines
 
 // Span is one run of lines of Lines.
-type Span = core.Span
+type Span = rt.Span
 
 // NewLibrary describes a Redis Functions library: its name, its code (sent
 // by FUNCTION LOAD REPLACE) and its version, the hex SHA1 its version
 // function returns.
 func NewLibrary(name, source, version string) *runtime.Library {
-	return (*runtime.Library)(core.NewLibrary(name, source, version))
+	return rt.NewLibrary(name, source, version)
 }
 
 // InLibrary makes s function fn of lib, called by FCALL (FCALL_RO) on servers
 // with Functions; the file's line N is line N+lineOffset of the library.
 func InLibrary(s *runtime.Script, lib *runtime.Library, fn string, lineOffset int) *runtime.Script {
-	core.InLibrary((*core.Script)(s), (*core.Library)(lib), fn, lineOffset)
-	return s
+	return rt.InLibrary(s, lib, fn, lineOffset)
 }
 
 // Prefix is a param declared `prefix: true`: Index is its 0-based position
 // among the keys, or among the args when Arg is set.
-type Prefix = core.Prefix
+type Prefix = rt.Prefix
 
 // Call runs one script call: EVALSHA, and on NOSCRIPT the same call again
 // behind a SCRIPT LOAD in one pipeline; replies that say the call did not
@@ -59,13 +60,13 @@ type Prefix = core.Prefix
 // *runtime.ReplyError; an error reply is a *runtime.ScriptError; keys in
 // different cluster slots are a *runtime.CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *runtime.Runner, s *runtime.Script, keys, args []string, decode Decoder[T]) (T, error) {
-	return core.Call(ctx, (*core.Runner)(r), (*core.Script)(s), keys, args, decode)
+	return core.Call(ctx, (*core.Runner)(r), s, keys, args, decode)
 }
 
 // Add adds a script call to b and returns its index for NewFuture; keys and
 // args are copied, not retained.
 func Add(b *runtime.Batch, s *runtime.Script, keys, args []string) int {
-	return (*core.Batch)(b).Add((*core.Script)(s), keys, args)
+	return (*core.Batch)(b).Add(s, keys, args)
 }
 
 // NewFuture returns the future of call i of b (from Add), decoded by decode.
@@ -85,7 +86,7 @@ func Queue[T any](b *runtime.Batch, s *runtime.Script, keys, args []string, deco
 // QueueErr adds a call that failed before it could be sent, such as one
 // whose argument could not be encoded. Its future returns err.
 func QueueErr[T any](b *runtime.Batch, s *runtime.Script, err error) runtime.Future[T] {
-	return runtime.Future[T](core.Fail[T]((*core.Batch)(b), (*core.Script)(s), err))
+	return runtime.Future[T](core.Fail[T]((*core.Batch)(b), s, err))
 }
 
 // ArgError is the *runtime.ArgumentError of an argument that could not be
@@ -97,4 +98,36 @@ func ArgError(s *runtime.Script, arg string, err error) error {
 // Slot returns the Redis Cluster hash slot of key: CRC16 (XMODEM) of the key,
 // or of the part between the first '{' and the next '}' when that part is not
 // empty, modulo 16384.
-func Slot(key string) uint16 { return core.Slot(key) }
+func Slot(key string) uint16 { return rt.Slot(key) }
+
+// The Format functions are the wire encoding of each luagen arg type,
+// shared with the go-redis backend (see internal/rt).
+
+// FormatInt64 encodes an int64 in decimal.
+func FormatInt64(v int64) string { return rt.FormatInt64(v) }
+
+// FormatInt encodes an int in decimal.
+func FormatInt(v int) string { return rt.FormatInt(v) }
+
+// FormatUint64 encodes a uint64 in decimal.
+func FormatUint64(v uint64) string { return rt.FormatUint64(v) }
+
+// FormatFloat64 encodes a float64 in the shortest form that reads back
+// exactly ("0.5", "1e+21"); tonumber() accepts all of them.
+func FormatFloat64(v float64) string { return rt.FormatFloat64(v) }
+
+// FormatBool encodes true as "1" and false as "0".
+func FormatBool(v bool) string { return rt.FormatBool(v) }
+
+// FormatDuration encodes a duration as whole milliseconds (truncated).
+func FormatDuration(v time.Duration) string { return rt.FormatDuration(v) }
+
+// FormatTime encodes a time as Unix milliseconds.
+func FormatTime(v time.Time) string { return rt.FormatTime(v) }
+
+// FormatBytes copies b into a string, so later changes to b do not reach a
+// queued call.
+func FormatBytes(b []byte) string { return rt.FormatBytes(b) }
+
+// FormatJSON encodes v with encoding/json; scripts read it with cjson.decode.
+func FormatJSON(v any) (string, error) { return rt.FormatJSON(v) }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/internal/rt"
 )
 
 // Batch is a pipeline of script calls and plain commands, sent by Exec in
@@ -184,7 +186,7 @@ func (f Future[T]) Get() (T, error) {
 	var zero T
 	b := f.b
 	if b == nil {
-		return zero, Errors.NotExecuted
+		return zero, rt.ErrNotExecuted
 	}
 	if b.errs != nil {
 		if err, ok := b.errs[f.i]; ok {
@@ -192,7 +194,7 @@ func (f Future[T]) Get() (T, error) {
 		}
 	}
 	if !b.executed {
-		return zero, Errors.NotExecuted
+		return zero, rt.ErrNotExecuted
 	}
 	if f.s == nil {
 		// A plain command: rueidis's own conventions, nil reply included.
@@ -215,7 +217,7 @@ func (f Future[T]) Err() error {
 // args are copied, not retained.
 func (b *Batch) Add(s *Script, keys, args []string) int {
 	if b.buf == nil {
-		return b.fail(Errors.Executed)
+		return b.fail(rt.ErrExecuted)
 	}
 	buf := b.buf
 	off := len(buf.strs)
@@ -226,7 +228,7 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 		buf.strs = buf.strs[:off]
 		return b.fail(err)
 	}
-	if s.lib != nil && b.r.fn.Load() == fnUnknown {
+	if s.Library() != nil && b.r.fn.Load() == fnUnknown {
 		b.fnUnknown = true
 	}
 	buf.calls = append(buf.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
@@ -273,7 +275,7 @@ func decodeRaw(m rueidis.RedisMessage) (rueidis.RedisMessage, error) { return m,
 func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
 	f := Future[rueidis.RedisMessage]{b: b, dec: decodeRaw}
 	if b.buf == nil {
-		f.i = int32(b.fail(Errors.Executed))
+		f.i = int32(b.fail(rt.ErrExecuted))
 		return f
 	}
 	b.buf.calls = append(b.buf.calls, call{})
@@ -289,7 +291,7 @@ func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
 // type is reported by that future's Get.
 func (b *Batch) Exec(ctx context.Context) error {
 	if b.executed {
-		return Errors.Executed
+		return rt.ErrExecuted
 	}
 	b.executed = true
 	buf, r := b.buf, b.r
@@ -306,7 +308,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 
 	if b.fnUnknown && r.functions(ctx) {
 		for i := range buf.calls {
-			if c := &buf.calls[i]; c.script != nil && c.script.lib != nil && !c.failed {
+			if c := &buf.calls[i]; c.script != nil && c.script.Library() != nil && !c.failed {
 				buf.cmds[i] = r.command(c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), false)
 			}
 		}
@@ -368,7 +370,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 			b.recover(ctx, sent, noscript)
 		}
 		if len(again) > 0 {
-			limit := maxRetries
+			limit := rt.MaxRetries
 			for _, i := range again {
 				limit = max(limit, retryCap(&b.res[i]))
 			}
@@ -401,12 +403,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 	if sum.failed == 0 {
 		return nil
 	}
-	return Errors.Batch(sum.failed, int(b.n), sum.first)
+	return &rt.BatchError{Failed: sum.failed, Total: int(b.n), First: sum.first}
 }
 
 // maxRounds bounds the rounds the hooks tell apart: NOSCRIPT recovery takes
-// at most three, and other retries are at most maxRetries.
-const maxRounds = 4 + maxRetries
+// at most three, and other retries are at most rt.MaxRetries.
+const maxRounds = 4 + rt.MaxRetries
 
 // summary counts a batch's failed calls and keeps the first one's error.
 type summary struct {
@@ -593,10 +595,10 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 		}
 		c.noscripts++
 		c.withLoad = false
-		switch r.resendAfter(c.noscripts, pipelined) {
-		case resendWithLoad:
+		switch rt.ResendAfter(c.noscripts, pipelined, r.loadRefused()) {
+		case rt.ResendWithLoad:
 			c.withLoad = true
-		case resendAfterLoadAll:
+		case rt.ResendAfterLoadAll:
 			loadAll = append(loadAll, i)
 		default:
 			c.eval = true
@@ -680,7 +682,7 @@ func replyErr(s *Script, res *rueidis.RedisResult) error {
 		return nil
 	}
 	if re, ok := rueidis.IsRedisErr(err); ok && s != nil {
-		return Errors.Script(s, re)
+		return scriptError(s, re)
 	}
 	return err
 }
@@ -722,7 +724,7 @@ func slotKey(slot uint16) string {
 		left := len(slotKeys)
 		for n := 0; left > 0; n++ {
 			k := strconv.Itoa(n)
-			if s := crc16(k) & 16383; slotKeys[s] == "" {
+			if s := rt.Slot(k); slotKeys[s] == "" {
 				slotKeys[s] = k
 				left--
 			}

@@ -2,10 +2,11 @@ package core
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/internal/rt"
 )
 
 // Call runs one script call: EVALSHA, and on NOSCRIPT the same call again
@@ -19,7 +20,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	// calls fit in this array on the stack.
 	var kaBuf [8]string
 	ka := append(append(kaBuf[:0], keys...), args...)
-	if s.lib != nil && r.fn.Load() == fnUnknown {
+	if s.Library() != nil && r.fn.Load() == fnUnknown {
 		r.functions(ctx)
 	}
 	cmd, err := r.firstCommand(s, ka, len(keys))
@@ -44,10 +45,10 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		switch {
 		case !useEval && r.isMissing(s, res): // did not run
 			noscripts++
-			switch r.resendAfter(noscripts, true) {
-			case resendWithLoad:
+			switch rt.ResendAfter(noscripts, true, r.loadRefused()) {
+			case rt.ResendWithLoad:
 				withLoad = true
-			case resendAfterLoadAll:
+			case rt.ResendAfterLoadAll:
 				withLoad = false
 				useEval = r.ensureLoaded(ctx, r.unit(s), sent, false) != nil
 			default:
@@ -92,7 +93,7 @@ func result[T any](s *Script, res *rueidis.RedisResult, decode func(rueidis.Redi
 	msg, _ := res.ToMessage() // a nil reply comes with rueidis.Nil: decoded
 	v, err := decode(msg)
 	if err != nil {
-		return zero, Errors.Reply(s, err)
+		return zero, &rt.ReplyError{Script: s.Name(), Err: err}
 	}
 	return v, nil
 }
@@ -108,53 +109,11 @@ func (r *Runner) firstCommand(s *Script, ka []string, nkeys int) (rueidis.Comple
 	if !r.slotCheck {
 		return cmd, nil
 	}
-	first := cmd.Slot() & slotMask // a standalone builder also sets NoSlot
-	// Prefixes first: for a key that is also a prefix, the error that names
-	// the param is the more useful one.
-	if len(s.prefixes) > 0 {
-		if err := checkPrefixes(s, ka, nkeys, int(first)); err != nil {
-			return rueidis.Completed{}, err
-		}
-	}
-	if nkeys > 1 {
-		for _, k := range ka[1:nkeys] {
-			if Slot(k) != first {
-				return rueidis.Completed{}, crossSlotError(s, ka[:nkeys])
-			}
-		}
+	// A standalone builder also sets NoSlot.
+	if err := rt.CheckSlots(s, ka, nkeys, cmd.Slot()&slotMask); err != nil {
+		return rueidis.Completed{}, err
 	}
 	return cmd, nil
-}
-
-// checkPrefixes proves that every key prefix of the call has a complete,
-// non-empty hash tag in the slot of the call's keys (keySlot, when it has
-// keys) or, without keys, in the slot of its first prefix.
-func checkPrefixes(s *Script, ka []string, nkeys, keySlot int) error {
-	want, key, param := -1, "", ""
-	if nkeys > 0 {
-		want, key = keySlot, ka[0]
-	}
-	for _, p := range s.prefixes {
-		v := ka[p.at(nkeys)]
-		if !hasHashTag(v) {
-			return Errors.Prefix(s, p.Param, v, -1, want, key, param)
-		}
-		slot := int(Slot(v))
-		switch {
-		case want < 0:
-			want, param = slot, p.Param
-		case slot != want:
-			return Errors.Prefix(s, p.Param, v, slot, want, key, param)
-		}
-	}
-	return nil
-}
-
-// hasHashTag reports whether key has a complete, non-empty hash tag: a '{'
-// followed later by a '}' with something between the first two.
-func hasHashTag(key string) bool {
-	start := strings.IndexByte(key, '{')
-	return start >= 0 && strings.IndexByte(key[start+1:], '}') > 0
 }
 
 // command builds a call's EVALSHA (FCALL for a library's script on a
@@ -173,21 +132,21 @@ func (r *Runner) command(s *Script, ka []string, nkeys int, eval bool) rueidis.C
 	first, rest := ka[:min(nkeys, 1)], ka[min(nkeys, 1):]
 	var cmd rueidis.Completed
 	switch {
-	case !eval && r.fcall(s) && s.readOnly:
-		cmd = b.FcallRo().Function(s.fn).Numkeys(n).Key(first...).Arg(rest...).Build()
+	case !eval && r.fcall(s) && rt.ReadOnly(s):
+		cmd = b.FcallRo().Function(rt.Function(s)).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case !eval && r.fcall(s):
-		cmd = b.Fcall().Function(s.fn).Numkeys(n).Key(first...).Arg(rest...).Build()
-	case eval && s.readOnly:
-		cmd = b.EvalRo().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.Fcall().Function(rt.Function(s)).Numkeys(n).Key(first...).Arg(rest...).Build()
+	case eval && rt.ReadOnly(s):
+		cmd = b.EvalRo().Script(rt.Source(s)).Numkeys(n).Key(first...).Arg(rest...).Build()
 	case eval:
-		cmd = b.Eval().Script(s.source).Numkeys(n).Key(first...).Arg(rest...).Build()
-	case s.readOnly:
-		cmd = b.EvalshaRo().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.Eval().Script(rt.Source(s)).Numkeys(n).Key(first...).Arg(rest...).Build()
+	case rt.ReadOnly(s):
+		cmd = b.EvalshaRo().Sha1(s.SHA1()).Numkeys(n).Key(first...).Arg(rest...).Build()
 	default:
-		cmd = b.Evalsha().Sha1(s.sha1).Numkeys(n).Key(first...).Arg(rest...).Build()
+		cmd = b.Evalsha().Sha1(s.SHA1()).Numkeys(n).Key(first...).Arg(rest...).Build()
 	}
-	if nkeys == 0 && len(s.prefixes) > 0 && r.cluster {
-		cmd = cmd.SetSlot(ka[s.prefixes[0].at(0)])
+	if nkeys == 0 && len(rt.Prefixes(s)) > 0 && r.cluster {
+		cmd = cmd.SetSlot(ka[rt.Prefixes(s)[0].At(0)])
 	}
 	return cmd
 }

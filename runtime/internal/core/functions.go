@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/internal/rt"
 )
 
 // A library's scripts run as Redis Functions (FCALL) on servers that have
@@ -58,26 +60,13 @@ func isUnknownCommand(msg string) bool {
 	return strings.Contains(strings.ToLower(msg), "unknown command")
 }
 
-// isUnknownFcall reports whether msg is the reply of a server without
-// FCALL or FCALL_RO to one: "ERR unknown command 'FCALL', with args
-// beginning with: ..." (quoted with ` by Redis 6 and miniredis). It is
-// matched whole, so that an error a function returns is never taken for it.
-func isUnknownFcall(msg string) bool {
-	rest, ok := strings.CutPrefix(strings.TrimPrefix(msg, "ERR "), "unknown command ")
-	if !ok || len(rest) < 2 {
-		return false
-	}
-	rest = strings.ToLower(rest[1:])
-	return strings.HasPrefix(rest, "fcall_ro") || strings.HasPrefix(rest, "fcall")
-}
-
 // fcall reports whether calls of s go by FCALL, as decided for the runner.
-func (r *Runner) fcall(s *Script) bool { return s.lib != nil && r.fn.Load() == fnYes }
+func (r *Runner) fcall(s *Script) bool { return s.Library() != nil && r.fn.Load() == fnYes }
 
 // unit is what is loaded for s: its library when s goes by FCALL, else s.
 func (r *Runner) unit(s *Script) *Script {
 	if r.fcall(s) {
-		return s.lib.unit
+		return rt.LibraryUnit(s.Library())
 	}
 	return s
 }
@@ -100,18 +89,14 @@ func (r *Runner) isMissing(s *Script, res rueidis.RedisResult) bool {
 		return false
 	}
 	msg := re.Error()
-	if isUnknownFcall(msg) {
+	if rt.IsUnknownFcall(msg) {
 		// A node without Functions (a cluster half-way through an upgrade
 		// from Redis 6): the call did not run. The runner goes by scripts
 		// from now on, which every node runs.
 		r.fn.Store(fnNo)
 		return true
 	}
-	return isFunctionNotFound(msg)
-}
-
-func isFunctionNotFound(msg string) bool {
-	return strings.TrimPrefix(msg, "ERR ") == "Function not found"
+	return rt.IsFunctionNotFound(msg)
 }
 
 // loadLibraryEverywhere sends FUNCTION LOAD REPLACE of lib to every node in
@@ -124,7 +109,7 @@ func (r *Runner) loadLibraryEverywhere(ctx context.Context, lib *Library, nodes 
 	for i, addr := range addrs {
 		wg.Go(func() {
 			if err := r.loadLibraryOn(ctx, lib, nodes[addr]); err != nil {
-				errs[i] = fmt.Errorf("luagen: loading library %s on %s: %w", lib.name, addr, err)
+				errs[i] = fmt.Errorf("luagen: loading library %s on %s: %w", lib.Name(), addr, err)
 			}
 		})
 	}
@@ -134,11 +119,11 @@ func (r *Runner) loadLibraryEverywhere(ctx context.Context, lib *Library, nodes 
 
 // loadLibraryOn loads lib on one node; a replica's READONLY is no error.
 func (r *Runner) loadLibraryOn(ctx context.Context, lib *Library, n rueidis.Client) error {
-	res := n.Do(ctx, n.B().FunctionLoad().Replace().FunctionCode(lib.source).Build())
-	if re, ok := rueidis.IsRedisErr(res.Error()); ok && ErrorCode(re.Error()) == "READONLY" {
+	res := n.Do(ctx, n.B().FunctionLoad().Replace().FunctionCode(lib.Source()).Build())
+	if re, ok := rueidis.IsRedisErr(res.Error()); ok && rt.ErrorCode(re.Error()) == "READONLY" {
 		return nil
 	}
-	return r.loaded(lib.unit, res)
+	return r.loaded(rt.LibraryUnit(lib), res)
 }
 
 func sortedAddrs(nodes map[string]rueidis.Client) []string {
@@ -151,18 +136,7 @@ func sortedAddrs(nodes map[string]rueidis.Client) []string {
 }
 
 // LibraryVersion is the version of a library one node holds.
-type LibraryVersion struct {
-	Node    string // the node's address
-	Role    string // "master" or "slave", as ROLE says
-	Library string
-	// Version is the hex SHA1 of the library the node holds; "" when it
-	// holds none (or one without luagen's version function), "unknown"
-	// when that function does not answer as luagen's does.
-	Version string
-	Current bool // Version is the one this program was built with
-	// Replaced says that Sync loaded this program's library on the node.
-	Replaced bool
-}
+type LibraryVersion = rt.LibraryVersion
 
 // Versions lists, for every node the client knows (replicas included) and
 // every library, the version the node holds.
@@ -206,7 +180,7 @@ func (r *Runner) versions(ctx context.Context, libs []*Library, replace bool) ([
 		// Loaded libraries count as loaded for the NOSCRIPT-like recovery.
 		r.mu.Lock()
 		for _, l := range libs {
-			r.loadedAt[l.unit] = r.epoch.Add(1)
+			r.loadedAt[rt.LibraryUnit(l)] = r.epoch.Add(1)
 		}
 		r.mu.Unlock()
 	}
@@ -219,7 +193,7 @@ func (r *Runner) nodeVersions(ctx context.Context, addr string, n rueidis.Client
 	cmds := make(rueidis.Commands, 0, 1+len(libs))
 	cmds = append(cmds, n.B().Role().Build())
 	for _, l := range libs {
-		cmds = append(cmds, n.B().FcallRo().Function(l.VersionFunction()).Numkeys(0).Build())
+		cmds = append(cmds, n.B().FcallRo().Function(rt.VersionFunction(l.Name())).Numkeys(0).Build())
 	}
 	res := n.DoMulti(ctx, cmds...)
 	role, err := res[0].ToArray()
@@ -230,25 +204,25 @@ func (r *Runner) nodeVersions(ctx context.Context, addr string, n rueidis.Client
 	out := make([]LibraryVersion, len(libs))
 	var errs []error
 	for i, l := range libs {
-		v := LibraryVersion{Node: addr, Role: roleName, Library: l.name}
+		v := LibraryVersion{Node: addr, Role: roleName, Library: l.Name()}
 		got, err := res[1+i].ToString()
 		switch re, ok := rueidis.IsRedisErr(err); {
 		case err == nil:
 			v.Version = got
-		case ok && isFunctionNotFound(re.Error()):
+		case ok && rt.IsFunctionNotFound(re.Error()):
 		case ok:
 			// A library of that name that luagen did not build (its
 			// version function is missing or not read-only): another one.
 			v.Version = "unknown"
 		default:
-			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.name, addr, err))
+			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.Name(), addr, err))
 			out[i] = v
 			continue
 		}
-		v.Current = v.Version == l.version
+		v.Current = v.Version == l.Version()
 		if replace && !v.Current && roleName == "master" {
 			if err := r.loadLibraryOn(ctx, l, n); err != nil {
-				errs = append(errs, fmt.Errorf("luagen: loading library %s on %s: %w", l.name, addr, err))
+				errs = append(errs, fmt.Errorf("luagen: loading library %s on %s: %w", l.Name(), addr, err))
 			} else {
 				v.Replaced = true
 			}

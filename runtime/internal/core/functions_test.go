@@ -1,6 +1,8 @@
 package core
 
 import (
+	"github.com/luagen/luagen/internal/rt"
+
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
@@ -27,9 +29,9 @@ func TestFunctionsDowngrade(t *testing.T) {
 	defer cancel()
 	decode := func(m rueidis.RedisMessage) (int64, error) { return m.AsInt64() }
 	src := "return redis.call('INCR', KEYS[1])"
-	lib := NewLibrary("l", "#!lua name=l\n", "v")
+	lib := rt.NewLibrary("l", "#!lua name=l\n", "v")
 	sum := sha1.Sum([]byte(src))
-	s := InLibrary(NewScript("Incr", "incr.lua", src, hex.EncodeToString(sum[:]), false), lib, "incr", 0)
+	s := rt.InLibrary(rt.NewScript("Incr", "incr.lua", src, hex.EncodeToString(sum[:]), false), lib, "incr", 0)
 
 	for _, batched := range []bool{false, true} {
 		r := New(c, nil, Hooks{})
@@ -67,8 +69,8 @@ func TestIsUnknownFcall(t *testing.T) {
 		"ERR Unknown Redis command called from script script: f, on @user_function:3.": false,
 		"MYERR unknown command fcall":                                                  false,
 	} {
-		if got := isUnknownFcall(msg); got != want {
-			t.Errorf("isUnknownFcall(%q) = %v", msg, got)
+		if got := rt.IsUnknownFcall(msg); got != want {
+			t.Errorf("rt.IsUnknownFcall(%q) = %v", msg, got)
 		}
 	}
 }

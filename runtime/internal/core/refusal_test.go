@@ -1,6 +1,8 @@
 package core
 
 import (
+	"github.com/luagen/luagen/internal/rt"
+
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
@@ -35,7 +37,7 @@ func TestLoadRefusalExpires(t *testing.T) {
 	r.loadRetry = 2 * time.Second
 	src := fmt.Sprintf("-- refusal %d\nreturn redis.call('INCR', KEYS[1])", time.Now().UnixNano())
 	sum := sha1.Sum([]byte(src))
-	s := NewScript("incr", "scripts/incr.lua", src, hex.EncodeToString(sum[:]), false)
+	s := rt.NewScript("incr", "scripts/incr.lua", src, hex.EncodeToString(sum[:]), false)
 	decode := func(m rueidis.RedisMessage) (int64, error) { return m.AsInt64() }
 
 	n := 0

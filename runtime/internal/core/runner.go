@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/internal/rt"
 )
 
 // Runner runs scripts on one rueidis client. It is safe for concurrent use.
@@ -89,8 +91,8 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	units := make([]*Script, 0, len(scripts))
 	seen := make(map[*Script]bool, len(scripts))
 	for _, s := range scripts {
-		if s.lib != nil && r.functions(ctx) {
-			s = s.lib.unit
+		if s.Library() != nil && r.functions(ctx) {
+			s = rt.LibraryUnit(s.Library())
 		}
 		if !seen[s] {
 			seen[s] = true
@@ -148,8 +150,8 @@ func (r *Runner) ensureLoaded(ctx context.Context, s *Script, sent uint64, force
 // loadEverywhere sends SCRIPT LOAD to every node in parallel.
 func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 	nodes := r.client.Nodes()
-	if s.isLib != nil {
-		return r.loadLibraryEverywhere(ctx, s.isLib, nodes)
+	if rt.LibraryOf(s) != nil {
+		return r.loadLibraryEverywhere(ctx, rt.LibraryOf(s), nodes)
 	}
 	addrs := make([]string, 0, len(nodes))
 	for addr := range nodes {
@@ -163,9 +165,9 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 		go func() {
 			defer wg.Done()
 			n := nodes[addr]
-			res := n.Do(ctx, n.B().ScriptLoad().Script(s.source).Build())
+			res := n.Do(ctx, n.B().ScriptLoad().Script(rt.Source(s)).Build())
 			if err := r.loaded(s, res); err != nil {
-				errs[i] = fmt.Errorf("luagen: loading script %s on %s: %w", s.name, addr, err)
+				errs[i] = fmt.Errorf("luagen: loading script %s on %s: %w", s.Name(), addr, err)
 			}
 		}()
 	}
@@ -177,26 +179,26 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 // server refused it (NOPERM) or accepted it.
 func (r *Runner) loaded(s *Script, res rueidis.RedisResult) error {
 	sha, err := res.ToString()
-	if s.isLib != nil {
+	if rt.LibraryOf(s) != nil {
 		// FUNCTION LOAD answers the library's name; without REPLACE, a
 		// node that has it says so.
 		if re, ok := rueidis.IsRedisErr(err); ok && strings.HasSuffix(re.Error(), "' already exists") {
 			return nil
 		}
-		if err == nil && sha == s.isLib.name {
-			sha = s.sha1
+		if err == nil && sha == rt.LibraryOf(s).Name() {
+			sha = s.SHA1()
 		}
 	}
 	switch {
 	case err != nil:
-		if re, ok := rueidis.IsRedisErr(err); ok && ErrorCode(re.Error()) == "NOPERM" {
+		if re, ok := rueidis.IsRedisErr(err); ok && rt.ErrorCode(re.Error()) == "NOPERM" {
 			r.refusedAt.Store(time.Now().UnixNano())
 		}
 		return err
-	case sha != s.sha1:
+	case sha != s.SHA1():
 		// The generator hashed a different text than the server did:
 		// EVALSHA could never find it, so say so loudly.
-		return fmt.Errorf("the server computed SHA1 %s, generated code has %s; regenerate", sha, s.sha1)
+		return fmt.Errorf("the server computed SHA1 %s, generated code has %s; regenerate", sha, s.SHA1())
 	}
 	if r.refusedAt.Load() != 0 {
 		r.refusedAt.Store(0)
@@ -224,12 +226,12 @@ func (r *Runner) loadCommand(s *Script, slot uint16) rueidis.Completed {
 func (r *Runner) loadCommandKeep(s *Script, slot uint16, keep bool) rueidis.Completed {
 	var cmd rueidis.Completed
 	switch {
-	case s.isLib != nil && keep:
-		cmd = r.client.B().FunctionLoad().FunctionCode(s.source).Build()
-	case s.isLib != nil:
-		cmd = r.client.B().FunctionLoad().Replace().FunctionCode(s.source).Build()
+	case rt.LibraryOf(s) != nil && keep:
+		cmd = r.client.B().FunctionLoad().FunctionCode(rt.Source(s)).Build()
+	case rt.LibraryOf(s) != nil:
+		cmd = r.client.B().FunctionLoad().Replace().FunctionCode(rt.Source(s)).Build()
 	default:
-		cmd = r.client.B().ScriptLoad().Script(s.source).Build()
+		cmd = r.client.B().ScriptLoad().Script(rt.Source(s)).Build()
 	}
 	if r.cluster && slot != keylessSlot {
 		cmd = cmd.SetSlot(slotKey(slot))

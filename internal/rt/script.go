@@ -1,4 +1,4 @@
-package core
+package rt
 
 // Script is one generated script: its name, file, exact source and SHA1.
 // Generated code creates each Script once, as a package-level variable.
@@ -48,7 +48,7 @@ func (l Lines) apply(s *Script) { s.lines = l }
 // Origin returns the file and the line in it that line of the script's
 // source comes from: the script's own file and line unless the line comes
 // from a file it includes. Line 0 (unknown) stays 0 in the script's file.
-func (s *Script) Origin(line int) (file string, fileLine int) {
+func Origin(s *Script, line int) (file string, fileLine int) {
 	file, fileLine = s.file, line
 	if line <= 0 {
 		return file, fileLine
@@ -129,10 +129,6 @@ func (l *Library) Version() string { return l.version }
 // Source is the library's code.
 func (l *Library) Source() string { return l.source }
 
-// VersionFunction is the name of the function that returns the version of
-// the library a node holds: "luagen_version_" followed by the library name.
-func (l *Library) VersionFunction() string { return VersionFunction(l.name) }
-
 // VersionFunction is the version function's name of library name.
 func VersionFunction(name string) string { return "luagen_version_" + name }
 
@@ -151,9 +147,59 @@ func (s *Script) Library() *Library { return s.lib }
 
 // FunctionLine maps a line of s's library, as Redis reports it in errors
 // ("user_function:N"), to the line of s's file; 0 when it is outside s.
-func (s *Script) FunctionLine(n int) int {
+func FunctionLine(s *Script, n int) int {
 	if s.lib == nil || n-s.lineOffset < 1 {
 		return 0
 	}
 	return n - s.lineOffset
+}
+
+// The functions below give the backends what only they may read of a
+// Script or Library; they are functions, not methods, so that the user's
+// method set stays Name, File, SHA1 and Library.
+
+// Source is the script's exact source, as EVAL and SCRIPT LOAD send it.
+func Source(s *Script) string { return s.source }
+
+// ReadOnly reports whether s runs with the _RO commands.
+func ReadOnly(s *Script) bool { return s.readOnly }
+
+// Prefixes are s's key-prefix params.
+func Prefixes(s *Script) []Prefix { return s.prefixes }
+
+// Function is the name of s's function in its library ("" without one).
+func Function(s *Script) string { return s.fn }
+
+// LibraryOf is the library s loads as: set for a library's load unit (see
+// Unit), nil for a script or a function.
+func LibraryOf(s *Script) *Library { return s.isLib }
+
+// Unit is what a backend loads for s: s itself, or its library's load unit
+// when s is a function of a library and functions is true (the server has
+// Redis Functions).
+func Unit(s *Script, functions bool) *Script {
+	if functions && s.lib != nil {
+		return s.lib.unit
+	}
+	return s
+}
+
+// LibraryUnit is the Script that stands for l where scripts are loaded.
+func LibraryUnit(l *Library) *Script { return l.unit }
+
+// At is the prefix's index in a call's keys-then-args list.
+func (p Prefix) At(nkeys int) int { return p.at(nkeys) }
+
+// LibraryVersion is the version of a library one node holds.
+type LibraryVersion struct {
+	Node    string // the node's address
+	Role    string // "master" or "slave", as ROLE says
+	Library string
+	// Version is the hex SHA1 of the library the node holds; "" when it
+	// holds none (or one without luagen's version function), "unknown"
+	// when that function does not answer as luagen's does.
+	Version string
+	Current bool // Version is the one this program was built with
+	// Replaced says that Sync loaded this program's library on the node.
+	Replaced bool
 }

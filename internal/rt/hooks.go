@@ -1,10 +1,8 @@
-package runtime
+package rt
 
 import (
 	"context"
 	"time"
-
-	"github.com/luagen/luagen/runtime/internal/core"
 )
 
 // Hooks observe a runner's script calls and batches, for metrics and
@@ -74,12 +72,12 @@ type Outcome uint8
 
 const (
 	// OutcomeOK: a reply that is not an error (a nil reply included).
-	OutcomeOK Outcome = Outcome(core.OutcomeOK)
+	OutcomeOK Outcome = iota
 	// OutcomeErrorReply: an error reply (see CallInfo.Code).
-	OutcomeErrorReply Outcome = Outcome(core.OutcomeErrorReply)
+	OutcomeErrorReply
 	// OutcomeTransport: no reply, because of a network error, a timeout or
 	// the context's end. A write script may or may not have run.
-	OutcomeTransport Outcome = Outcome(core.OutcomeTransport)
+	OutcomeTransport
 )
 
 func (o Outcome) String() string {
@@ -92,28 +90,4 @@ func (o Outcome) String() string {
 		return "transport_error"
 	}
 	return "unknown"
-}
-
-// WithHooks installs hooks on a runner (see Hooks).
-func WithHooks(h Hooks) Option {
-	return func(o *options) { o.hooks = coreHooks(h) }
-}
-
-// coreHooks wraps h for package core, which knows its own types only.
-func coreHooks(h Hooks) core.Hooks {
-	var ch core.Hooks
-	if call := h.Call; call != nil {
-		ch.Call = func(ctx context.Context, ci core.CallInfo) {
-			call(ctx, CallInfo{
-				Script: (*Script)(ci.Script), Batched: ci.Batched, Start: ci.Start, Duration: ci.Duration,
-				Outcome: Outcome(ci.Outcome), Code: ci.Code, Err: ci.Err, NoScript: ci.NoScript, Retries: ci.Retries,
-			})
-		}
-	}
-	if batch := h.Batch; batch != nil {
-		ch.Batch = func(ctx context.Context, bi core.BatchInfo) {
-			batch(ctx, BatchInfo(bi))
-		}
-	}
-	return ch
 }

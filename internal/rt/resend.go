@@ -1,4 +1,4 @@
-package core
+package rt
 
 // A NOSCRIPT reply means the script did not run, so the call is sent again.
 // How depends on how many NOSCRIPTs the call has had, so that the script
@@ -14,27 +14,27 @@ package core
 //
 // While the server refuses SCRIPT LOAD (an ACL without script|load), the
 // call goes straight by EVAL, which needs no extra permission.
-type resend uint8
+type Resend uint8
 
 const (
-	resendWithLoad resend = iota
-	resendAfterLoadAll
-	resendEval
+	ResendWithLoad Resend = iota
+	ResendAfterLoadAll
+	ResendEval
 )
 
-// resendAfter says how to send a call again after its n-th NOSCRIPT.
+// ResendAfter says how to send a call again after its n-th NOSCRIPT.
 // pipelined is false when its load cannot go in the same pipeline (a batch
 // on a cluster whose map the runner has not read yet: it would have to load
-// per slot).
-func (r *Runner) resendAfter(n uint8, pipelined bool) resend {
+// per slot); refused is true while the server refuses SCRIPT LOAD.
+func ResendAfter(n uint8, pipelined, refused bool) Resend {
 	switch {
-	case r.loadRefused():
-		return resendEval
+	case refused:
+		return ResendEval
 	case n == 1 && pipelined:
-		return resendWithLoad
+		return ResendWithLoad
 	case n <= 2:
-		return resendAfterLoadAll
+		return ResendAfterLoadAll
 	default:
-		return resendEval
+		return ResendEval
 	}
 }

@@ -1,4 +1,4 @@
-package luagenimpl
+package rt
 
 import (
 	"encoding/json"
