@@ -1,0 +1,164 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/luagen/luagen/internal/rt"
+)
+
+// scriptCmd is the command of a script call (and of a SCRIPT LOAD): a
+// redis.Cmd that go-redis never sends again by itself. go-redis retries a
+// command after a network error, a timeout or a LOADING, READONLY,
+// TRYAGAIN, CLUSTERDOWN... reply (MaxRetries, and a cluster pipeline's
+// MaxRedirects) unless the command says NoRetry, and it does not retry a
+// pipeline that holds such a command (cmdsContainNoRetry). A script call
+// may have run after a network error, so only the runner retries, and only
+// after replies that prove the call did not run. Redirections (MOVED, ASK)
+// are still followed: they come before anything ran.
+//
+// It is a single pointer, so storing it in a redis.Cmder allocates nothing.
+type scriptCmd struct{ *redis.Cmd }
+
+// NoRetry tells go-redis not to send the command again.
+func (scriptCmd) NoRetry() bool { return true }
+
+// Command names, lower case as go-redis names commands.
+const (
+	cmdEvalsha   = "evalsha"
+	cmdEvalshaRO = "evalsha_ro"
+	cmdEval      = "eval"
+	cmdEvalRO    = "eval_ro"
+)
+
+// newCommand builds a call of s (EVALSHA, or EVAL when eval is set; the _RO
+// forms for read-only scripts) from ka, its nkeys keys then its args, which
+// the command points into: ka must not change until the command was sent.
+// cluster says that the command is routed by slot: a call without keys
+// but with a key prefix goes to the node of the prefix's slot, where the
+// keys the script builds from it live.
+func newCommand(ctx context.Context, s *Script, ka []string, nkeys int, eval, cluster bool) scriptCmd {
+	args := make([]any, 3+len(ka))
+	switch {
+	case eval && rt.ReadOnly(s):
+		args[0], args[1] = cmdEvalRO, rt.Source(s)
+	case eval:
+		args[0], args[1] = cmdEval, rt.Source(s)
+	case rt.ReadOnly(s):
+		args[0], args[1] = cmdEvalshaRO, s.SHA1()
+	default:
+		args[0], args[1] = cmdEvalsha, s.SHA1()
+	}
+	args[2] = strconv.Itoa(nkeys) // no allocation for small numbers
+	for i := range ka {
+		args[3+i] = &ka[i] // a pointer: boxing each string would allocate
+	}
+	cmd := redis.NewCmd(ctx, args...)
+	switch {
+	case nkeys > 0:
+		cmd.SetFirstKeyPos(3)
+	case cluster && len(rt.Prefixes(s)) > 0:
+		if at := 3 + rt.Prefixes(s)[0].At(0); at < 128 {
+			cmd.SetFirstKeyPos(int8(at))
+		}
+	}
+	return scriptCmd{cmd}
+}
+
+// routingKey is the key a call of s with ka (nkeys keys, then args) is
+// routed by on a cluster: its first key, or its first key prefix; ok is
+// false for a call with neither.
+func routingKey(s *Script, ka []string, nkeys int) (string, bool) {
+	if nkeys > 0 {
+		return ka[0], true
+	}
+	if p := rt.Prefixes(s); len(p) > 0 {
+		return ka[p[0].At(0)], true
+	}
+	return "", false
+}
+
+// loadCmd is a SCRIPT LOAD of s.
+func loadCmd(ctx context.Context, s *Script) *redis.Cmd {
+	return redis.NewCmd(ctx, "script", "load", rt.Source(s))
+}
+
+// replyMsg returns the error reply err stands for, worded as rueidis gives
+// it (without a leading "ERR "), so that a *ScriptError's Msg is the same
+// on both backends; ok is false for an error that is not a reply (a
+// network or context error).
+func replyMsg(err error) (msg string, ok bool) {
+	var re redis.Error
+	if err == nil || err == redis.Nil || !errors.As(err, &re) {
+		return "", false
+	}
+	return strings.TrimPrefix(re.Error(), "ERR "), true
+}
+
+// isRedirect reports whether an error reply is MOVED or ASK: a node client
+// (used for the pipelines that load scripts next to their calls) does not
+// follow them. The call did not run.
+func isRedirect(msg string) bool {
+	return strings.HasPrefix(msg, "MOVED ") || strings.HasPrefix(msg, "ASK ")
+}
+
+// reply classifies a call's final command.
+type reply uint8
+
+const (
+	replyOK       reply = iota // a value, or a nil reply
+	replyMissing               // NOSCRIPT: did not run
+	replyNotRun                // TRYAGAIN, LOADING, ... or a failed dial: did not run
+	replyRedirect              // MOVED or ASK on a node client: did not run
+	replyError                 // another error reply, or a transport error
+)
+
+// classify says what a call's command got; msg is the error reply, if any.
+func classify(err error) (reply, string) {
+	if err == nil || err == redis.Nil {
+		return replyOK, ""
+	}
+	msg, ok := replyMsg(err)
+	switch {
+	case !ok && rt.NotRunTransport(err):
+		return replyNotRun, ""
+	case !ok:
+		return replyError, ""
+	case rt.IsNoScript(msg):
+		return replyMissing, msg
+	case rt.NotRunReply(msg):
+		return replyNotRun, msg
+	case isRedirect(msg):
+		return replyRedirect, msg
+	}
+	return replyError, msg
+}
+
+// scriptError is the error a call of s gets for err, its command's error:
+// a *rt.ScriptError for an error reply, else err itself; nil for a value
+// or a nil reply.
+func scriptError(s *Script, err error) error {
+	if err == nil || err == redis.Nil {
+		return nil
+	}
+	if msg, ok := replyMsg(err); ok {
+		return rt.NewScriptError(s, msg, err)
+	}
+	return err
+}
+
+// outcome classifies a final reply for the hooks; err is what the caller
+// sees for it.
+func outcome(s *Script, cmdErr error) (o Outcome, code string, err error) {
+	if cmdErr == nil || cmdErr == redis.Nil {
+		return rt.OutcomeOK, "", nil
+	}
+	if msg, ok := replyMsg(cmdErr); ok {
+		return rt.OutcomeErrorReply, rt.ErrorCode(msg), rt.NewScriptError(s, msg, cmdErr)
+	}
+	return rt.OutcomeTransport, "", cmdErr
+}
