@@ -64,7 +64,7 @@ func newScript(name, body string, readOnly bool, opts ...luagenimpl.Option) *gor
 	return luagenimpl.NewScript(name, "scripts/"+name+".lua", src, hex.EncodeToString(sum[:]), readOnly, opts...)
 }
 
-func ctxT(t *testing.T) context.Context {
+func ctxT(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx

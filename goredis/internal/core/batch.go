@@ -43,8 +43,17 @@ type call struct {
 	noscripts, retries, round uint8
 }
 
-// NewBatch starts an empty batch on r.
-func (r *Runner) NewBatch() *Batch { return &Batch{r: r} }
+// NewBatch starts an empty batch on r, sized like the last one this runner
+// ran (capped): growing the slices call by call was most of a batch's
+// client-side garbage.
+func (r *Runner) NewBatch() *Batch {
+	calls, strs := min(r.lastCalls.Load(), maxBatchHint), min(r.lastStrs.Load(), 4*maxBatchHint)
+	return &Batch{r: r, calls: make([]call, 0, calls), strs: make([]string, 0, strs)}
+}
+
+// maxBatchHint caps the size a new batch is given up front, so that one huge
+// batch does not make every later one huge.
+const maxBatchHint = 4096
 
 // Len is the number of queued calls.
 func (b *Batch) Len() int { return int(b.n) }
@@ -182,6 +191,10 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	b.executed = true
 	r := b.r
+	if n := int64(len(b.calls)); n != r.lastCalls.Load() {
+		r.lastCalls.Store(n) // written only on change: shared by every goroutine
+		r.lastStrs.Store(int64(len(b.strs)))
+	}
 	hooked := r.hooks.Call != nil || r.hooks.Batch != nil
 	var start time.Time
 	var ends [maxRounds]time.Duration // when each round ended, for the hooks

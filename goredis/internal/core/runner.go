@@ -62,6 +62,9 @@ type Runner struct {
 	// NOSCRIPT calls then go straight to EVAL until loadRetry has passed.
 	refusedAt atomic.Int64
 	loadRetry time.Duration
+	// lastCalls and lastStrs are the sizes of the last batch run, to size
+	// the next one.
+	lastCalls, lastStrs atomic.Int64
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
