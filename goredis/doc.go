@@ -107,10 +107,15 @@
 //
 // # Functions
 //
-// The scripts of a Functions library (luagen.yaml `library:`) run as
-// scripts on this backend: EVALSHA of each script's own source, which every
-// server runs the same, with the NOSCRIPT recovery above. They are not
-// loaded by FUNCTION LOAD, and Runner has no Versions or Sync.
+// The scripts of a Functions library (luagen.yaml `library:`) run by FCALL
+// (FCALL_RO when read-only) on servers with Redis Functions, found out by
+// one FUNCTION STATS at the runner's first call of a library's script, and
+// as scripts (EVALSHA of each script's own source) elsewhere. A node
+// without the library ("Function not found") is treated like NOSCRIPT: the
+// library is loaded (FUNCTION LOAD REPLACE, ahead of the call on its node,
+// or on every master) and the call sent again; a KeepOrder batch sends
+// FUNCTION LOAD without REPLACE ahead of each node's calls. Versions and
+// Sync read and update the libraries nodes hold.
 //
 // # Hooks
 //

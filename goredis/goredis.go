@@ -57,7 +57,9 @@ func (r *Runner) Client() redis.UniversalClient { return (*core.Runner)(r).Clien
 // on replicas (Redis 7 does not pass SCRIPT LOAD on to replicas). Use it at
 // start-up (generated packages have Load and AllScripts); the runner loads
 // scripts by itself when a node lacks them. The scripts of a Functions
-// library load as scripts: this backend runs them by EVALSHA.
+// library (luagen.yaml `library:`) load as their library, once, by
+// FUNCTION LOAD REPLACE on every master (replicas get it from theirs), on
+// servers with Functions; see also Sync.
 func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	return (*core.Runner)(r).Load(ctx, scripts...)
 }
@@ -75,14 +77,31 @@ func (r *Runner) NewBatch() *Batch { return (*Batch)((*core.Runner)(r).NewBatch(
 type Script = rt.Script
 
 // Library is a Redis Functions library generated from a package's scripts
-// (luagen.yaml `library: NAME`). This backend runs its scripts as scripts
-// (EVALSHA), which every server runs the same; its methods: Name, Version,
-// Source.
+// (luagen.yaml `library: NAME`). Its scripts run by FCALL on servers with
+// Functions (Redis 7.0 or later) and as scripts elsewhere. Its methods:
+// Name, the library's name in Redis; Version, the hex SHA1 that identifies
+// this build of the library (its version function, luagen_version_NAME,
+// returns it); Source, the library's code, as FUNCTION LOAD gets it.
 type Library = rt.Library
 
-// LibraryVersion is the version of a library one node holds (see the
-// rueidis backend's Runner.Versions); shared with the rueidis backend.
+// LibraryVersion is the version of a library one node holds: see
+// Runner.Versions and Runner.Sync.
 type LibraryVersion = rt.LibraryVersion
+
+// Versions lists, for every node the client knows (replicas included) and
+// every library, the version of the library the node holds ("" for none).
+// It fails on servers without Redis Functions.
+func (r *Runner) Versions(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return (*core.Runner)(r).Versions(ctx, libs...)
+}
+
+// Sync loads each library, by FUNCTION LOAD REPLACE, on every master that
+// holds another version or none, and returns what each node held (Replaced
+// marks where it loaded). Runner.Load replaces libraries unconditionally;
+// the runner also loads a library by itself where a call finds it missing.
+func (r *Runner) Sync(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return (*core.Runner)(r).Sync(ctx, libs...)
+}
 
 // Batch is a pipeline of script calls and plain commands, sent by Exec in
 // one go-redis pipeline: one round trip per node. Queue calls from one

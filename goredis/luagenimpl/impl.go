@@ -43,8 +43,8 @@ func NewLibrary(name, source, version string) *goredis.Library {
 	return rt.NewLibrary(name, source, version)
 }
 
-// InLibrary makes s function fn of lib; the file's line N is line
-// N+lineOffset of the library. This backend runs it as a script (EVALSHA).
+// InLibrary makes s function fn of lib, called by FCALL (FCALL_RO) on servers
+// with Functions; the file's line N is line N+lineOffset of the library.
 func InLibrary(s *goredis.Script, lib *goredis.Library, fn string, lineOffset int) *goredis.Script {
 	return rt.InLibrary(s, lib, fn, lineOffset)
 }

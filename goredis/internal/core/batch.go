@@ -210,6 +210,14 @@ func (b *Batch) Exec(ctx context.Context) error {
 			pending = append(pending, int32(i))
 		}
 	}
+	if r.fn.Load() == fnUnknown {
+		for i := range b.calls {
+			if c := &b.calls[i]; c.script != nil && c.script.Library() != nil {
+				r.functions(ctx)
+				break
+			}
+		}
+	}
 	if b.ordered && r.kind == kindOther {
 		// A Ring: the runner cannot put a load next to a shard's calls.
 		r.loadScripts(ctx, 0, b.scriptsOf(pending), true)
@@ -235,11 +243,11 @@ func (b *Batch) Exec(ctx context.Context) error {
 		for _, i := range pending {
 			c := &b.calls[i]
 			c.round = uint8(min(round, maxRounds-1))
-			kind, _ := classify(c.cmd.Err())
+			kind, msg := classify(c.cmd.Err())
 			switch {
 			case c.script == nil:
 				sum.add(i, plainErr(c.cmd.Err()))
-			case kind == replyMissing && !c.eval: // EVAL cannot miss
+			case !c.eval && r.isMissing(c.script, kind, msg): // EVAL cannot miss
 				noscript = append(noscript, i)
 			case kind == replyNotRun, kind == replyRedirect:
 				again = append(again, i)
@@ -291,14 +299,13 @@ func plainErr(err error) error {
 
 // build makes the commands of calls idx.
 func (b *Batch) build(ctx context.Context, idx []int32) {
-	cluster := b.r.kind == kindCluster
 	for _, i := range idx {
 		c := &b.calls[i]
 		if c.script == nil {
 			c.cmd = redis.NewCmd(ctx, c.plain...)
 			continue
 		}
-		c.cmd = newCommand(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval, cluster).Cmd
+		c.cmd = b.r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval).Cmd
 	}
 }
 
@@ -380,17 +387,21 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 			groups = append(groups, g)
 		}
 		g.calls = append(g.calls, i)
-		if node == nil || c.script == nil || c.eval || !(all || c.withLoad) || slices.Contains(g.seen, c.script) {
+		if node == nil || c.script == nil || c.eval || !(all || c.withLoad) {
 			continue
 		}
-		g.seen = append(g.seen, c.script)
+		u := r.unit(c.script)
+		if slices.Contains(g.seen, u) {
+			continue
+		}
+		g.seen = append(g.seen, u)
 		if r.loadRefused() {
 			c.eval = true
-			c.cmd = newCommand(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true, r.kind == kindCluster).Cmd
+			c.cmd = r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true).Cmd
 			continue
 		}
-		g.loads = append(g.loads, c.script)
-		g.cmds = append(g.cmds, loadCmd(ctx, c.script))
+		g.loads = append(g.loads, u)
+		g.cmds = append(g.cmds, unitLoadCmd(ctx, u, all))
 	}
 	if rest != nil {
 		groups = append(groups, rest)
@@ -447,17 +458,22 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	}
 	failed := r.loadScripts(ctx, sent, b.scriptsOf(loadAll), false)
 	for _, i := range loadAll {
-		if c := &b.calls[i]; failed[c.script] {
+		if c := &b.calls[i]; failed[r.unit(c.script)] {
 			c.eval = true
 		}
 	}
 }
 
-// scriptsOf lists the distinct scripts of the given calls.
+// scriptsOf lists what is loaded for the given calls: their distinct
+// scripts, or their libraries (see Runner.unit).
 func (b *Batch) scriptsOf(idx []int32) []*Script {
 	var out []*Script
 	for _, i := range idx {
-		if s := b.calls[i].script; s != nil && !slices.Contains(out, s) {
+		s := b.calls[i].script
+		if s == nil {
+			continue
+		}
+		if s = b.r.unit(s); !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}

@@ -30,16 +30,18 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			return zero, err
 		}
 	}
+	if s.Library() != nil && r.fn.Load() == fnUnknown {
+		r.functions(ctx)
+	}
 	var start time.Time
 	if r.hooks.Call != nil {
 		start = time.Now()
 	}
-	cluster := r.kind == kindCluster
 	useEval, withLoad := false, false
 	var noscripts, retries uint8
 	for {
 		sent := r.epoch.Load()
-		cmd := newCommand(ctx, s, ka, nkeys, useEval, cluster)
+		cmd := r.command(ctx, s, ka, nkeys, useEval)
 		if withLoad {
 			r.doWithLoad(ctx, s, cmd, ka, nkeys)
 		} else {
@@ -48,14 +50,14 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		err := cmd.Err()
 		kind, msg := classify(err)
 		switch {
-		case kind == replyMissing && !useEval: // did not run; EVAL cannot miss
+		case !useEval && r.isMissing(s, kind, msg): // did not run; EVAL cannot miss
 			noscripts++
 			switch rt.ResendAfter(noscripts, r.pipelined(s, ka, nkeys), r.loadRefused()) {
 			case rt.ResendWithLoad:
 				withLoad = true
 			case rt.ResendAfterLoadAll:
 				withLoad = false
-				useEval = r.ensureLoaded(ctx, s, sent, false) != nil
+				useEval = r.ensureLoaded(ctx, r.unit(s), sent, false) != nil
 			default:
 				withLoad, useEval = false, true
 			}
@@ -64,7 +66,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			// The node of the pipeline with a load no longer serves the
 			// slot: load everywhere and send the call the usual way.
 			withLoad = false
-			useEval = r.ensureLoaded(ctx, s, sent, false) != nil
+			useEval = r.ensureLoaded(ctx, r.unit(s), sent, false) != nil
 			continue
 		case kind == replyNotRun && int(retries) < rt.RetryCap(msg) && rt.Backoff(ctx, int(retries)):
 			retries++
@@ -96,7 +98,8 @@ func (r *Runner) pipelined(s *Script, ka []string, nkeys int) bool {
 	return false
 }
 
-// doWithLoad sends SCRIPT LOAD of s and cmd, a call of s with ka, in one
+// doWithLoad sends SCRIPT LOAD of s (FUNCTION LOAD REPLACE of its
+// library when it goes by FCALL) and cmd, a call of s with ka, in one
 // pipeline to the node cmd goes to. On a cluster that is the master
 // MasterForKey names; if it answers MOVED or ASK, the call did not run.
 func (r *Runner) doWithLoad(ctx context.Context, s *Script, cmd scriptCmd, ka []string, nkeys int) {
@@ -112,11 +115,12 @@ func (r *Runner) doWithLoad(ctx context.Context, s *Script, cmd scriptCmd, ka []
 	} else {
 		pipe = r.client.Pipeline()
 	}
-	load := loadCmd(ctx, s)
+	u := r.unit(s)
+	load := unitLoadCmd(ctx, u, false)
 	_ = pipe.Process(ctx, scriptCmd{load})
 	_ = pipe.Process(ctx, cmd)
 	_, _ = pipe.Exec(ctx)
-	r.loaded(s, load) // a failed load shows as NOSCRIPT on the call
+	r.loaded(u, load) // a failed load shows as NOSCRIPT on the call
 }
 
 // callHook reports a call's end to the Call hook.

@@ -33,17 +33,28 @@ const (
 	cmdEvalshaRO = "evalsha_ro"
 	cmdEval      = "eval"
 	cmdEvalRO    = "eval_ro"
+	cmdFcall     = "fcall"
+	cmdFcallRO   = "fcall_ro"
 )
 
-// newCommand builds a call of s (EVALSHA, or EVAL when eval is set; the _RO
+// command builds a call of s (EVALSHA, or EVAL when eval is set; the _RO
 // forms for read-only scripts) from ka, its nkeys keys then its args, which
 // the command points into: ka must not change until the command was sent.
 // cluster says that the command is routed by slot: a call without keys
 // but with a key prefix goes to the node of the prefix's slot, where the
 // keys the script builds from it live.
-func newCommand(ctx context.Context, s *Script, ka []string, nkeys int, eval, cluster bool) scriptCmd {
+//
+// A library's script goes by FCALL (FCALL_RO) when the runner found that
+// the server has Functions, unless eval is set: EVAL of the script's own
+// source runs the same everywhere.
+func (r *Runner) command(ctx context.Context, s *Script, ka []string, nkeys int, eval bool) scriptCmd {
+	cluster := r.kind == kindCluster
 	args := make([]any, 3+len(ka))
 	switch {
+	case !eval && r.fcall(s) && rt.ReadOnly(s):
+		args[0], args[1] = cmdFcallRO, rt.Function(s)
+	case !eval && r.fcall(s):
+		args[0], args[1] = cmdFcall, rt.Function(s)
 	case eval && rt.ReadOnly(s):
 		args[0], args[1] = cmdEvalRO, rt.Source(s)
 	case eval:
@@ -82,7 +93,7 @@ func routingKey(s *Script, ka []string, nkeys int) (string, bool) {
 	return "", false
 }
 
-// loadCmd is a SCRIPT LOAD of s.
+// loadCmd is a SCRIPT LOAD of s (a script, not a library's unit).
 func loadCmd(ctx context.Context, s *Script) *redis.Cmd {
 	return redis.NewCmd(ctx, "script", "load", rt.Source(s))
 }

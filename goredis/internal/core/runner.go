@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,6 +66,10 @@ type Runner struct {
 	// lastCalls and lastStrs are the sizes of the last batch run, to size
 	// the next one.
 	lastCalls, lastStrs atomic.Int64
+	// fn says whether the server has Redis Functions (fnYes, fnNo), found
+	// out once per runner by the first call of a library's script.
+	fn   atomic.Int32
+	fnMu sync.Mutex
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
@@ -106,7 +111,8 @@ func New(client redis.UniversalClient, slotCheck *bool, hooks Hooks) *Runner {
 func (r *Runner) Client() redis.UniversalClient { return r.client }
 
 // Load loads scripts on every node the client knows, replicas included.
-// Library scripts load as scripts: this backend runs them by EVALSHA.
+// The scripts of a library load as their library, once, by FUNCTION LOAD
+// REPLACE, on servers with Functions.
 func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	if len(scripts) == 0 {
 		return nil
@@ -116,6 +122,9 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	errs := make([]error, len(scripts))
 	var wg sync.WaitGroup
 	for i, s := range scripts {
+		if s.Library() != nil && r.functions(ctx) {
+			s = rt.LibraryUnit(s.Library())
+		}
 		if seen[s] {
 			continue
 		}
@@ -191,8 +200,20 @@ func (r *Runner) forEachNode(ctx context.Context, fn func(ctx context.Context, n
 	return errors.Join(errs...)
 }
 
-// loadEverywhere sends SCRIPT LOAD of s to every node in parallel.
+// loadEverywhere sends SCRIPT LOAD of s (FUNCTION LOAD REPLACE of a
+// library's unit) to every node in parallel. Replicas refuse FUNCTION LOAD
+// (READONLY) and get the library from their master, so that refusal is no
+// error.
 func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
+	if lib := rt.LibraryOf(s); lib != nil {
+		err := r.forEachNode(ctx, func(ctx context.Context, n *redis.Client) error {
+			return r.loadLibraryOn(ctx, lib, n)
+		})
+		if err != nil {
+			return fmt.Errorf("luagen: loading library %s: %w", lib.Name(), err)
+		}
+		return nil
+	}
 	err := r.forEachNode(ctx, func(ctx context.Context, n *redis.Client) error {
 		cmd := loadCmd(ctx, s)
 		if n == nil { // an unknown UniversalClient: its own routing
@@ -213,6 +234,16 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 func (r *Runner) loaded(s *Script, cmd *redis.Cmd) error {
 	v, err := cmd.Val(), cmd.Err()
 	sha, _ := v.(string)
+	if lib := rt.LibraryOf(s); lib != nil {
+		// FUNCTION LOAD answers the library's name; without REPLACE, a
+		// node that has it says so.
+		if msg, ok := replyMsg(err); ok && strings.HasSuffix(msg, "' already exists") {
+			return nil
+		}
+		if err == nil && sha == lib.Name() {
+			sha = s.SHA1()
+		}
+	}
 	switch {
 	case err != nil:
 		if msg, ok := replyMsg(err); ok && rt.ErrorCode(msg) == "NOPERM" {
