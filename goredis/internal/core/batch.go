@@ -240,10 +240,15 @@ func (b *Batch) Exec(ctx context.Context) error {
 			ends[min(round, maxRounds-1)] = time.Since(start)
 		}
 		var noscript, again []int32
+		refreshed := false
 		for _, i := range pending {
 			c := &b.calls[i]
 			c.round = uint8(min(round, maxRounds-1))
 			kind, msg := classify(c.cmd.Err())
+			if !refreshed && r.kind == kindCluster && stale(kind, msg) {
+				r.cc.ReloadState(ctx)
+				refreshed = true
+			}
 			switch {
 			case c.script == nil:
 				sum.add(i, plainErr(c.cmd.Err()))

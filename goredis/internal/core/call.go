@@ -49,6 +49,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		}
 		err := cmd.Err()
 		kind, msg := classify(err)
+		r.refresh(ctx, kind, msg)
 		switch {
 		case !useEval && r.isMissing(s, kind, msg): // did not run; EVAL cannot miss
 			noscripts++

@@ -149,6 +149,30 @@ func classify(err error) (reply, string) {
 	return replyError, msg
 }
 
+// stale reports whether a reply (kind, msg) suggests that a cluster
+// client's map of the cluster is out of date: a network error (a node is
+// down), CLUSTERDOWN or READONLY (a failover). go-redis re-reads the map
+// on MOVED and ASK, and otherwise only every few seconds.
+func stale(kind reply, msg string) bool {
+	switch kind {
+	case replyError, replyNotRun:
+		if msg == "" {
+			return true
+		}
+		code := rt.ErrorCode(msg)
+		return code == "CLUSTERDOWN" || code == "READONLY"
+	}
+	return false
+}
+
+// refresh asks a cluster client to re-read the map of the cluster (in the
+// background, at most every 200ms) after a reply that says it is stale.
+func (r *Runner) refresh(ctx context.Context, kind reply, msg string) {
+	if r.kind == kindCluster && stale(kind, msg) {
+		r.cc.ReloadState(ctx)
+	}
+}
+
 // scriptError is the error a call of s gets for err, its command's error:
 // a *rt.ScriptError for an error reply, else err itself; nil for a value
 // or a nil reply.
