@@ -67,7 +67,14 @@ func TestSentinel(t *testing.T) {
 	if _, err := d.Replica.Do("SCRIPT", "FLUSH"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // the replica has the writes above
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if v, _ := d.Replica.Do("GET", ledgerKeys(p, "a")[1]); v != nil { // replicated
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica never got the write")
+		}
+	}
 	if s, err := luagenimpl.Call(ctx, rc, read, []string{ledgerKeys(p, "a")[1]}, nil, luagenimpl.DecodeString); err != nil || s != "2" {
 		t.Fatalf("read on the replica = %q, %v", s, err)
 	}
