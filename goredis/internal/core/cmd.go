@@ -151,10 +151,13 @@ func classify(err error) (reply, string) {
 
 // stale reports whether a reply (kind, msg) suggests that a cluster
 // client's map of the cluster is out of date: a network error (a node is
-// down), CLUSTERDOWN or READONLY (a failover). go-redis re-reads the map
-// on MOVED and ASK, and otherwise only every few seconds.
+// down), CLUSTERDOWN or READONLY (a failover), or MOVED and ASK from a node
+// the runner sent a pipeline to itself. go-redis re-reads the map after
+// redirections it follows, and otherwise only every few seconds.
 func stale(kind reply, msg string) bool {
 	switch kind {
+	case replyRedirect:
+		return true
 	case replyError, replyNotRun:
 		if msg == "" {
 			return true
