@@ -61,12 +61,13 @@
 // rest of the batch (in their original order among themselves). A batch
 // with KeepOrder keeps each node's order across NOSCRIPT: it loads its
 // scripts ahead of each node's calls in the same pipeline, at the cost of a
-// SCRIPT LOAD per script and node per batch. Where this backend differs: on
-// a cluster, the pipelines of a KeepOrder batch are built per master, so
-// its plain commands (and calls with neither key nor key prefix) go in a
-// cluster pipeline of their own, sent at the same time, not in queue order
-// with the script calls; on a Ring, KeepOrder loads the batch's scripts on
-// every shard (a round trip) before sending the batch.
+// SCRIPT LOAD per script and node per batch. On a cluster its pipelines are
+// built per master (MasterForKey of each call's key, and of each plain
+// command's first key, found by the position COMMAND gives, read once);
+// plain commands without keys, or whose keys COMMAND cannot place, go in a
+// cluster pipeline of their own at the same time. On a Ring, KeepOrder
+// loads the batch's scripts on every shard (a round trip) before sending
+// the batch.
 //
 // After the server refused SCRIPT LOAD (an ACL without script|load), the
 // runner goes by EVAL for a minute without asking again, then tries SCRIPT

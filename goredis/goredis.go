@@ -118,9 +118,7 @@ func (b *Batch) Len() int { return (*core.Batch)(b).Len() }
 // so no call meets NOSCRIPT and runs after the rest of its batch. It costs
 // one SCRIPT LOAD per script and node in every batch. While the server
 // refuses SCRIPT LOAD, the first call of each script on each node goes by
-// EVAL instead. On a cluster, plain commands are sent in parallel with
-// the script calls then, not in their queue order. Call it before Exec;
-// it returns b.
+// EVAL instead. Call it before Exec; it returns b.
 func (b *Batch) KeepOrder() *Batch { (*core.Batch)(b).KeepOrder(); return b }
 
 // Do adds a plain command, its args as go-redis's Client.Do takes them

@@ -450,3 +450,40 @@ return 1`, false)
 		t.Fatal("a call ran more than once")
 	}
 }
+
+// TestKeepOrder: after SCRIPT FLUSH, a KeepOrder batch runs script calls
+// and plain commands on each key in queue order (no call meets NOSCRIPT
+// and runs later).
+func TestKeepOrder(t *testing.T) {
+	for _, d := range deployments(t) {
+		t.Run(d.name, func(t *testing.T) {
+			ctx := ctxT(t)
+			r := goredis.New(d.client)
+			app := newScript("app", `return redis.call('APPEND', KEYS[1], ARGV[1])`, false)
+			if err := r.Load(ctx, app); err != nil {
+				t.Fatal(err)
+			}
+			flushScripts(t, d.nodes)
+			p := prefix(t)
+			b := r.NewBatch().KeepOrder()
+			const n = 50
+			gets := make([]goredis.Future[any], n)
+			for i := range n {
+				k := p + strconv.Itoa(i)
+				b.Do("set", k, "a")
+				luagenimpl.Queue(b, app, []string{k}, []string{"b"}, luagenimpl.DecodeInt64)
+				b.Do("append", k, "c")
+				luagenimpl.Queue(b, app, []string{k}, []string{"d"}, luagenimpl.DecodeInt64)
+				gets[i] = b.Do("get", k)
+			}
+			if err := b.Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for i, f := range gets {
+				if v, err := f.Get(); err != nil || v != "abcd" {
+					t.Fatalf("key %d = %#v, %v; want abcd", i, v, err)
+				}
+			}
+		})
+	}
+}

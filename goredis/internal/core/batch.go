@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -250,6 +252,10 @@ func (b *Batch) Exec(ctx context.Context) error {
 				refreshed = true
 			}
 			switch {
+			case c.script == nil && kind == replyRedirect:
+				// Sent to a node by a KeepOrder batch, which no longer
+				// serves its slot: it did not run; go-redis routes it next.
+				again = append(again, i)
 			case c.script == nil:
 				sum.add(i, plainErr(c.cmd.Err()))
 			case !c.eval && r.isMissing(c.script, kind, msg): // EVAL cannot miss
@@ -272,7 +278,11 @@ func (b *Batch) Exec(ctx context.Context) error {
 			if retries >= limit || !rt.Backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
 					c := &b.calls[i]
-					sum.add(i, scriptError(c.script, c.cmd.Err()))
+					if c.script == nil {
+						sum.add(i, plainErr(c.cmd.Err()))
+					} else {
+						sum.add(i, scriptError(c.script, c.cmd.Err()))
+					}
 				}
 				again = again[:0]
 			}
@@ -355,8 +365,9 @@ type group struct {
 // the loads go first. While SCRIPT LOAD is refused, the first such call of
 // each script on each node is sent by EVAL instead, which caches the
 // script for the calls after it. On a cluster, calls are grouped by the
-// master MasterForKey names for their key; plain commands and calls without
-// a key go in a cluster pipeline of their own, without loads.
+// master MasterForKey names for their key (a plain command's first key as
+// COMMAND gives its position); calls and plain commands without one go in
+// a cluster pipeline of their own, without loads.
 func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 	r := b.r
 	var groups []*group
@@ -369,15 +380,20 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 		case kindNode:
 			node = r.client.(*redis.Client)
 		case kindCluster:
+			var key string
+			var ok bool
 			if c.script != nil {
-				if key, ok := routingKey(c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys)); ok {
-					n, err := r.cc.MasterForKey(ctx, key)
-					if err != nil {
-						c.cmd.SetErr(err)
-						continue
-					}
-					node = n
+				key, ok = routingKey(c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys))
+			} else if all {
+				key, ok = r.plainKey(ctx, c.plain)
+			}
+			if ok {
+				n, err := r.cc.MasterForKey(ctx, key)
+				if err != nil {
+					c.cmd.SetErr(err)
+					continue
 				}
+				node = n
 			}
 		}
 		var g *group
@@ -566,4 +582,58 @@ func (b *Batch) report(ctx context.Context, start time.Time, ends *[maxRounds]ti
 	if r.hooks.Batch != nil {
 		r.hooks.Batch(ctx, BatchInfo{Size: int(b.n), Nodes: nodes, Rounds: rounds, Failed: failed, Start: start, Duration: time.Since(start)})
 	}
+}
+
+// plainKey returns the first key of a plain command, args as Do got them,
+// by the position COMMAND gives for its name (read once per runner, when
+// a KeepOrder batch first needs it); ok is false for a command without
+// keys or with keys COMMAND cannot place (movable keys, subcommands).
+func (r *Runner) plainKey(ctx context.Context, args []any) (string, bool) {
+	if len(args) == 0 {
+		return "", false
+	}
+	pos := r.keyPositions(ctx)[strings.ToLower(argString(args[0]))]
+	if pos <= 0 || int(pos) >= len(args) {
+		return "", false
+	}
+	return argString(args[pos]), true
+}
+
+// keyPositions maps command names to the position of their first key, as
+// COMMAND says; empty while it could not be read.
+func (r *Runner) keyPositions(ctx context.Context) map[string]int8 {
+	if m := r.keyPos.Load(); m != nil {
+		return *m
+	}
+	r.keyPosMu.Lock()
+	defer r.keyPosMu.Unlock()
+	if m := r.keyPos.Load(); m != nil {
+		return *m
+	}
+	infos, err := r.client.Command(ctx).Result()
+	if err != nil {
+		return nil
+	}
+	m := make(map[string]int8, len(infos))
+	for name, info := range infos {
+		m[strings.ToLower(name)] = info.FirstKeyPos
+	}
+	r.keyPos.Store(&m)
+	return m
+}
+
+// argString is an argument as go-redis writes it.
+func argString(a any) string {
+	switch v := a.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case *string:
+		if v != nil {
+			return *v
+		}
+		return ""
+	}
+	return fmt.Sprint(a)
 }

@@ -70,6 +70,10 @@ type Runner struct {
 	// out once per runner by the first call of a library's script.
 	fn   atomic.Int32
 	fnMu sync.Mutex
+	// keyPos maps command names to their first key's position (COMMAND),
+	// to route the plain commands of a KeepOrder batch on a cluster.
+	keyPos   atomic.Pointer[map[string]int8]
+	keyPosMu sync.Mutex
 
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
