@@ -84,3 +84,21 @@ func BenchmarkCall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCallGoRedis is go-redis's own EvalSha, for comparison.
+func BenchmarkCallGoRedis(b *testing.B) {
+	sa := redistest.Standalone(b)
+	c := newClient(b, sa.Addr())
+	ctx := context.Background()
+	s := newScript("inc", `return redis.call('INCRBY', KEYS[1], ARGV[1])`, false)
+	if err := goredis.New(c).Load(ctx, s); err != nil {
+		b.Fatal(err)
+	}
+	keys := []string{"bench:single"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.EvalSha(ctx, s.SHA1(), keys, "1").Int64(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,10 +1,13 @@
 package goredis_test
 
 import (
+	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/luagen/luagen/goredis"
 	"github.com/luagen/luagen/goredis/luagenimpl"
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/internal/rt"
@@ -84,6 +87,22 @@ func TestDecodeCases(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Errorf("%s as %s: got %#v, %v; want %#v", tc.Lua, name, got, err, want)
 			}
+		}
+	}
+}
+
+// TestErrorCases runs internal/rt's script errors (the rueidis backend's
+// tests run them too): both backends give the same Code, Msg and Line.
+func TestErrorCases(t *testing.T) {
+	sa := redistest.Standalone(t)
+	r := goredis.New(newClient(t, sa.Addr()))
+	ctx := ctxT(t)
+	for i, tc := range rt.ErrorCases {
+		s := newScript("e"+strconv.Itoa(i), tc.Body, false)
+		_, err := luagenimpl.Call(ctx, r, s, []string{prefix(t)}, nil, luagenimpl.DecodeRaw)
+		var se *goredis.ScriptError
+		if !errors.As(err, &se) || se.Code != tc.Code || !strings.HasPrefix(se.Msg, tc.Msg) || se.Line != tc.Line {
+			t.Errorf("%q: got %#v; want Code %s, Msg %q..., Line %d", tc.Body, err, tc.Code, tc.Msg, tc.Line)
 		}
 	}
 }

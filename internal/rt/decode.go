@@ -271,3 +271,25 @@ var DecodeCases = []DecodeCase{
 	}},
 	{Lua: `return -1500`, Want: map[string]any{"Duration": -1500 * time.Millisecond, "Time": time.UnixMilli(-1500)}},
 }
+
+// An ErrorCase is a script (its body, after one comment line) whose call
+// fails, and the *ScriptError both backends must return for it: the same
+// Code, a Msg that starts with Msg (worded as rueidis gives it: without a
+// leading "ERR "), and the Line blamed.
+type ErrorCase struct {
+	Body string
+	Code string
+	Msg  string
+	Line int
+}
+
+// ErrorCases are script errors of every kind, for both backends' tests.
+var ErrorCases = []ErrorCase{
+	{Body: "local x = 1\nerror('boom')", Code: "ERR", Msg: "user_script:3: boom script: ", Line: 3},
+	{Body: "return redis.error_reply('ERR custom')", Code: "ERR", Msg: "custom", Line: 0},
+	{Body: "return redis.error_reply('MYERR told to fail')", Code: "MYERR", Msg: "MYERR told to fail", Line: 0},
+	{Body: "redis.call('SET', KEYS[1], 'x')\nreturn redis.call('LPUSH', KEYS[1], 'y')", Code: "WRONGTYPE", Msg: "WRONGTYPE Operation against a key holding the wrong kind of value script: ", Line: 3},
+	{Body: "return redis.call('NOSUCHCMD')", Code: "ERR", Msg: "Unknown Redis command called from script script: ", Line: 2},
+	{Body: "return {err='PLAIN'}", Code: "PLAIN", Msg: "PLAIN", Line: 0},
+	{Body: "local t = nil\nreturn t.x", Code: "ERR", Msg: "user_script:3: attempt to index local 't' (a nil value) script: ", Line: 3},
+}

@@ -2,6 +2,10 @@ package luagenimpl_test
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/internal/rt"
+	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
 )
 
@@ -94,6 +99,30 @@ func TestDecodeCases(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Errorf("%s as %s: got %#v, %v; want %#v", tc.Lua, name, got, err, want)
 			}
+		}
+	}
+}
+
+// TestErrorCases runs internal/rt's script errors (the go-redis backend's
+// tests run them too): both backends give the same Code, Msg and Line.
+func TestErrorCases(t *testing.T) {
+	sa := redistest.NewStandalone(t)
+	c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{sa.Addr()}, DisableCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := runtime.New(c)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for i, tc := range rt.ErrorCases {
+		src := fmt.Sprintf("-- e%d %d\n%s", i, time.Now().UnixNano(), tc.Body)
+		sum := sha1.Sum([]byte(src))
+		s := luagenimpl.NewScript(fmt.Sprintf("e%d", i), "scripts/e.lua", src, hex.EncodeToString(sum[:]), false)
+		_, err := luagenimpl.Call(ctx, r, s, []string{fmt.Sprintf("errcase:%d:%d", i, time.Now().UnixNano())}, nil, luagenimpl.DecodeRaw)
+		var se *runtime.ScriptError
+		if !errors.As(err, &se) || se.Code != tc.Code || !strings.HasPrefix(se.Msg, tc.Msg) || se.Line != tc.Line {
+			t.Errorf("%q: got %#v; want Code %s, Msg %q..., Line %d", tc.Body, err, tc.Code, tc.Msg, tc.Line)
 		}
 	}
 }
