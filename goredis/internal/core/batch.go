@@ -312,15 +312,25 @@ func plainErr(err error) error {
 	return err
 }
 
-// build makes the commands of calls idx.
+// build makes the commands of calls idx, their arguments in one slice.
 func (b *Batch) build(ctx context.Context, idx []int32) {
+	n := 0
+	for _, i := range idx {
+		if c := &b.calls[i]; c.script != nil {
+			n += 3 + int(c.nkeys+c.nargs)
+		}
+	}
+	slab := make([]any, n)
 	for _, i := range idx {
 		c := &b.calls[i]
 		if c.script == nil {
 			c.cmd = redis.NewCmd(ctx, c.plain...)
 			continue
 		}
-		c.cmd = b.r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval).Cmd
+		m := 3 + int(c.nkeys+c.nargs)
+		args := slab[:m:m]
+		slab = slab[m:]
+		c.cmd = b.r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval, args).Cmd
 	}
 }
 
@@ -418,7 +428,7 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 		g.seen = append(g.seen, u)
 		if r.loadRefused() {
 			c.eval = true
-			c.cmd = r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true).Cmd
+			c.cmd = r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true, nil).Cmd
 			continue
 		}
 		g.loads = append(g.loads, u)

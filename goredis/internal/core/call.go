@@ -41,7 +41,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	var noscripts, retries uint8
 	for {
 		sent := r.epoch.Load()
-		cmd := r.command(ctx, s, ka, nkeys, useEval)
+		cmd := r.command(ctx, s, ka, nkeys, useEval, nil)
 		if withLoad {
 			r.doWithLoad(ctx, s, cmd, ka, nkeys)
 		} else {

@@ -47,9 +47,14 @@ const (
 // A library's script goes by FCALL (FCALL_RO) when the runner found that
 // the server has Functions, unless eval is set: EVAL of the script's own
 // source runs the same everywhere.
-func (r *Runner) command(ctx context.Context, s *Script, ka []string, nkeys int, eval bool) scriptCmd {
+//
+// args, when not nil, is where the command's arguments go (3+len(ka) of
+// them): a batch slices every call's from one allocation.
+func (r *Runner) command(ctx context.Context, s *Script, ka []string, nkeys int, eval bool, args []any) scriptCmd {
 	cluster := r.kind == kindCluster
-	args := make([]any, 3+len(ka))
+	if args == nil {
+		args = make([]any, 3+len(ka))
+	}
 	switch {
 	case !eval && r.fcall(s) && rt.ReadOnly(s):
 		args[0], args[1] = cmdFcallRO, rt.Function(s)
