@@ -1,12 +1,12 @@
 package luagenimpl
 
 import (
-	"fmt"
-	"math"
 	"strconv"
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/luagen/luagen/internal/rt"
 )
 
 // Decoder turns a script's reply into its declared Go result. A reply of the
@@ -19,49 +19,40 @@ type Decoder[T any] func(rueidis.RedisMessage) (T, error)
 // RedisMessage is passed on the stack, not in registers).
 type Reader[T any] func(*rueidis.RedisMessage) (T, error)
 
-// shapeError says what a decoder wanted and what it got.
-type shapeError struct {
-	want string
-	got  string
-}
-
-func (e *shapeError) Error() string { return "want " + e.want + ", got " + e.got }
-
+// wrongShape says what a decoder wanted and what it got (the rules and
+// wording are internal/rt's, shared with the go-redis backend).
 func wrongShape(want string, m *rueidis.RedisMessage) error {
-	return &shapeError{want: want, got: describe(m)}
+	return rt.WrongShape(want, describe(m))
 }
 
 // describe names a reply's kind for error messages, with a short excerpt.
 func describe(m *rueidis.RedisMessage) string {
 	switch {
 	case m.IsNil():
-		return "nil"
+		return rt.DescribeNil
 	case m.IsInt64():
 		v, _ := m.AsInt64()
-		return "integer " + strconv.FormatInt(v, 10)
+		return rt.DescribeInt(v)
 	case m.IsString():
 		s, _ := m.ToString()
-		if len(s) > 32 {
-			s = s[:32] + "..."
-		}
-		return "string " + strconv.Quote(s)
+		return rt.DescribeString(s)
 	case m.IsFloat64():
 		v, _ := m.AsFloat64()
-		return "double " + strconv.FormatFloat(v, 'g', -1, 64)
+		return rt.DescribeDouble(v)
 	case m.IsBool():
 		v, _ := m.AsBool()
-		return "boolean " + strconv.FormatBool(v)
+		return rt.DescribeBool(v)
 	case m.IsArray():
 		a, _ := m.ToArray()
-		return "array of " + strconv.Itoa(len(a))
+		return rt.DescribeArray(len(a))
 	case m.IsMap():
 		mm, err := m.ToMap()
 		if err != nil {
-			return "map with non-string keys"
+			return rt.DescribeBadKeys
 		}
-		return "map of " + strconv.Itoa(len(mm))
+		return rt.DescribeMap(len(mm))
 	case m.Error() != nil:
-		return "error " + strconv.Quote(m.Error().Error())
+		return rt.DescribeError(m.Error().Error())
 	}
 	return "reply " + m.String()
 }
@@ -83,15 +74,16 @@ func ReadInt64(m *rueidis.RedisMessage) (int64, error) {
 		return m.AsInt64()
 	case m.IsString():
 		s, _ := m.ToString()
-		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if v, ok := rt.IntFromString(s); ok {
 			return v, nil
 		}
 	case m.IsFloat64():
-		if f, _ := m.AsFloat64(); f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
-			return int64(f), nil
+		f, _ := m.AsFloat64()
+		if v, ok := rt.IntFromDouble(f); ok {
+			return v, nil
 		}
 	}
-	return 0, wrongShape("integer", m)
+	return 0, wrongShape(rt.WantInteger, m)
 }
 
 // DecodeInt64 is the Decoder form of ReadInt64.
@@ -100,8 +92,8 @@ func DecodeInt64(m rueidis.RedisMessage) (int64, error) { return ReadInt64(&m) }
 // ReadInt is ReadInt64 for int.
 func ReadInt(m *rueidis.RedisMessage) (int, error) {
 	v, err := ReadInt64(m)
-	if err == nil && int64(int(v)) != v {
-		return 0, wrongShape("integer that fits an int", m)
+	if err == nil && !rt.IntFits(v) {
+		return 0, wrongShape(rt.WantIntFits, m)
 	}
 	return int(v), err
 }
@@ -113,14 +105,14 @@ func DecodeInt(m rueidis.RedisMessage) (int, error) { return ReadInt(&m) }
 func ReadUint64(m *rueidis.RedisMessage) (uint64, error) {
 	if m.IsString() {
 		s, _ := m.ToString()
-		if v, err := strconv.ParseUint(s, 10, 64); err == nil {
+		if v, ok := rt.UintFromString(s); ok {
 			return v, nil
 		}
-		return 0, wrongShape("unsigned integer", m)
+		return 0, wrongShape(rt.WantUnsigned, m)
 	}
 	v, err := ReadInt64(m)
 	if err != nil || v < 0 {
-		return 0, wrongShape("unsigned integer", m)
+		return 0, wrongShape(rt.WantUnsigned, m)
 	}
 	return uint64(v), nil
 }
@@ -138,7 +130,7 @@ func ReadString(m *rueidis.RedisMessage) (string, error) {
 		v, _ := m.AsInt64()
 		return strconv.FormatInt(v, 10), nil
 	}
-	return "", wrongShape("string", m)
+	return "", wrongShape(rt.WantString, m)
 }
 
 // DecodeString is the Decoder form of ReadString.
@@ -169,14 +161,12 @@ func ReadBool(m *rueidis.RedisMessage) (bool, error) {
 	case m.IsBool():
 		return m.AsBool()
 	case m.IsString():
-		switch s, _ := m.ToString(); s {
-		case "1", "true":
-			return true, nil
-		case "0", "false":
-			return false, nil
+		s, _ := m.ToString()
+		if v, ok := rt.BoolFromString(s); ok {
+			return v, nil
 		}
 	}
-	return false, wrongShape("boolean (integer or nil)", m)
+	return false, wrongShape(rt.WantBool, m)
 }
 
 // DecodeBool is the Decoder form of ReadBool.
@@ -188,7 +178,7 @@ func ReadFloat64(m *rueidis.RedisMessage) (float64, error) {
 	switch {
 	case m.IsString():
 		s, _ := m.ToString()
-		if v, err := strconv.ParseFloat(s, 64); err == nil {
+		if v, ok := rt.FloatFromString(s); ok {
 			return v, nil
 		}
 	case m.IsInt64():
@@ -197,7 +187,7 @@ func ReadFloat64(m *rueidis.RedisMessage) (float64, error) {
 	case m.IsFloat64():
 		return m.AsFloat64()
 	}
-	return 0, wrongShape("number", m)
+	return 0, wrongShape(rt.WantNumber, m)
 }
 
 // DecodeFloat64 is the Decoder form of ReadFloat64.
@@ -206,10 +196,11 @@ func DecodeFloat64(m rueidis.RedisMessage) (float64, error) { return ReadFloat64
 // ReadDuration reads milliseconds.
 func ReadDuration(m *rueidis.RedisMessage) (time.Duration, error) {
 	v, err := ReadInt64(m)
-	if err != nil || v > math.MaxInt64/int64(time.Millisecond) || v < math.MinInt64/int64(time.Millisecond) {
-		return 0, wrongShape("integer milliseconds within ±292 years", m)
+	d, ok := rt.DurationFromMillis(v)
+	if err != nil || !ok {
+		return 0, wrongShape(rt.WantDuration, m)
 	}
-	return time.Duration(v) * time.Millisecond, nil
+	return d, nil
 }
 
 // DecodeDuration is the Decoder form of ReadDuration.
@@ -219,7 +210,7 @@ func DecodeDuration(m rueidis.RedisMessage) (time.Duration, error) { return Read
 func ReadTime(m *rueidis.RedisMessage) (time.Time, error) {
 	v, err := ReadInt64(m)
 	if err != nil {
-		return time.Time{}, wrongShape("integer Unix milliseconds", m)
+		return time.Time{}, wrongShape(rt.WantTime, m)
 	}
 	return time.UnixMilli(v), nil
 }
@@ -234,14 +225,14 @@ func ReadStrings(m *rueidis.RedisMessage) ([]string, error) {
 		return nil, nil
 	}
 	if !m.IsArray() {
-		return nil, wrongShape("array of strings", m)
+		return nil, wrongShape(rt.WantStrings, m)
 	}
 	a, _ := m.ToArray()
 	out := make([]string, len(a))
 	for i := range a {
 		v, err := ReadString(&a[i])
 		if err != nil {
-			return nil, fmt.Errorf("element %d: %w", i+1, err)
+			return nil, rt.ElementError(i, err)
 		}
 		out[i] = v
 	}
@@ -257,14 +248,14 @@ func ReadInt64s(m *rueidis.RedisMessage) ([]int64, error) {
 		return nil, nil
 	}
 	if !m.IsArray() {
-		return nil, wrongShape("array of integers", m)
+		return nil, wrongShape(rt.WantInt64s, m)
 	}
 	a, _ := m.ToArray()
 	out := make([]int64, len(a))
 	for i := range a {
 		v, err := ReadInt64(&a[i])
 		if err != nil {
-			return nil, fmt.Errorf("element %d: %w", i+1, err)
+			return nil, rt.ElementError(i, err)
 		}
 		out[i] = v
 	}
@@ -285,13 +276,13 @@ func ReadStringMap(m *rueidis.RedisMessage) (map[string]string, error) {
 		// keys (a Lua {map={[1]='a'}}) is a wrong shape, not an empty map.
 		mm, err := m.ToMap()
 		if err != nil {
-			return nil, wrongShape("map with string keys", m)
+			return nil, wrongShape(rt.WantStringKeys, m)
 		}
 		out := make(map[string]string, len(mm))
 		for k, v := range mm {
 			s, err := ReadString(&v)
 			if err != nil {
-				return nil, fmt.Errorf("value of %q: %w", k, err)
+				return nil, rt.MapValueError(k, err)
 			}
 			out[k] = s
 		}
@@ -299,23 +290,23 @@ func ReadStringMap(m *rueidis.RedisMessage) (map[string]string, error) {
 	case m.IsArray():
 		a, _ := m.ToArray()
 		if len(a)%2 != 0 {
-			return nil, wrongShape("array of field/value pairs (even length)", m)
+			return nil, wrongShape(rt.WantPairs, m)
 		}
 		out := make(map[string]string, len(a)/2)
 		for i := 0; i < len(a); i += 2 {
 			k, err := ReadString(&a[i])
 			if err != nil {
-				return nil, fmt.Errorf("field %d: %w", i/2+1, err)
+				return nil, rt.PairFieldError(i/2, err)
 			}
 			v, err := ReadString(&a[i+1])
 			if err != nil {
-				return nil, fmt.Errorf("value of %q: %w", k, err)
+				return nil, rt.MapValueError(k, err)
 			}
 			out[k] = v
 		}
 		return out, nil
 	}
-	return nil, wrongShape("array of field/value pairs or map", m)
+	return nil, wrongShape(rt.WantStringMap, m)
 }
 
 // DecodeStringMap is the Decoder form of ReadStringMap.
@@ -338,11 +329,11 @@ func Nullable[T any](m rueidis.RedisMessage, dec Decoder[T]) (*T, error) {
 // its first nil: trailing nullable fields may be absent.
 func Fields(m *rueidis.RedisMessage, n int) ([]rueidis.RedisMessage, error) {
 	if !m.IsArray() {
-		return nil, wrongShape("array of "+strconv.Itoa(n)+" fields", m)
+		return nil, wrongShape(rt.WantFields(n), m)
 	}
 	a, _ := m.ToArray()
 	if len(a) > n {
-		return nil, wrongShape("array of "+strconv.Itoa(n)+" fields", m)
+		return nil, wrongShape(rt.WantFields(n), m)
 	}
 	return a, nil
 }
@@ -360,13 +351,9 @@ func Field[T any](fields []rueidis.RedisMessage, i int, name string, dec Reader[
 	return zero, missingField(name, i, len(fields))
 }
 
-func fieldError(name string, i int, err error) error {
-	return fmt.Errorf("field %s (element %d): %w", name, i+1, err)
-}
+func fieldError(name string, i int, err error) error { return rt.FieldError(name, i, err) }
 
-func missingField(name string, i, n int) error {
-	return fmt.Errorf("field %s (element %d): missing: the reply has %d elements (a Lua array ends at its first nil)", name, i+1, n)
-}
+func missingField(name string, i, n int) error { return rt.MissingField(name, i, n) }
 
 // NullableField decodes element i of a struct result; absent or nil gives nil.
 func NullableField[T any](fields []rueidis.RedisMessage, i int, name string, dec Reader[T]) (*T, error) {

@@ -1,0 +1,240 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/luagen/luagen/internal/rt"
+)
+
+// A library's scripts run as Redis Functions (FCALL) on servers that have
+// them, and as scripts (EVALSHA, with its NOSCRIPT recovery) on those that
+// do not. Which one is decided once per runner, by the first call of a
+// library's script (see functions).
+const (
+	fnUnknown int32 = iota
+	fnYes
+	fnNo
+)
+
+// functions reports whether the runner calls library scripts by FCALL,
+// finding out first when it does not know yet (one FUNCTION STATS). When
+// the server cannot be asked (a network error), it answers false without
+// deciding: the call goes as a script, which every server runs.
+func (r *Runner) functions(ctx context.Context) bool {
+	switch r.fn.Load() {
+	case fnYes:
+		return true
+	case fnNo:
+		return false
+	}
+	r.fnMu.Lock()
+	defer r.fnMu.Unlock()
+	if st := r.fn.Load(); st != fnUnknown {
+		return st == fnYes
+	}
+	cmd := redis.NewCmd(ctx, "function", "stats")
+	if n := r.oneNode(ctx); n != nil {
+		_ = n.Process(ctx, cmd)
+	} else {
+		_ = r.client.Process(ctx, cmd)
+	}
+	msg, isReply := replyMsg(cmd.Err())
+	switch {
+	case cmd.Err() == nil:
+		r.fn.Store(fnYes)
+	case isReply && strings.Contains(strings.ToLower(msg), "unknown command"):
+		r.fn.Store(fnNo)
+	case isReply: // NOPERM, BUSY...: the command exists
+		r.fn.Store(fnYes)
+	default:
+		return false
+	}
+	return r.fn.Load() == fnYes
+}
+
+// oneNode is a node to ask about the server: the client's node, or on a
+// cluster a master; nil for a Ring.
+func (r *Runner) oneNode(ctx context.Context) *redis.Client {
+	switch r.kind {
+	case kindNode:
+		return r.client.(*redis.Client)
+	case kindCluster:
+		n, err := r.cc.MasterForKey(ctx, "0")
+		if err == nil {
+			return n
+		}
+	}
+	return nil
+}
+
+// fcall reports whether calls of s go by FCALL, as decided for the runner.
+func (r *Runner) fcall(s *Script) bool { return s.Library() != nil && r.fn.Load() == fnYes }
+
+// unit is what is loaded for s: its library when s goes by FCALL, else s.
+func (r *Runner) unit(s *Script) *Script {
+	if r.fcall(s) {
+		return rt.LibraryUnit(s.Library())
+	}
+	return s
+}
+
+// isMissing reports whether a call of s got a reply (kind, msg) saying
+// that its script or function is not on the node: NOSCRIPT, or for FCALL
+// "Function not found". Either way the call did not run.
+func (r *Runner) isMissing(s *Script, kind reply, msg string) bool {
+	if kind == replyMissing {
+		return true
+	}
+	if kind != replyError || msg == "" || !r.fcall(s) {
+		return false
+	}
+	if rt.IsUnknownFcall(msg) {
+		// A node without Functions: the call did not run. The runner goes
+		// by scripts from now on, which every node runs.
+		r.fn.Store(fnNo)
+		return true
+	}
+	return rt.IsFunctionNotFound(msg)
+}
+
+// functionLoadCmd is a FUNCTION LOAD of lib: with REPLACE unless keep is
+// set. Without REPLACE Redis refuses ("Library 'NAME' already exists")
+// before compiling anything when the node has the library: a KeepOrder
+// batch sends it ahead of its calls on every node, and a REPLACE there
+// would recompile, replicate and persist the library every batch.
+func functionLoadCmd(ctx context.Context, lib *Library, keep bool) *redis.Cmd {
+	if keep {
+		return redis.NewCmd(ctx, "function", "load", lib.Source())
+	}
+	return redis.NewCmd(ctx, "function", "load", "replace", lib.Source())
+}
+
+// unitLoadCmd is the load of u, a script or a library's unit.
+func unitLoadCmd(ctx context.Context, u *Script, keep bool) *redis.Cmd {
+	if lib := rt.LibraryOf(u); lib != nil {
+		return functionLoadCmd(ctx, lib, keep)
+	}
+	return loadCmd(ctx, u)
+}
+
+// loadLibraryOn loads lib on node n; a replica's READONLY is no error (it
+// gets the library from its master).
+func (r *Runner) loadLibraryOn(ctx context.Context, lib *Library, n *redis.Client) error {
+	cmd := functionLoadCmd(ctx, lib, false)
+	if n == nil {
+		_ = r.client.Process(ctx, cmd)
+	} else {
+		_ = n.Process(ctx, cmd)
+	}
+	if msg, ok := replyMsg(cmd.Err()); ok && rt.ErrorCode(msg) == "READONLY" {
+		return nil
+	}
+	return r.loaded(rt.LibraryUnit(lib), cmd)
+}
+
+// LibraryVersion is the version of a library one node holds.
+type LibraryVersion = rt.LibraryVersion
+
+// Versions lists, for every node the client knows (replicas included) and
+// every library, the version the node holds.
+func (r *Runner) Versions(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return r.versions(ctx, libs, false)
+}
+
+// Sync replaces each library on every master that holds another version or
+// none, and returns what every node held before (Replaced marks the masters
+// it loaded). Replicas get the library from their masters.
+func (r *Runner) Sync(ctx context.Context, libs ...*Library) ([]LibraryVersion, error) {
+	return r.versions(ctx, libs, true)
+}
+
+func (r *Runner) versions(ctx context.Context, libs []*Library, replace bool) ([]LibraryVersion, error) {
+	if len(libs) == 0 {
+		return nil, nil
+	}
+	if !r.functions(ctx) {
+		return nil, errors.New("luagen: the server has no Redis Functions (FUNCTION, FCALL: Redis 7.0 or later); library scripts run as scripts")
+	}
+	var mu sync.Mutex
+	var all []LibraryVersion
+	err := r.forEachNode(ctx, func(ctx context.Context, n *redis.Client) error {
+		if n == nil {
+			return errors.New("luagen: Versions and Sync need a *redis.Client, *redis.ClusterClient or *redis.Ring")
+		}
+		out, err := r.nodeVersions(ctx, n, libs, replace)
+		mu.Lock()
+		all = append(all, out...)
+		mu.Unlock()
+		return err
+	})
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Node < all[j].Node })
+	if err != nil {
+		return all, err
+	}
+	if replace {
+		// Loaded libraries count as loaded for the NOSCRIPT-like recovery.
+		r.mu.Lock()
+		for _, l := range libs {
+			r.loadedAt[rt.LibraryUnit(l)] = r.epoch.Add(1)
+		}
+		r.mu.Unlock()
+	}
+	return all, nil
+}
+
+// nodeVersions asks one node its role and the version of each library (one
+// round trip), and when replace is set loads those that differ on a master.
+func (r *Runner) nodeVersions(ctx context.Context, n *redis.Client, libs []*Library, replace bool) ([]LibraryVersion, error) {
+	addr := n.Options().Addr
+	pipe := n.Pipeline()
+	role := redis.NewCmd(ctx, "role")
+	_ = pipe.Process(ctx, role)
+	vers := make([]*redis.Cmd, len(libs))
+	for i, l := range libs {
+		vers[i] = redis.NewCmd(ctx, "fcall_ro", rt.VersionFunction(l.Name()), "0")
+		_ = pipe.Process(ctx, vers[i])
+	}
+	_, _ = pipe.Exec(ctx)
+	rv, ok := role.Val().([]any)
+	if role.Err() != nil || !ok || len(rv) == 0 {
+		return nil, fmt.Errorf("luagen: ROLE on %s: %v", addr, role.Err())
+	}
+	roleName, _ := rv[0].(string)
+	out := make([]LibraryVersion, len(libs))
+	var errs []error
+	for i, l := range libs {
+		v := LibraryVersion{Node: addr, Role: roleName, Library: l.Name()}
+		err := vers[i].Err()
+		msg, isReply := replyMsg(err)
+		switch {
+		case err == nil:
+			v.Version, _ = vers[i].Val().(string)
+		case isReply && rt.IsFunctionNotFound(msg):
+		case isReply:
+			// A library of that name that luagen did not build (its
+			// version function is missing or not read-only): another one.
+			v.Version = "unknown"
+		default:
+			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.Name(), addr, err))
+			out[i] = v
+			continue
+		}
+		v.Current = v.Version == l.Version()
+		if replace && !v.Current && roleName == "master" {
+			if err := r.loadLibraryOn(ctx, l, n); err != nil {
+				errs = append(errs, fmt.Errorf("luagen: loading library %s on %s: %w", l.Name(), addr, err))
+			} else {
+				v.Replaced = true
+			}
+		}
+		out[i] = v
+	}
+	return out, errors.Join(errs...)
+}
