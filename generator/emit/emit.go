@@ -117,9 +117,7 @@ func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	if source != "" {
 		f.HeaderComment("source: " + oneLine(source))
 	}
-	f.ImportName(runtimePath, "runtime")
-	f.ImportName(implPath, "luagenimpl")
-	f.ImportName(rueidisPath, "rueidis")
+	backendOf(pkg).importNames(f)
 	return f
 }
 
