@@ -162,31 +162,61 @@ func generateIn(t *testing.T, stderr *strings.Builder) (map[string][]byte, bool)
 
 // TestGoldenCompiles builds and vets every expected tree in one module that
 // uses this repository's runtime, so goldens cannot drift into code that
-// does not compile.
+// does not compile. Trees with go-redis packages build in a second module,
+// which also uses the go-redis runtime module (goredis/), and only once that
+// module is in the repository.
 func TestGoldenCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go build and go vet")
 	}
-	mod := t.TempDir()
-	n := 0
+	rueidisMod, goRedisMod := t.TempDir(), t.TempDir()
+	var rueidisCases, goRedisCases []string
 	for _, name := range goldenCases(t) {
 		want := filepath.Join(goldenDir, name, "want")
 		if _, err := os.Stat(want); err != nil {
 			continue
 		}
-		copyTree(t, want, filepath.Join(mod, name), nil)
-		n++
+		if usesGoRedis(t, want) {
+			copyTree(t, want, filepath.Join(goRedisMod, name), nil)
+			goRedisCases = append(goRedisCases, name)
+		} else {
+			copyTree(t, want, filepath.Join(rueidisMod, name), nil)
+			rueidisCases = append(rueidisCases, name)
+		}
 	}
-	if n == 0 {
-		t.Fatal("no golden case with want/")
+	if len(rueidisCases) == 0 || len(goRedisCases) == 0 {
+		t.Fatalf("golden cases with want/: %d on rueidis only, %d with go-redis; want some of each", len(rueidisCases), len(goRedisCases))
 	}
-	writeTestModule(t, mod, "example.com/golden")
+	writeTestModule(t, rueidisMod, "example.com/golden")
+	goBuild(t, rueidisMod)
+
+	if _, err := os.Stat(filepath.Join("..", "goredis", "go.mod")); err != nil {
+		t.Logf("not building the go-redis goldens (%s): goredis/go.mod is absent, so the go-redis runtime module is not in this checkout yet; they build once it is", strings.Join(goRedisCases, ", "))
+		return
+	}
+	writeGoRedisModule(t, goRedisMod, "example.com/golden")
+	goBuild(t, goRedisMod)
+}
+
+// usesGoRedis reports whether a generated tree holds a go-redis package.
+func usesGoRedis(t *testing.T, dir string) bool {
+	for _, data := range readTree(t, dir) {
+		if bytes.Contains(data, []byte(`"github.com/luagen/luagen/goredis"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+// goBuild runs go build and go vet on every package of the module in dir.
+func goBuild(t *testing.T, dir string) {
+	t.Helper()
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
 		cmd := exec.Command("go", args...)
-		cmd.Dir = mod
+		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			t.Fatalf("%s: go %s: %v\n%s", dir, strings.Join(args, " "), err, out)
 		}
 	}
 }
@@ -196,6 +226,57 @@ func TestGoldenCompiles(t *testing.T) {
 // build needs nothing beyond the module cache.
 func writeTestModule(t *testing.T, dir, path string) {
 	testmod.Write(t, dir, path, "..")
+}
+
+// writeGoRedisModule is writeTestModule for code that uses the go-redis
+// runtime too: it also requires github.com/luagen/luagen/goredis, replaced
+// by the local goredis/, with that module's requirements and go.sum (the
+// go command settles a module required at two versions on the higher).
+func writeGoRedisModule(t *testing.T, dir, path string) {
+	t.Helper()
+	writeTestModule(t, dir, path)
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goredis := filepath.Join(repo, "goredis")
+	goMod, err := os.ReadFile(filepath.Join(goredis, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod = append(mod, "\nrequire github.com/luagen/luagen/goredis v0.0.0\n\n"+requireLines(string(goMod))+
+		"\nreplace github.com/luagen/luagen/goredis => "+goredis+"\n"...)
+	writeFile(t, filepath.Join(dir, "go.mod"), mod)
+	sum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
+	if more, err := os.ReadFile(filepath.Join(goredis, "go.sum")); err == nil {
+		sum = append(sum, more...)
+	}
+	writeFile(t, filepath.Join(dir, "go.sum"), sum)
+}
+
+// requireLines returns the require directives of a go.mod, single lines and
+// blocks, leaving out the rest (its module line, replace directives).
+func requireLines(goMod string) string {
+	var b strings.Builder
+	inBlock := false
+	for _, line := range strings.Split(goMod, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case inBlock:
+			b.WriteString(line + "\n")
+			inBlock = trimmed != ")"
+		case trimmed == "require (":
+			b.WriteString(line + "\n")
+			inBlock = true
+		case strings.HasPrefix(trimmed, "require "):
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }
 
 func copyTree(t *testing.T, from, to string, skip func(rel string) bool) {

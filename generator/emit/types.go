@@ -54,9 +54,8 @@ var (
 	goRedisBackend = &backend{
 		runtimePath: goredisPath, runtimeName: "goredis", implPath: goredisImplPath,
 		clientPath: goRedisPath, clientName: "redis", clientType: "UniversalClient",
-		newDoc: "New returns the scripts bound to client, a go-redis client: *redis.Client (standalone, or Sentinel with " +
-			"redis.NewFailoverClient) or *redis.ClusterClient.",
-		names: goRedisMethodNames,
+		newDoc: "New returns the scripts bound to client: a go-redis client, failover (Sentinel) client or cluster client.",
+		names:  goRedisMethodNames,
 	}
 )
 
