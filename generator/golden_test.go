@@ -190,11 +190,11 @@ func TestGoldenCompiles(t *testing.T) {
 	writeTestModule(t, rueidisMod, "example.com/golden")
 	goBuild(t, rueidisMod)
 
-	if _, err := os.Stat(filepath.Join("..", "goredis", "go.mod")); err != nil {
+	if !testmod.HasGoRedis("..") {
 		t.Logf("not building the go-redis goldens (%s): goredis/go.mod is absent, so the go-redis runtime module is not in this checkout yet; they build once it is", strings.Join(goRedisCases, ", "))
 		return
 	}
-	writeGoRedisModule(t, goRedisMod, "example.com/golden")
+	testmod.WriteGoRedis(t, goRedisMod, "example.com/golden", "..")
 	goBuild(t, goRedisMod)
 }
 
@@ -226,57 +226,6 @@ func goBuild(t *testing.T, dir string) {
 // build needs nothing beyond the module cache.
 func writeTestModule(t *testing.T, dir, path string) {
 	testmod.Write(t, dir, path, "..")
-}
-
-// writeGoRedisModule is writeTestModule for code that uses the go-redis
-// runtime too: it also requires github.com/luagen/luagen/goredis, replaced
-// by the local goredis/, with that module's requirements and go.sum (the
-// go command settles a module required at two versions on the higher).
-func writeGoRedisModule(t *testing.T, dir, path string) {
-	t.Helper()
-	writeTestModule(t, dir, path)
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goredis := filepath.Join(repo, "goredis")
-	goMod, err := os.ReadFile(filepath.Join(goredis, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod = append(mod, "\nrequire github.com/luagen/luagen/goredis v0.0.0\n\n"+requireLines(string(goMod))+
-		"\nreplace github.com/luagen/luagen/goredis => "+goredis+"\n"...)
-	writeFile(t, filepath.Join(dir, "go.mod"), mod)
-	sum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
-	if more, err := os.ReadFile(filepath.Join(goredis, "go.sum")); err == nil {
-		sum = append(sum, more...)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), sum)
-}
-
-// requireLines returns the require directives of a go.mod, single lines and
-// blocks, leaving out the rest (its module line, replace directives).
-func requireLines(goMod string) string {
-	var b strings.Builder
-	inBlock := false
-	for _, line := range strings.Split(goMod, "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case inBlock:
-			b.WriteString(line + "\n")
-			inBlock = trimmed != ")"
-		case trimmed == "require (":
-			b.WriteString(line + "\n")
-			inBlock = true
-		case strings.HasPrefix(trimmed, "require "):
-			b.WriteString(line + "\n")
-		}
-	}
-	return b.String()
 }
 
 func copyTree(t *testing.T, from, to string, skip func(rel string) bool) {
