@@ -75,7 +75,7 @@ func (b *backend) importNames(f *jen.File) {
 	f.ImportName(b.clientPath, b.clientName)
 }
 
-// clientName is the type New takes: rueidis.Client, redis.UniversalClient.
+// client is the type New takes: rueidis.Client, redis.UniversalClient.
 func (b *backend) client() atom {
 	return atom{jen.Qual(b.clientPath, b.clientType), cols(b.clientName) + 1 + cols(b.clientType)}
 }
