@@ -38,7 +38,7 @@ func Load(configPath string) (*model.Project, diag.List) {
 	}
 	proj := &model.Project{ConfigPath: configPath, Root: root, ModuleRoot: cfg.ModuleRoot}
 	for _, p := range cfg.Packages {
-		pkg := &model.Package{Name: p.Name, Scripts: p.Scripts, Out: p.Out, EmitInterface: p.EmitInterface, Library: p.Library}
+		pkg := &model.Package{Name: p.Name, Scripts: p.Scripts, Out: p.Out, EmitInterface: p.EmitInterface, Library: p.Library, Client: p.Client}
 		scripts, d := loadScripts(cfg.Dir, p.Files)
 		pkg.Files = scripts
 		d = append(d, check.Package(pkg.Files)...)

@@ -86,7 +86,7 @@ func TestLoadErrors(t *testing.T) {
 			"luagen.yaml": "version: 1\npackages:\n  - {name: p, scripts: s, out: out, extra: 1}\n",
 			"s/a.lua":     "return 1\n",
 		}, []string{
-			`luagen.yaml:3:37: config-field: unknown package field "extra"; allowed: name, scripts, out, emit_interface, library, checks`,
+			`luagen.yaml:3:37: config-field: unknown package field "extra"; allowed: name, scripts, out, emit_interface, library, checks, client`,
 			`s/a.lua:1:1: header: no luagen header; start the file with a --[[luagen ... ]] comment declaring keys, args and returns`,
 		}},
 		{"duplicate names", map[string]string{

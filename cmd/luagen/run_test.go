@@ -70,6 +70,13 @@ func TestInitGenerateBuild(t *testing.T) {
 	if code, _, stderr := runIn(t, dir, "init"); code != 2 || !strings.Contains(stderr, "luagen.yaml: already exists") {
 		t.Fatalf("second init: exit %d: %s", code, stderr)
 	}
+	// init asks nothing and stays on the default client, rueidis (its
+	// config only mentions client: in a comment).
+	cfg, _ := os.ReadFile(filepath.Join(dir, "luagen.yaml"))
+	shared, _ := os.ReadFile(filepath.Join(dir, "internal", "ratelimit", "luagen.go"))
+	if regexp.MustCompile(`(?m)^\s*client:`).Match(cfg) || !bytes.Contains(shared, []byte("func New(client rueidis.Client, ")) {
+		t.Errorf("init is not on rueidis:\n%s\n%s", cfg, shared)
+	}
 	// The scaffold ships its generated code: the module builds right
 	// away, and generate finds it fresh.
 	goCmd(t, dir, "build", "./...")

@@ -28,7 +28,10 @@ type Config struct {
 	Version    int
 	// Checks are the severities the top-level checks: sets; every
 	// package's Checks start from them.
-	Checks   Checks
+	Checks Checks
+	// Client is the top-level client: (default model.ClientRueidis), the
+	// client of every package that sets none.
+	Client   model.Client
 	Packages []*Package
 }
 
@@ -67,6 +70,9 @@ type Package struct {
 	// Library is the Redis Functions library the package's scripts are
 	// also emitted as (`library: NAME`); "" for scripts only.
 	Library string
+	// Client is the Redis client the generated code takes: the package's
+	// client:, else the top-level one, else rueidis.
+	Client model.Client
 	// Files are the package's .lua files, slash-separated, relative to Dir,
 	// sorted. Load sets them; Parse leaves them nil.
 	Files []string

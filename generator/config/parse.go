@@ -15,8 +15,8 @@ import (
 )
 
 var (
-	topFields     = []string{"version", "packages", "checks"}
-	packageFields = []string{"name", "scripts", "out", "emit_interface", "library", "checks"}
+	topFields     = []string{"version", "packages", "checks", "client"}
+	packageFields = []string{"name", "scripts", "out", "emit_interface", "library", "checks", "client"}
 )
 
 // Parse checks a config's text without touching the disk. path names the
@@ -62,6 +62,13 @@ func Parse(path string, data []byte) (*Config, diag.List) {
 	}
 	cfg.Checks = global
 
+	cfg.Client = model.ClientRueidis
+	if v := fields["client"]; v != nil {
+		if c, ok := d.client(v); ok {
+			cfg.Client = c
+		}
+	}
+
 	switch v := fields["packages"]; {
 	case v == nil:
 		d.Errorf(root, diag.ConfigField, "missing packages; list at least one package with name, scripts and out")
@@ -71,7 +78,7 @@ func Parse(path string, data []byte) (*Config, diag.List) {
 		d.Errorf(v, diag.ConfigField, "packages is empty; list at least one package with name, scripts and out")
 	default:
 		for _, item := range v.Content {
-			if p := d.pkg(item, global); p != nil {
+			if p := d.pkg(item, global, cfg.Client); p != nil {
 				cfg.Packages = append(cfg.Packages, p)
 			}
 		}
@@ -89,8 +96,9 @@ type decoder struct {
 
 // pkg checks one entry of packages:. It returns nil when the entry is not a
 // mapping; otherwise a package with the fields that were valid. Its
-// Checks are global's with its own checks: on top.
-func (d *decoder) pkg(n *yaml.Node, global Checks) *Package {
+// Checks are global's with its own checks: on top, and its Client is its
+// own client: or else client, the top-level one.
+func (d *decoder) pkg(n *yaml.Node, global Checks, client model.Client) *Package {
 	if n.Kind != yaml.MappingNode {
 		d.Errorf(n, diag.ConfigField, "a package must be a mapping with name, scripts and out")
 		return nil
@@ -151,6 +159,13 @@ func (d *decoder) pkg(n *yaml.Node, global Checks) *Package {
 		}
 	}
 
+	p.Client = client
+	if v := fields["client"]; v != nil {
+		if c, ok := d.client(v); ok {
+			p.Client = c
+		}
+	}
+
 	p.Checks = maps.Clone(global)
 	if v := fields["checks"]; v != nil {
 		for name, sev := range d.checks(v) {
@@ -161,6 +176,34 @@ func (d *decoder) pkg(n *yaml.Node, global Checks) *Package {
 		}
 	}
 	return p
+}
+
+// clientAliases are what users may write for a client, for hints: module
+// paths and package names.
+var clientAliases = map[string]string{
+	"goredis": "go-redis", "go_redis": "go-redis", "redis": "go-redis", "go-redis/v9": "go-redis",
+	"github.com/redis/go-redis": "go-redis", "github.com/redis/go-redis/v9": "go-redis",
+	"github.com/redis/rueidis": "rueidis",
+}
+
+// client reads a client: value, reporting one that is not a known client.
+func (d *decoder) client(n *yaml.Node) (model.Client, bool) {
+	names := make([]string, len(model.Clients))
+	for i, c := range model.Clients {
+		names[i] = string(c)
+	}
+	allowed := strings.Join(names, ", ")
+	if n.Kind != yaml.ScalarNode || yamlnode.IsNull(n) || strings.TrimSpace(n.Value) == "" {
+		d.Errorf(n, diag.ConfigField, "client must be the name of a Go Redis client; allowed: %s", allowed)
+		return "", false
+	}
+	for _, c := range model.Clients {
+		if n.Value == string(c) {
+			return c, true
+		}
+	}
+	d.Errorf(n, diag.ConfigField, "unknown client %q; allowed: %s%s", n.Value, allowed, diag.DidYouMean(diag.SuggestAlias(n.Value, names, clientAliases)))
+	return "", false
 }
 
 // levelAliases are levels other linters spell differently, for hints.

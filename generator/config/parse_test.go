@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/luagen/luagen/generator/diag"
+	"github.com/luagen/luagen/generator/model"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -25,7 +26,7 @@ func TestParseErrors(t *testing.T) {
 		}},
 		{"unknown top field", "version: 1\npackage:\n  - {name: a, scripts: s, out: o}\n", []string{
 			"luagen.yaml:1:1: config-field: missing packages; list at least one package with name, scripts and out",
-			"luagen.yaml:2:1: config-field: unknown field \"package\"; allowed: version, packages, checks (did you mean packages?)",
+			"luagen.yaml:2:1: config-field: unknown field \"package\"; allowed: version, packages, checks, client (did you mean packages?)",
 		}},
 		{"bad version", "version: 2\npackages: [{name: a, scripts: s, out: o}]\n", []string{
 			"luagen.yaml:1:10: config-field: unsupported version 2; allowed: 1",
@@ -56,7 +57,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:5:10: config-field: package is missing out (the folder for generated .go files)",
 		}},
 		{"unknown package field", "version: 1\npackages:\n  - name: a\n    scripts: s\n    out: o\n    emit_interfaces: true\n", []string{
-			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface, library, checks (did you mean emit_interface?)",
+			"luagen.yaml:6:5: config-field: unknown package field \"emit_interfaces\"; allowed: name, scripts, out, emit_interface, library, checks, client (did you mean emit_interface?)",
 		}},
 		{"field twice", "version: 1\npackages:\n  - name: a\n    name: b\n    scripts: s\n    out: o\n", []string{
 			"luagen.yaml:4:5: config-field: package field \"name\" is set twice (first at line 3)",
@@ -89,7 +90,7 @@ func TestParseErrors(t *testing.T) {
 			"luagen.yaml:3:51: config-field: emit_interface must be true or false",
 		}},
 		{"alias", "version: 1\nx: &n a\npackages:\n  - {name: *n, scripts: s, out: o}\n", []string{
-			"luagen.yaml:2:1: config-field: unknown field \"x\"; allowed: version, packages, checks",
+			"luagen.yaml:2:1: config-field: unknown field \"x\"; allowed: version, packages, checks, client",
 			"luagen.yaml:4:5: config-field: package is missing name (the Go package name)",
 			"luagen.yaml:4:12: config-field: YAML aliases are not supported in the config; write the value out",
 		}},
@@ -108,8 +109,17 @@ func TestParseErrors(t *testing.T) {
 		{"checks not a mapping", "version: 1\nchecks: [unused-arg]\npackages:\n  - {name: a, scripts: s, out: o}\n", []string{
 			"luagen.yaml:2:9: config-field: checks must be a mapping of check names to error, warning or off, like {key-not-from-KEYS: error, unused-arg: off}",
 		}},
+		{"client", "version: 1\nclient: goredis\npackages:\n  - {name: a, scripts: s, out: o, client: rueidiss}\n  - {name: b, scripts: s, out: p, client: redis}\n  - {name: c, scripts: s, out: q, client: [go-redis]}\n  - {name: d, scripts: s, out: r, client: ~}\n  - {name: e, scripts: s, out: t, client: redigo}\n  - {name: f, scripts: s, out: u, client: Go-Redis}\n", []string{
+			"luagen.yaml:2:9: config-field: unknown client \"goredis\"; allowed: rueidis, go-redis (did you mean go-redis?)",
+			"luagen.yaml:4:43: config-field: unknown client \"rueidiss\"; allowed: rueidis, go-redis (did you mean rueidis?)",
+			"luagen.yaml:5:43: config-field: unknown client \"redis\"; allowed: rueidis, go-redis (did you mean go-redis?)",
+			"luagen.yaml:6:43: config-field: client must be the name of a Go Redis client; allowed: rueidis, go-redis",
+			"luagen.yaml:7:43: config-field: client must be the name of a Go Redis client; allowed: rueidis, go-redis",
+			"luagen.yaml:8:43: config-field: unknown client \"redigo\"; allowed: rueidis, go-redis (did you mean go-redis?)",
+			"luagen.yaml:9:43: config-field: unknown client \"Go-Redis\"; allowed: rueidis, go-redis (did you mean go-redis?)",
+		}},
 		{"column in bytes", "version: 1\npackages:\n  - {\"é\": 1, name: a, scripts: s, out: o}\n", []string{
-			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface, library, checks",
+			"luagen.yaml:3:6: config-field: unknown package field \"é\"; allowed: name, scripts, out, emit_interface, library, checks, client",
 		}},
 	}
 	for _, tt := range tests {
@@ -150,6 +160,36 @@ packages:
 	}
 	if q := cfg.Packages[1]; q.Scripts != "scripts/queue/*.lua" || q.EmitInterface {
 		t.Errorf("package 1 = %+v", q)
+	}
+}
+
+// TestParseClient checks that a package's client is its own client:, else
+// the top level's, else rueidis.
+func TestParseClient(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		top       model.Client
+		want      []model.Client
+	}{
+		{"default", "version: 1\npackages:\n  - {name: a, scripts: s, out: o}\n  - {name: b, scripts: s, out: p, client: go-redis}\n",
+			model.ClientRueidis, []model.Client{model.ClientRueidis, model.ClientGoRedis}},
+		{"top level", "version: 1\nclient: go-redis\npackages:\n  - {name: a, scripts: s, out: o}\n  - {name: b, scripts: s, out: p, client: rueidis}\n",
+			model.ClientGoRedis, []model.Client{model.ClientGoRedis, model.ClientRueidis}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := Parse("luagen.yaml", []byte(tt.src))
+			if len(diags) > 0 {
+				t.Fatal(diags)
+			}
+			if cfg.Client != tt.top {
+				t.Errorf("top-level client %q, want %q", cfg.Client, tt.top)
+			}
+			for i, p := range cfg.Packages {
+				if p.Client != tt.want[i] {
+					t.Errorf("package %s: client %q, want %q", p.Name, p.Client, tt.want[i])
+				}
+			}
+		})
 	}
 }
 

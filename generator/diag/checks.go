@@ -80,7 +80,7 @@ const (
 var Checks = []CheckInfo{
 	{ConfigFile, Error, false, lockedGenerate, "luagen.yaml cannot be read, or its folder resolved."},
 	{ConfigYAML, Error, false, lockedGenerate, "luagen.yaml is empty, not valid YAML, or holds more than one document."},
-	{ConfigField, Error, false, lockedGenerate, "a field of luagen.yaml is unknown, set twice, missing or of the wrong kind; version is not 1; `checks:` names an unknown check or level, or lowers a check that cannot be lowered."},
+	{ConfigField, Error, false, lockedGenerate, "a field of luagen.yaml is unknown, set twice, missing or of the wrong kind; version is not 1; `client:` is not rueidis or go-redis; `checks:` names an unknown check or level, or lowers a check that cannot be lowered."},
 	{PackageName, Error, false, lockedGenerate, "a package name is not a Go identifier, is a keyword, or is used twice."},
 	{PackageOut, Error, false, lockedGenerate, "an out folder is absolute, outside the Go module, or shared by two packages."},
 	{PackageScripts, Error, false, lockedGenerate, "a scripts folder or pattern is absolute, uses `**`, does not exist, or has no .lua files."},

@@ -13,14 +13,14 @@ import (
 // NOSCRIPT fallback, all in runtime.Call.
 func genCall(f *jen.File, pl *scriptPlan) {
 	w := pl.buildWire(func(arg string, depth int) jen.Code {
-		argErr := call(rtName("ArgError"), ident(pl.scriptVar), strLit(arg), ident("err"))
+		argErr := call(pl.be.rtName("ArgError"), ident(pl.scriptVar), strLit(arg), ident("err"))
 		if pl.resultType().none() {
 			return jen.Return(argErr.fit(depth, len("return "), 0))
 		}
 		zero := pl.zero()
 		return jen.Return(zero.code, argErr.fit(depth, len("return ")+zero.w+len(", "), 0))
 	})
-	run := call(rtName("Call"), ident("ctx"), selector("s", "r"), ident(pl.scriptVar), w.keys, w.args, pl.decoder())
+	run := call(pl.be.rtName("Call"), ident("ctx"), selector("s", "r"), ident(pl.scriptVar), w.keys, w.args, pl.decoder())
 
 	results := pl.callResults()
 	f.Add(docComment(pl.callDoc()...)).Func().Add(scriptsRecv()).Id(pl.name).

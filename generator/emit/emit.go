@@ -5,14 +5,16 @@
 //
 // Each construct has its own gen function in its own file (shared.go,
 // script.go, result.go, call.go, pipeline.go, iface.go, library.go for a
-// package with a Functions library). plan.go decides
-// every name up front, with namer.go keeping parameters clear of the names
-// generated code uses, so those functions only render; wire.go builds the
-// KEYS and ARGV both call forms send; layout.go breaks long lines the way
-// hand-written Go breaks them, and comment.go shapes comments. Imports
-// follow from the identifiers used, the standard library's in a group of
-// their own. Output is deterministic and gofmt-clean after one go/format
-// pass.
+// package with a Functions library). plan.go decides every name up front,
+// with namer.go keeping parameters clear of the names generated code uses,
+// so those functions only render; wire.go builds the KEYS and ARGV both
+// call forms send; types.go holds the Go types and, per Redis client
+// (luagen.yaml client:), the backend: the runtime package the code calls,
+// the client New takes and the type of an undecoded reply, all that differs
+// between clients. layout.go breaks long lines the way hand-written Go
+// breaks them, and comment.go shapes comments. Imports follow from the
+// identifiers used, the standard library's in a group of their own. Output
+// is deterministic and gofmt-clean after one go/format pass.
 package emit
 
 import (
@@ -117,9 +119,7 @@ func newFile(pkg *model.Package, importPath, source string) *jen.File {
 	if source != "" {
 		f.HeaderComment("source: " + oneLine(source))
 	}
-	f.ImportName(runtimePath, "runtime")
-	f.ImportName(implPath, "luagenimpl")
-	f.ImportName(rueidisPath, "rueidis")
+	backendOf(pkg).importNames(f)
 	return f
 }
 

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/luagen/luagen/generator/model"
+	"github.com/luagen/luagen/internal/testmod"
 )
 
 var generatedRE = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
@@ -288,13 +289,37 @@ func TestDocComments(t *testing.T) {
 }
 
 // TestCompiles builds and vets the generated code of every shape against
-// the runtime in this repository.
+// the runtime in this repository, and its go-redis form against the go-redis
+// runtime once goredis/ is in the repository.
 func TestCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go build")
 	}
+	_, here, _, _ := runtime.Caller(0)
+	repo := filepath.Join(filepath.Dir(here), "..", "..")
+	pkgs := []*model.Package{allShapes(), limiter(takeTokens()), longNames()}
 	dir := t.TempDir()
-	for _, pkg := range []*model.Package{allShapes(), limiter(takeTokens()), longNames()} {
+	writePackages(t, dir, pkgs)
+	testmod.Write(t, dir, "example.com/emittest", repo)
+	goBuild(t, dir)
+
+	if !testmod.HasGoRedis(repo) {
+		t.Log("not building the go-redis form: goredis/go.mod is absent, so the go-redis runtime module is not in this checkout yet")
+		return
+	}
+	dir = t.TempDir()
+	for i, pkg := range pkgs {
+		pkgs[i] = goRedisOf(pkg)
+	}
+	writePackages(t, dir, pkgs)
+	testmod.WriteGoRedis(t, dir, "example.com/emittest", repo)
+	goBuild(t, dir)
+}
+
+// writePackages writes the generated files of pkgs under dir.
+func writePackages(t *testing.T, dir string, pkgs []*model.Package) {
+	t.Helper()
+	for _, pkg := range pkgs {
 		for _, f := range mustPackage(t, pkg) {
 			p := filepath.Join(dir, pkg.Out, f.Name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -305,18 +330,11 @@ func TestCompiles(t *testing.T) {
 			}
 		}
 	}
-	_, here, _, _ := runtime.Caller(0)
-	repo := filepath.Join(filepath.Dir(here), "..", "..")
-	goMod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	requires := goMod[bytes.Index(goMod, []byte("require")):]
-	mod := "module example.com/emittest\n\ngo 1.26\n\nrequire github.com/luagen/luagen v0.0.0\n\n" + string(requires) +
-		"\nreplace github.com/luagen/luagen => " + repo + "\n"
-	sum, _ := os.ReadFile(filepath.Join(repo, "go.sum"))
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644)
-	os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+}
+
+// goBuild runs go build and go vet on the module in dir.
+func goBuild(t *testing.T, dir string) {
+	t.Helper()
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = dir

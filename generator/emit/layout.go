@@ -56,12 +56,12 @@ func qual(pkgPath, name string) atom {
 }
 
 // rtName is a name of the package generated code calls into.
-func rtName(name string) atom {
-	pkg := implPath
+func (b *backend) rtName(name string) atom {
+	pkg := path.Base(b.implPath)
 	if runtimeNames[name] {
-		pkg = runtimePath
+		pkg = b.runtimeName
 	}
-	return atom{rt(name), cols(path.Base(pkg)) + 1 + cols(name)}
+	return atom{b.rt(name), cols(pkg) + 1 + cols(name)}
 }
 
 // keyed is the key: value element of a struct literal.

@@ -21,6 +21,10 @@ var predeclared = []string{
 // its parameters: receivers, ctx, err and the imported packages.
 var methodNames = []string{"ctx", "s", "p", "err", "runtime", "luagenimpl", "rueidis", "context", "time"}
 
+// goRedisMethodNames are methodNames for a go-redis package, which imports
+// goredis and go-redis's package redis instead of runtime and rueidis.
+var goRedisMethodNames = []string{"ctx", "s", "p", "err", "goredis", "luagenimpl", "redis", "context", "time"}
+
 // Locals that only some methods declare (see wire.go); a parameter gives
 // way to them only in those methods, so a lone variadic key can still be
 // called keys.

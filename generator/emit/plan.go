@@ -15,6 +15,7 @@ import (
 // model: its names are valid, distinct and clear of what every package
 // declares, so a plan only picks names users never refer to.
 type scriptPlan struct {
+	be       *backend // the client the package is written for
 	s        *model.Script
 	fileName string // "take_tokens.luagen.go"
 	name     string // Go name of the call methods: "TakeTokens"
@@ -57,13 +58,14 @@ func planPackage(pkg *model.Package) []*scriptPlan {
 	// Unexported helpers cannot clash with exported names (case differs),
 	// only with each other; the namer resolves that silently since no user
 	// code refers to them.
-	pkgNames := newNamer(model.PackageNames, predeclared, methodNames)
+	be := backendOf(pkg)
+	pkgNames := newNamer(model.PackageNames, predeclared, be.names)
 	plans := make([]*scriptPlan, 0, len(scripts))
 	for _, s := range scripts {
 		if s == nil {
 			continue
 		}
-		pl := &scriptPlan{s: s, name: s.GoName, fileName: s.GoFile()}
+		pl := &scriptPlan{be: be, s: s, name: s.GoName, fileName: s.GoFile()}
 		pl.sourceConst, pl.sha1Const = pl.name+"Source", pl.name+"SHA1"
 		for _, n := range s.GeneratedNames() {
 			pkgNames.taken[n] = true
@@ -105,7 +107,7 @@ func planPackage(pkg *model.Package) []*scriptPlan {
 
 func planParams(pl *scriptPlan, pkgNames *namer) {
 	s := pl.s
-	names := pkgNames.inner(methodNames, wireLocals(s))
+	names := pkgNames.inner(pl.be.names, wireLocals(s))
 	add := func(p model.Param, key bool, index int) param {
 		suffix := "Arg"
 		if key {
@@ -149,7 +151,7 @@ func (pl *scriptPlan) resultType() atom {
 	case r.Type == model.TypeStruct:
 		return ident(r.StructName)
 	}
-	t, _ := goType(r.Type)
+	t, _ := pl.be.goType(r.Type)
 	if r.Nullable && !nilable(r.Type) {
 		return ptrTo(t)
 	}
@@ -172,7 +174,7 @@ func (pl *scriptPlan) decoder() atom {
 	case pl.structDecoder != "":
 		return ident(pl.structDecoder)
 	}
-	return rtName(decoders[pl.s.Result.Type])
+	return pl.be.rtName(decoders[pl.s.Result.Type])
 }
 
 // zero is the value the call method returns with an arg-encoding error.
@@ -184,5 +186,5 @@ func (pl *scriptPlan) zero() atom {
 	case r.Nullable && !nilable(r.Type):
 		return ident("nil")
 	}
-	return zeroValue(r.Type)
+	return pl.be.zeroValue(r.Type)
 }

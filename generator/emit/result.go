@@ -20,15 +20,16 @@ func genResult(f *jen.File, pl *scriptPlan) {
 	t := pl.resultType()
 	results := atom{jen.Params(t.code, jen.Error()), len("(") + t.w + len(", error)")}
 	f.Add(docComment(pl.wrapDecoder + " gives nil for a nil reply.")).Func().Id(pl.wrapDecoder).
-		Add(decoderParams().fit(0, len("func ")+cols(pl.wrapDecoder), len(" ")+results.w+len(" {"))).
+		Add(pl.decoderParams().fit(0, len("func ")+cols(pl.wrapDecoder), len(" ")+results.w+len(" {"))).
 		Add(results.code).Block(
-		jen.Return(call(rtName("Nullable"), ident("m"), pl.decoderOf(r.Type)).fit(bodyDepth, len("return "), 0)),
+		jen.Return(call(pl.be.rtName("Nullable"), ident("m"), pl.decoderOf(r.Type)).fit(bodyDepth, len("return "), 0)),
 	)
 }
 
-// decoderParams is the parameter list of a decoder: (m rueidis.RedisMessage).
-func decoderParams() list {
-	t := qual(rueidisPath, "RedisMessage")
+// decoderParams is the parameter list of a decoder: (m rueidis.RedisMessage)
+// or, for go-redis, (m any).
+func (pl *scriptPlan) decoderParams() list {
+	t := pl.be.messageType()
 	return params(atom{jen.Id("m").Add(t.code), len("m ") + t.w})
 }
 
@@ -37,7 +38,7 @@ func (pl *scriptPlan) decoderOf(t model.Type) atom {
 	if t == model.TypeStruct {
 		return ident(pl.structDecoder)
 	}
-	return rtName(decoders[t])
+	return pl.be.rtName(decoders[t])
 }
 
 func genStruct(f *jen.File, pl *scriptPlan) {
@@ -48,7 +49,7 @@ func genStruct(f *jen.File, pl *scriptPlan) {
 	}
 	f.Add(docComment(doc...)).Type().Id(r.StructName).StructFunc(func(g *jen.Group) {
 		for _, fl := range r.Fields {
-			t, _ := goType(fl.Type)
+			t, _ := pl.be.goType(fl.Type)
 			if fl.Nullable && !nilable(fl.Type) {
 				t = ptrTo(t)
 			}
@@ -65,9 +66,9 @@ func genStructDecoder(f *jen.File, pl *scriptPlan) {
 	ret := jen.Return(jen.Id("r"), jen.Err())
 	results := atom{jen.Params(jen.Id("r").Id(r.StructName), jen.Err().Error()), len("(r ") + cols(r.StructName) + len(", err error)")}
 	f.Func().Id(pl.structDecoder).
-		Add(decoderParams().fit(0, len("func ")+cols(pl.structDecoder), len(" ")+results.w+len(" {"))).
+		Add(pl.decoderParams().fit(0, len("func ")+cols(pl.structDecoder), len(" ")+results.w+len(" {"))).
 		Add(results.code).BlockFunc(func(g *jen.Group) {
-		g.List(jen.Id("f"), jen.Err()).Op(":=").Add(rt("Fields")).Call(jen.Op("&").Id("m"), jen.Lit(len(r.Fields)))
+		g.List(jen.Id("f"), jen.Err()).Op(":=").Add(pl.be.rt("Fields")).Call(jen.Op("&").Id("m"), jen.Lit(len(r.Fields)))
 		g.If(jen.Err().Op("!=").Nil()).Block(ret.Clone())
 		// Each field is read in an if statement's init, whose call breaks
 		// like any other when the line is too long.
@@ -83,7 +84,7 @@ func genStructDecoder(f *jen.File, pl *scriptPlan) {
 			if unwrap {
 				lhs, op = "v", ":="
 			}
-			read := call(rtName(fn), ident("f"), intLit(i), strLit(fl.Name), rtName(readerOf(fl.Type)))
+			read := call(pl.be.rtName(fn), ident("f"), intLit(i), strLit(fl.Name), pl.be.rtName(readerOf(fl.Type)))
 			st := g.If(assign(bodyDepth, len("if "), len(cond), op, []string{lhs, "err"}, read), jen.Err().Op("!=").Nil()).Block(ret.Clone())
 			if unwrap {
 				st.Else().If(jen.Id("v").Op("!=").Nil()).Block(

@@ -26,10 +26,10 @@ func genScript(f *jen.File, pl *scriptPlan) {
 		genLines(f, pl)
 		items = append(items, ident(pl.linesVar))
 	}
-	items = append(items, prefixes(s)...)
-	newScript := call(rtName("NewScript"), items...)
+	items = append(items, prefixes(pl.be, s)...)
+	newScript := call(pl.be.rtName("NewScript"), items...)
 	if pl.fn != nil {
-		newScript = call(rtName("InLibrary"), newScript, ident(pl.libVar), strLit(pl.fn.Name), intLit(pl.fn.Offset))
+		newScript = call(pl.be.rtName("InLibrary"), newScript, ident(pl.libVar), strLit(pl.fn.Name), intLit(pl.fn.Offset))
 	}
 	f.Var().Id(pl.scriptVar).Op("=").Add(newScript.fit(0, len("var ")+cols(pl.scriptVar)+len(" = "), 0))
 
@@ -47,7 +47,7 @@ func genLines(f *jen.File, pl *scriptPlan) {
 		spans[i] = jen.Values(jen.Id("Line").Op(":").Lit(sp.Line), jen.Id("File").Op(":").Lit(sp.File), jen.Id("From").Op(":").Lit(sp.From))
 	}
 	f.Add(docComment(pl.linesVar + " maps lines of " + pl.sourceConst + " to the files they come from.")).
-		Var().Id(pl.linesVar).Op("=").Add(rtName("Lines").code).ValuesFunc(func(g *jen.Group) {
+		Var().Id(pl.linesVar).Op("=").Add(pl.be.rtName("Lines").code).ValuesFunc(func(g *jen.Group) {
 		for _, sp := range spans {
 			g.Line().Add(sp)
 		}
@@ -58,7 +58,7 @@ func genLines(f *jen.File, pl *scriptPlan) {
 
 // prefixes are the script's key prefixes as luagenimpl.Prefix literals, for
 // the runtime's slot proof and routing.
-func prefixes(s *model.Script) []piece {
+func prefixes(be *backend, s *model.Script) []piece {
 	var out []piece
 	add := func(params []model.Param, arg bool) {
 		for i, p := range params {
@@ -69,7 +69,7 @@ func prefixes(s *model.Script) []piece {
 			if arg {
 				fields = append(fields, keyed("Arg", boolLit(true)))
 			}
-			out = append(out, values(rtName("Prefix"), append(fields, keyed("Index", intLit(i)))...))
+			out = append(out, values(be.rtName("Prefix"), append(fields, keyed("Index", intLit(i)))...))
 		}
 	}
 	add(s.Keys, false)

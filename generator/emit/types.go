@@ -14,11 +14,84 @@ const (
 	runtimePath = "github.com/luagen/luagen/runtime"
 	implPath    = "github.com/luagen/luagen/runtime/luagenimpl"
 	rueidisPath = "github.com/redis/rueidis"
+
+	goredisPath     = "github.com/luagen/luagen/goredis"
+	goredisImplPath = "github.com/luagen/luagen/goredis/luagenimpl"
+	goRedisPath     = "github.com/redis/go-redis/v9" // package redis
 )
+
+// backend is the Redis client a generated package is written for: the
+// runtime package its code calls (same names for every client), the
+// client New takes, and how a reply looks before it is decoded. Only
+// these differ between clients; the generated API keeps its shape.
+type backend struct {
+	runtimePath, runtimeName string // the runtime users see: Runner, Batch, Future, ...
+	implPath                 string // what only generated code calls, package luagenimpl
+	clientPath, clientName   string // the client's package and its name
+	clientType               string // the type New takes, in the client's package
+	// message is the type of an undecoded reply in the client's package
+	// ("RedisMessage"); "" for any.
+	message string
+	newDoc  string // the doc of New
+	// names are what generated methods refer to besides their parameters
+	// (receivers, ctx, err, the imported packages); parameters and
+	// unexported helpers avoid them.
+	names []string
+	// functions says Runner.Load loads a package's Functions library, and
+	// Runner has Sync and Versions for it; without it the runtime runs the
+	// library's scripts as scripts.
+	functions bool
+}
+
+var (
+	rueidisBackend = &backend{
+		runtimePath: runtimePath, runtimeName: "runtime", implPath: implPath,
+		clientPath: rueidisPath, clientName: "rueidis", clientType: "Client", message: "RedisMessage",
+		newDoc:    "New returns the scripts bound to client (standalone, sentinel or cluster).",
+		names:     methodNames,
+		functions: true,
+	}
+	goRedisBackend = &backend{
+		runtimePath: goredisPath, runtimeName: "goredis", implPath: goredisImplPath,
+		clientPath: goRedisPath, clientName: "redis", clientType: "UniversalClient",
+		newDoc: "New returns the scripts bound to client: a go-redis client, failover (Sentinel) client or cluster client.",
+		names:  goRedisMethodNames,
+	}
+)
+
+// backendOf is the backend of pkg's client: luagen.yaml's client:, rueidis
+// unless it says go-redis.
+func backendOf(pkg *model.Package) *backend {
+	if pkg.Client == model.ClientGoRedis {
+		return goRedisBackend
+	}
+	return rueidisBackend
+}
+
+// importNames fixes the names of the packages f may import.
+func (b *backend) importNames(f *jen.File) {
+	f.ImportName(b.runtimePath, b.runtimeName)
+	f.ImportName(b.implPath, "luagenimpl")
+	f.ImportName(b.clientPath, b.clientName)
+}
+
+// client is the type New takes: rueidis.Client, redis.UniversalClient.
+func (b *backend) client() atom {
+	return atom{jen.Qual(b.clientPath, b.clientType), cols(b.clientName) + 1 + cols(b.clientType)}
+}
+
+// messageType is an undecoded reply, the parameter of decoders and the
+// raw result type: rueidis.RedisMessage, or any.
+func (b *backend) messageType() atom {
+	if b.message == "" {
+		return ident("any")
+	}
+	return atom{jen.Qual(b.clientPath, b.message), cols(b.clientName) + 1 + cols(b.message)}
+}
 
 // goType is the Go type of a luagen scalar, slice or map type (not struct or
 // none, which depend on the script).
-func goType(t model.Type) (atom, bool) {
+func (b *backend) goType(t model.Type) (atom, bool) {
 	switch t {
 	case model.TypeString:
 		return ident("string"), true
@@ -47,7 +120,7 @@ func goType(t model.Type) (atom, bool) {
 	case model.TypeStringMap:
 		return atom{jen.Map(jen.String()).String(), len("map[string]string")}, true
 	case model.TypeRaw:
-		return qual(rueidisPath, "RedisMessage"), true
+		return b.messageType(), true
 	}
 	return atom{}, false
 }
@@ -91,7 +164,7 @@ func readerOf(t model.Type) string {
 }
 
 // nilable reports whether a nil reply already has a natural Go form for t
-// (a nil slice or map, or the nil RedisMessage itself), so a nullable result
+// (a nil slice or map, or the nil reply itself: a nil RedisMessage or any), so a nullable result
 // of that type needs no pointer.
 func nilable(t model.Type) bool {
 	switch t {
@@ -102,7 +175,7 @@ func nilable(t model.Type) bool {
 }
 
 // zeroValue is the literal returned with an error before a call is made.
-func zeroValue(t model.Type) atom {
+func (b *backend) zeroValue(t model.Type) atom {
 	switch t {
 	case model.TypeString:
 		return strLit("")
@@ -113,7 +186,9 @@ func zeroValue(t model.Type) atom {
 	case model.TypeTime:
 		return literal(qual("time", "Time"))
 	case model.TypeRaw:
-		return literal(qual(rueidisPath, "RedisMessage"))
+		if b.message != "" {
+			return literal(b.messageType())
+		}
 	}
 	return ident("nil") // []byte, slices, maps
 }
@@ -126,11 +201,11 @@ func literal(t atom) atom { return atom{t.code.Values(), t.w + 2} }
 // generated code calls, in luagenimpl.
 var runtimeNames = map[string]bool{"Runner": true, "Option": true, "New": true, "Script": true, "Library": true, "Batch": true, "Future": true}
 
-// rt refers to a runtime name: in package runtime when users see it, else in
-// runtime/luagenimpl.
-func rt(name string) *jen.Statement {
+// rt refers to a runtime name: in the runtime package when users see it,
+// else in its luagenimpl.
+func (b *backend) rt(name string) *jen.Statement {
 	if runtimeNames[name] {
-		return jen.Qual(runtimePath, name)
+		return jen.Qual(b.runtimePath, name)
 	}
-	return jen.Qual(implPath, name)
+	return jen.Qual(b.implPath, name)
 }

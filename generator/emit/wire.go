@@ -16,7 +16,7 @@ func (pl *scriptPlan) callParams() []piece {
 	var out []piece
 	for i := 0; i < len(all); {
 		p := all[i]
-		t, _ := goType(p.Type)
+		t, _ := pl.be.goType(p.Type)
 		switch {
 		case p.ellipsis:
 			t = atom{jen.Op("...").Add(t.code), len("...") + t.w}
@@ -60,7 +60,7 @@ func (pl *scriptPlan) buildWire(fail func(arg string, depth int) jen.Code) wire 
 			continue
 		}
 		w.prep = append(w.prep,
-			assign(bodyDepth, 0, 0, ":=", []string{a.jsonLocal, "err"}, call(rtName("FormatJSON"), ident(a.ident))),
+			assign(bodyDepth, 0, 0, ":=", []string{a.jsonLocal, "err"}, call(pl.be.rtName("FormatJSON"), ident(a.ident))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(fail(a.Name, bodyDepth+1)),
 		)
 		w.errDecl = true
@@ -102,7 +102,7 @@ func (pl *scriptPlan) buildWire(fail func(arg string, depth int) jen.Code) wire 
 	if !last.Variadic {
 		args := make([]piece, n)
 		for i, a := range pl.args {
-			args[i] = encodeArg(a)
+			args[i] = pl.encodeArg(a)
 		}
 		w.args = values(sliceOf(ident("string")), args...)
 		return w
@@ -115,7 +115,7 @@ func (pl *scriptPlan) buildWire(fail func(arg string, depth int) jen.Code) wire 
 	if n > 1 {
 		fixed := []piece{ident(argsLocal)}
 		for _, a := range pl.args[:n-1] {
-			fixed = append(fixed, encodeArg(a))
+			fixed = append(fixed, pl.encodeArg(a))
 		}
 		w.prep = append(w.prep, assign(bodyDepth, 0, 0, "=", []string{argsLocal}, call(ident("append"), fixed...)))
 	}
@@ -125,13 +125,13 @@ func (pl *scriptPlan) buildWire(fail func(arg string, depth int) jen.Code) wire 
 		w.prep = append(w.prep, assign(bodyDepth, 0, 0, "=", []string{argsLocal}, call(ident("append"), ident(argsLocal), spread(last.ident))))
 	case model.TypeJSON:
 		w.prep = append(w.prep, loop.Block(
-			assign(bodyDepth+1, 0, 0, ":=", []string{encLocal, "err"}, call(rtName("FormatJSON"), ident(loopVar))),
+			assign(bodyDepth+1, 0, 0, ":=", []string{encLocal, "err"}, call(pl.be.rtName("FormatJSON"), ident(loopVar))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(fail(last.Name, bodyDepth+2)),
 			jen.Id(argsLocal).Op("=").Append(jen.Id(argsLocal), jen.Id(encLocal)),
 		))
 	default:
 		w.prep = append(w.prep, loop.Block(
-			assign(bodyDepth+1, 0, 0, "=", []string{argsLocal}, call(ident("append"), ident(argsLocal), call(rtName(encoders[last.Type]), ident(loopVar)))),
+			assign(bodyDepth+1, 0, 0, "=", []string{argsLocal}, call(ident("append"), ident(argsLocal), call(pl.be.rtName(encoders[last.Type]), ident(loopVar)))),
 		))
 	}
 	w.args = ident(argsLocal)
@@ -180,12 +180,12 @@ func wireLocals(s *model.Script) []string {
 }
 
 // encodeArg is the string form of a non-variadic arg.
-func encodeArg(a param) piece {
+func (pl *scriptPlan) encodeArg(a param) piece {
 	switch {
 	case a.jsonLocal != "":
 		return ident(a.jsonLocal)
 	case a.Type == model.TypeString:
 		return ident(a.ident)
 	}
-	return call(rtName(encoders[a.Type]), ident(a.ident))
+	return call(pl.be.rtName(encoders[a.Type]), ident(a.ident))
 }

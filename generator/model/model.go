@@ -30,7 +30,26 @@ type Package struct {
 	// Library, when set, is the Redis Functions library the scripts are
 	// also emitted as (luagen.yaml `library:`), called by FCALL.
 	Library string
+	// Client is the Redis client the generated code takes (luagen.yaml
+	// `client:`); "" means ClientRueidis.
+	Client Client
 }
+
+// Client is a Go Redis client generated code can be written for: it
+// decides the runtime package the code calls and the client New takes.
+type Client string
+
+const (
+	// ClientRueidis: New takes a rueidis.Client; the code calls package
+	// github.com/luagen/luagen/runtime. The default.
+	ClientRueidis Client = "rueidis"
+	// ClientGoRedis: New takes a go-redis redis.UniversalClient; the code
+	// calls github.com/luagen/luagen/goredis, a module of its own.
+	ClientGoRedis Client = "go-redis"
+)
+
+// Clients are the values luagen.yaml's client: accepts, the default first.
+var Clients = []Client{ClientRueidis, ClientGoRedis}
 
 // Script is one annotated .lua file.
 type Script struct {
@@ -158,7 +177,7 @@ const (
 	TypeStrings   Type = "[]string"
 	TypeInt64s    Type = "[]int64"
 	TypeStringMap Type = "map[string]string"
-	TypeRaw       Type = "raw" // result only: the rueidis.RedisMessage as is
+	TypeRaw       Type = "raw" // result only: the reply as the client gives it (rueidis.RedisMessage, or any for go-redis)
 	TypeStruct    Type = "struct"
 )
 

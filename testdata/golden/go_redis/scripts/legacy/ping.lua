@@ -1,0 +1,5 @@
+--[[luagen
+keys: [key]
+returns: raw
+]]
+return redis.call('GET', KEYS[1])
