@@ -57,6 +57,7 @@ type callRecord struct {
 	n       int64 // value returned on success
 	err     error // nil on success
 	elapsed time.Duration
+	batched bool
 }
 
 // Load drives continuous write load: faultWorkers goroutines, each
@@ -125,7 +126,7 @@ func (l *Load) worker() {
 		elapsed := time.Since(start)
 		cancel()
 		for i, r := range res {
-			recs = append(recs, callRecord{id: ids[i], tag: l.tagOf(ids[i]), n: r.Int(), err: r.Err, elapsed: elapsed})
+			recs = append(recs, callRecord{id: ids[i], tag: l.tagOf(ids[i]), n: r.Int(), err: r.Err, elapsed: elapsed, batched: true})
 		}
 		l.done.Add(faultBatchSize)
 
@@ -477,7 +478,14 @@ func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, l
 		}
 		if rc.err != nil {
 			f.Errored++
-			f.ErrKinds[ErrKind(b, rc.err)]++
+			kind := ErrKind(b, rc.err)
+			if f.ErrKinds[kind]++; f.ErrKinds[kind] <= 2 {
+				how := "single"
+				if rc.batched {
+					how = "batched"
+				}
+				t.Logf("a %s call failed (%s) after %v: %v", how, kind, rc.elapsed.Round(time.Millisecond), rc.err)
+			}
 			if n == 1 {
 				f.ErroredRan++
 			}
