@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,7 +71,8 @@ type semEnv struct {
 // (BUSY, NOREPLICAS, READONLY) are retried until the call runs, once, and a
 // call that never gets through was sent exactly 1+rt.RetryCap times, however
 // many layers retry; a write whose connection drops while it runs is never
-// sent again (its counter stays 1).
+// sent again (its counter stays 1). On a Sentinel deployment, calls recover
+// from SCRIPT FLUSH and follow a failover under load, no call running twice.
 func RunSemantics(t *testing.T, b Backend) {
 	sa := redistest.NewStandalone(t)
 	cl := redistest.NewCluster(t)
@@ -97,6 +99,7 @@ func RunSemantics(t *testing.T, b Backend) {
 	t.Run("Busy", func(t *testing.T) { testBusy(t, b) })
 	t.Run("RetriedReplies", func(t *testing.T) { testRetriedReplies(t, b) })
 	t.Run("DroppedConnection", func(t *testing.T) { testDroppedConnection(t, b) })
+	t.Run("Sentinel", func(t *testing.T) { testSentinel(t, b) })
 }
 
 // recorder keeps what the hooks saw.
@@ -813,5 +816,138 @@ func testDroppedConnection(t *testing.T, b Backend) {
 	// The runner serves calls afterwards.
 	if res := r.Call(ctx, slow, []string{p + "after"}, []string{"0"}, Int64); res.Err != nil || res.Int() != 1 {
 		t.Errorf("call after the drops = %v, %v; want 1", res.Value, res.Err)
+	}
+}
+
+// testSentinel runs on a Sentinel deployment (a master, a replica, a
+// sentinel; min-replicas-to-write 1): calls and batches recover from SCRIPT
+// FLUSH without EVAL; then writers make single calls and batches, each key
+// written by one call, while the sentinel fails over. READONLY and
+// NOREPLICAS on the way are retried (no call fails with a *rt.ScriptError),
+// no key is written twice, and calls after the failover succeed.
+func testSentinel(t *testing.T, b Backend) {
+	if testing.Short() {
+		t.Skip("starts a Sentinel deployment")
+	}
+	d := redistest.NewSentinel(t)
+	r := connect(t, b, Deployment{Kind: Sentinel, Addrs: d.Addrs(), MasterSet: redistest.SentinelSet}, Options{})
+	incr := NewScript("incr", "return redis.call('INCR', KEYS[1])", false)
+	ctx := ctxT(t)
+	p := prefix(t)
+	if err := r.Load(ctx, incr); err != nil {
+		t.Fatal(err)
+	}
+	nodes := []*redistest.Server{d.Master, d.Replica}
+	for round := 1; round <= 2; round++ {
+		flushScripts(t, nodes)
+		deltas := statDeltas(t, nodes, "eval", "script|load")
+		if res := r.Call(ctx, incr, []string{p + "n"}, nil, Int64); res.Err != nil || res.Int() != int64(round) {
+			t.Fatalf("round %d: call = %v, %v", round, res.Value, res.Err)
+		}
+		flushScripts(t, nodes)
+		calls := make([]Call, 100)
+		for i := range calls {
+			calls[i] = Call{Script: incr, Keys: []string{p + "b" + strconv.Itoa(i)}, Decode: Int64}
+		}
+		res, err := r.Batch(ctx, calls)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		checkAll(t, fmt.Sprintf("round %d", round), res, int64(round))
+		st := deltas()
+		if sum(st, "eval") != 0 || st[0]["script|load"] != 2 {
+			t.Errorf("round %d: %d EVAL and %d SCRIPT LOAD on the master; want 0 and 2 (one per flush)", round, sum(st, "eval"), st[0]["script|load"])
+		}
+	}
+
+	var (
+		stop   atomic.Bool
+		mu     sync.Mutex
+		ok     []string // keys whose call succeeded
+		failed int
+		wg     sync.WaitGroup
+	)
+	record := func(key string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err == nil {
+			ok = append(ok, key)
+			return
+		}
+		if failed++; failed <= 3 {
+			t.Logf("%s: %v", key, err)
+		}
+		var se *rt.ScriptError
+		if errors.As(err, &se) {
+			t.Errorf("%s: %v; READONLY and NOREPLICAS must be retried", key, err)
+		}
+	}
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; !stop.Load(); i++ {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				base := p + "f" + strconv.Itoa(w) + ":" + strconv.Itoa(i)
+				if i%2 == 0 {
+					record(base, r.Call(ctx, incr, []string{base}, nil, Int64).Err)
+				} else {
+					calls := make([]Call, 20)
+					for j := range calls {
+						calls[j] = Call{Script: incr, Keys: []string{base + ":" + strconv.Itoa(j)}, Decode: Int64}
+					}
+					res, _ := r.Batch(ctx, calls)
+					for j, res := range res {
+						record(calls[j].Keys[0], res.Err)
+					}
+				}
+				cancel()
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	failoverAt := time.Now()
+	if err := d.Failover(30 * time.Second); err != nil {
+		stop.Store(true)
+		wg.Wait()
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // calls go to the new master for a while
+	stop.Store(true)
+	wg.Wait()
+	t.Logf("failover took %v; %d calls succeeded, %d failed", time.Since(failoverAt).Round(time.Millisecond), len(ok), failed)
+
+	// Every key was written by at most one call. A successful call whose
+	// key is missing was acknowledged by the old master just before the
+	// promotion and lost with it: Redis's asynchronous replication.
+	c, err := dialReader(d.Master.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cmds := make([][]string, len(ok))
+	for i, k := range ok {
+		cmds[i] = []string{"GET", k}
+	}
+	vals, err := c.pipeline(time.Now().Add(30*time.Second), cmds...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost := 0
+	for i, v := range vals {
+		switch v {
+		case nil:
+			lost++
+		case "1":
+		default:
+			t.Errorf("%s = %v: a call was applied more than once", ok[i], v)
+		}
+	}
+	t.Logf("%d acknowledged writes lost with the old master", lost)
+	if len(ok) == lost {
+		t.Fatal("no call succeeded")
+	}
+	if res := r.Call(ctx, incr, []string{p + "after"}, nil, Int64); res.Err != nil || res.Int() != 1 {
+		t.Fatalf("call after the failover = %v, %v; want 1", res.Value, res.Err)
 	}
 }
