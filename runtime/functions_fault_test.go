@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/luagen/luagen/internal/conformance"
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
@@ -95,12 +96,12 @@ func TestFunctionsSync(t *testing.T) {
 	}
 }
 
-// newFunctionsFaultEnv is a fault environment whose ledger is a function
-// of a library.
-func newFunctionsFaultEnv(t *testing.T) *faultEnv {
-	e := newFaultEnv(t)
-	_, ss := newLibrary(t, libScript{name: "ledger", body: faultLedgerBody})
-	e.script = ss[0]
+// newFunctionsFaultEnv is a fault environment (the conformance fault
+// suite's, on rueidis) whose ledger is a function of a library.
+func newFunctionsFaultEnv(t *testing.T) *conformance.FaultEnv {
+	e := conformance.NewFaultEnv(t, rueidisBackend{})
+	_, ss := newLibrary(t, libScript{name: "ledger", body: conformance.LedgerBody})
+	e.Script = ss[0]
 	return e
 }
 
@@ -116,10 +117,10 @@ func TestFunctionsFault(t *testing.T) {
 	}
 	t.Run("FunctionFlush", func(t *testing.T) {
 		e := newFunctionsFaultEnv(t)
-		f := e.run(t, nil, func(l *faultLoad) map[uint16]bool {
+		f := e.Run(t, nil, func(l *conformance.Load) map[uint16]bool {
 			flushes := 0
 			for end := time.Now().Add(3 * time.Second); time.Now().Before(end); flushes++ {
-				for _, m := range e.cl.Masters() {
+				for _, m := range e.Cluster.Masters() {
 					if _, err := m.Do("FUNCTION", "FLUSH"); err != nil {
 						t.Fatal(err)
 					}
@@ -129,68 +130,68 @@ func TestFunctionsFault(t *testing.T) {
 			t.Logf("%d rounds of FUNCTION FLUSH on all 3 masters", flushes)
 			return nil
 		})
-		if f.errored != 0 {
-			t.Errorf("%d calls failed; a flushed library must cost no call: %v", f.errored, f.errKinds)
+		if f.Errored != 0 {
+			t.Errorf("%d calls failed; a flushed library must cost no call: %v", f.Errored, f.ErrKinds)
 		}
 	})
 
 	t.Run("CoordinatedFailover", func(t *testing.T) {
 		e := newFunctionsFaultEnv(t)
-		f := e.run(t, nil, func(l *faultLoad) map[uint16]bool {
-			for _, m := range e.cl.Masters() {
-				rep := replicaOf(t, e.cl, m)
-				coordinatedFailover(t, rep, m)
-				if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+		f := e.Run(t, nil, func(l *conformance.Load) map[uint16]bool {
+			for _, m := range e.Cluster.Masters() {
+				rep := conformance.ReplicaOf(t, e.Cluster, m)
+				conformance.CoordinatedFailover(t, rep, m)
+				if err := e.Cluster.WaitHealthy(conformance.FaultHealthy); err != nil {
 					t.Fatal(err)
 				}
-				l.waitCalls(300)
+				l.WaitCalls(300)
 			}
 			return nil
 		})
-		if f.errored != 0 {
-			t.Errorf("%d calls failed in a coordinated failover: %v", f.errored, f.errKinds)
+		if f.Errored != 0 {
+			t.Errorf("%d calls failed in a coordinated failover: %v", f.Errored, f.ErrKinds)
 		}
 	})
 
 	t.Run("NewMaster", func(t *testing.T) {
 		e := newFunctionsFaultEnv(t)
-		owners := slotOwners(t, e.cl)
+		owners := conformance.SlotOwners(t, e.Cluster)
 		src := owners[0]
 		var slots []uint16
 		for s := uint16(100); s < 132; s++ {
 			slots = append(slots, s)
 		}
-		hot := tagsInSlots(slots, 2)
-		f := e.run(t, hot, func(l *faultLoad) map[uint16]bool {
-			n := e.cl.AddMaster(t)
+		hot := conformance.TagsInSlots(slots, 2)
+		f := e.Run(t, hot, func(l *conformance.Load) map[uint16]bool {
+			n := e.Cluster.AddMaster(t)
 			t.Logf("added empty master %s", n.Addr())
-			l.waitCalls(300)
+			l.WaitCalls(300)
 			// A slot range migrated to the master that never had the
-			// library, four slots at a time: migrateSlots keeps all its
+			// library, four slots at a time: conformance.MigrateSlots keeps all its
 			// slots migrating until the last key moved, and every call of
 			// the ledger (which creates a key) gets TRYAGAIN meanwhile.
 			for i := 0; i < len(slots); i += 4 {
-				migrateSlots(t, e.cl, src, n, slots[i:i+4])
+				conformance.MigrateSlots(t, e.Cluster, src, n, slots[i:i+4])
 			}
-			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+			if err := e.Cluster.WaitHealthy(conformance.FaultHealthy); err != nil {
 				t.Fatal(err)
 			}
-			l.waitCalls(300)
+			l.WaitCalls(300)
 			// And a reshard by redis-cli from another master, under load.
 			from := owners[redistest.NumSlots-1]
 			start := time.Now()
-			e.cl.Reshard(t, from.Addr(), n.Addr(), 300)
+			e.Cluster.Reshard(t, from.Addr(), n.Addr(), 300)
 			t.Logf("redis-cli resharded 300 slots from %s to %s in %v", from.Addr(), n.Addr(), time.Since(start).Round(time.Millisecond))
-			if err := e.cl.WaitHealthy(faultHealthy); err != nil {
+			if err := e.Cluster.WaitHealthy(conformance.FaultHealthy); err != nil {
 				t.Fatal(err)
 			}
-			l.waitCalls(300)
+			l.WaitCalls(300)
 			return nil
 		})
-		if f.errored != 0 {
-			t.Errorf("%d calls failed while a new master got slots: %v", f.errored, f.errKinds)
+		if f.Errored != 0 {
+			t.Errorf("%d calls failed while a new master got slots: %v", f.Errored, f.ErrKinds)
 		}
-		now := slotOwners(t, e.cl)
+		now := conformance.SlotOwners(t, e.Cluster)
 		if now[slots[0]] == src {
 			t.Errorf("slot %d did not move", slots[0])
 		}

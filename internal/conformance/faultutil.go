@@ -1,17 +1,15 @@
-package runtime_test
+package conformance
 
-// Helpers of the fault suite (fault_test.go) and of the bad-input and ACL
-// tests: a load generator that records what every call id returned, a
-// checker that reads Redis's own state back and counts doubled and missing
-// calls, cluster manipulation (roles, slot owners, node ids) and a
-// goroutine-leak check.
+// Helpers of the fault suite (fault.go): a load generator that records what
+// every call id returned, a checker that reads Redis's own state back and
+// counts doubled and missing calls, and cluster manipulation (roles, slot
+// owners, node ids).
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	goruntime "runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -23,16 +21,14 @@ import (
 	"time"
 
 	"github.com/luagen/luagen/internal/redistest"
-	"github.com/luagen/luagen/runtime"
-	"github.com/luagen/luagen/runtime/luagenimpl"
-	"github.com/redis/rueidis"
+	"github.com/luagen/luagen/internal/rt"
 )
 
-// faultLedgerBody records one call id: KEYS[1] is the id's own counter, so a
+// LedgerBody records one call id: KEYS[1] is the id's own counter, so a
 // call that ran twice shows up as 2 and one that never ran as 0; KEYS[2] is
 // the total of its hash tag, which must equal the sum of the tag's counters
 // (both are written by one atomic script).
-const faultLedgerBody = `local n = redis.call('INCR', KEYS[1])
+const LedgerBody = `local n = redis.call('INCR', KEYS[1])
 redis.call('INCR', KEYS[2])
 return n`
 
@@ -44,8 +40,8 @@ const (
 	faultCallTTL   = 5 * time.Second         // every call's own context timeout
 	faultHangGrace = 3 * time.Second         // a call returning later than TTL+grace hung
 	faultStopWait  = 60 * time.Second        // load goroutines must end by then
-	faultHealthy   = 60 * time.Second        // WaitHealthy timeouts
-	faultRoleWait  = 30 * time.Second        // role changes (failovers)
+	FaultHealthy   = 60 * time.Second        // WaitHealthy timeouts
+	FaultRoleWait  = 30 * time.Second        // role changes (failovers)
 	faultVerifyTTL = 60 * time.Second        // reading the state back
 	faultMinLoad   = 3 * time.Second         // the load runs at least this long per scenario
 	faultNodeTTL   = 1000 * time.Millisecond // cluster-node-timeout of fault clusters
@@ -61,14 +57,15 @@ type callRecord struct {
 	n       int64 // value returned on success
 	err     error // nil on success
 	elapsed time.Duration
+	batched bool
 }
 
-// faultLoad drives continuous write load: faultWorkers goroutines, each
+// Load drives continuous write load: faultWorkers goroutines, each
 // running a batch of faultBatchSize ledger calls then faultSingles single
 // calls, every one with its own faultCallTTL context and a unique call id.
-type faultLoad struct {
-	r      *runtime.Runner
-	script *runtime.Script
+type Load struct {
+	r      Runner
+	script *rt.Script
 	tags   []string // hash tags ids are spread over
 	hot    []string // if set, every other id uses one of these tags instead
 
@@ -81,8 +78,8 @@ type faultLoad struct {
 	began time.Time
 }
 
-func startLoad(r *runtime.Runner, script *runtime.Script, tags, hot []string) *faultLoad {
-	l := &faultLoad{r: r, script: script, tags: tags, hot: hot, stop: make(chan struct{}), began: time.Now()}
+func startLoad(r Runner, script *rt.Script, tags, hot []string) *Load {
+	l := &Load{r: r, script: script, tags: tags, hot: hot, stop: make(chan struct{}), began: time.Now()}
 	for range faultWorkers {
 		l.wg.Add(1)
 		go l.worker()
@@ -90,14 +87,14 @@ func startLoad(r *runtime.Runner, script *runtime.Script, tags, hot []string) *f
 	return l
 }
 
-func (l *faultLoad) tagOf(id int64) string {
+func (l *Load) tagOf(id int64) string {
 	if len(l.hot) > 0 && id%2 == 0 {
 		return l.hot[(id/2)%int64(len(l.hot))]
 	}
 	return l.tags[id%int64(len(l.tags))]
 }
 
-func (l *faultLoad) stopped() bool {
+func (l *Load) stopped() bool {
 	select {
 	case <-l.stop:
 		return true
@@ -106,7 +103,7 @@ func (l *faultLoad) stopped() bool {
 	}
 }
 
-func (l *faultLoad) worker() {
+func (l *Load) worker() {
 	defer l.wg.Done()
 	var recs []callRecord
 	defer func() {
@@ -114,24 +111,22 @@ func (l *faultLoad) worker() {
 		l.recs = append(l.recs, recs...)
 		l.mu.Unlock()
 	}()
-	futs := make([]runtime.Future[int64], faultBatchSize)
+	calls := make([]Call, faultBatchSize)
 	ids := make([]int64, faultBatchSize)
 	for !l.stopped() {
 		ctx, cancel := context.WithTimeout(context.Background(), faultCallTTL)
-		b := l.r.NewBatch()
-		for i := range futs {
+		for i := range calls {
 			id := l.next.Add(1)
 			tag := l.tagOf(id)
 			ids[i] = id
-			futs[i] = luagenimpl.Queue(b, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, luagenimpl.DecodeInt64)
+			calls[i] = Call{Script: l.script, Keys: []string{nKey(tag, id), totalKey(tag)}, Decode: Int64}
 		}
 		start := time.Now()
-		_ = b.Exec(ctx) // each future holds its own outcome
+		res, _ := l.r.Batch(ctx, calls) // each future holds its own outcome
 		elapsed := time.Since(start)
 		cancel()
-		for i, f := range futs {
-			n, err := f.Get()
-			recs = append(recs, callRecord{id: ids[i], tag: l.tagOf(ids[i]), n: n, err: err, elapsed: elapsed})
+		for i, r := range res {
+			recs = append(recs, callRecord{id: ids[i], tag: l.tagOf(ids[i]), n: r.Int(), err: r.Err, elapsed: elapsed, batched: true})
 		}
 		l.done.Add(faultBatchSize)
 
@@ -140,8 +135,8 @@ func (l *faultLoad) worker() {
 			tag := l.tagOf(id)
 			ctx, cancel := context.WithTimeout(context.Background(), faultCallTTL)
 			start := time.Now()
-			n, err := luagenimpl.Call(ctx, l.r, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, luagenimpl.DecodeInt64)
-			recs = append(recs, callRecord{id: id, tag: tag, n: n, err: err, elapsed: time.Since(start)})
+			r := l.r.Call(ctx, l.script, []string{nKey(tag, id), totalKey(tag)}, nil, Int64)
+			recs = append(recs, callRecord{id: id, tag: tag, n: r.Int(), err: r.Err, elapsed: time.Since(start)})
 			cancel()
 			l.done.Add(1)
 		}
@@ -149,10 +144,10 @@ func (l *faultLoad) worker() {
 	}
 }
 
-// waitCalls waits until n more calls returned, so that an event really
+// WaitCalls waits until n more calls returned, so that an event really
 // happens under load; it gives up after a minute (the checks after the run
 // would then report the problem with more detail).
-func (l *faultLoad) waitCalls(n int64) {
+func (l *Load) WaitCalls(n int64) {
 	target := l.done.Load() + n
 	deadline := time.Now().Add(time.Minute)
 	for l.done.Load() < target && time.Now().Before(deadline) {
@@ -162,7 +157,7 @@ func (l *faultLoad) waitCalls(n int64) {
 
 // finish stops the load and returns every call's record. A worker stuck past
 // faultStopWait means a call ignored its context: that fails the test.
-func (l *faultLoad) finish(t *testing.T) []callRecord {
+func (l *Load) finish(t *testing.T) []callRecord {
 	t.Helper()
 	close(l.stop)
 	done := make(chan struct{})
@@ -193,8 +188,8 @@ func spreadTags(n int) []string {
 	return tags
 }
 
-// tagsInSlots returns perSlot hash tags for every slot in slots.
-func tagsInSlots(slots []uint16, perSlot int) []string {
+// TagsInSlots returns perSlot hash tags for every slot in slots.
+func TagsInSlots(slots []uint16, perSlot int) []string {
 	want := map[uint16]int{}
 	for _, s := range slots {
 		want[s] = perSlot
@@ -211,37 +206,36 @@ func tagsInSlots(slots []uint16, perSlot int) []string {
 	return tags
 }
 
-// faultFigures are the results of one scenario, as logged.
-type faultFigures struct {
-	issued, succeeded, errored int
-	erroredRan                 int // errored calls that had run nevertheless (allowed: a lost reply)
-	doubled, missing, lost     int
-	hung                       int
-	maxElapsed                 time.Duration
-	errKinds                   map[string]int   // errors the calls returned, by kind
-	server                     map[string]int64 // error replies Redis sent, from INFO errorstats
+// Figures are the results of one scenario, as logged.
+type Figures struct {
+	Issued, Succeeded, Errored int
+	ErroredRan                 int // errored calls that had run nevertheless (allowed: a lost reply)
+	Doubled, Missing, Lost     int
+	Hung                       int
+	MaxElapsed                 time.Duration
+	ErrKinds                   map[string]int   // errors the calls returned, by kind
+	Server                     map[string]int64 // error replies Redis sent, from INFO errorstats
 }
 
-func (f faultFigures) String() string {
-	kinds := make([]string, 0, len(f.errKinds))
-	for k, v := range f.errKinds {
+func (f Figures) String() string {
+	kinds := make([]string, 0, len(f.ErrKinds))
+	for k, v := range f.ErrKinds {
 		kinds = append(kinds, fmt.Sprintf("%s=%d", k, v))
 	}
 	slices.Sort(kinds)
 	return fmt.Sprintf("issued=%d succeeded=%d errored=%d (of which ran=%d) doubled=%d missing=%d lost-to-failover=%d hung=%d max-latency=%v errors{%s}",
-		f.issued, f.succeeded, f.errored, f.erroredRan, f.doubled, f.missing, f.lost, f.hung, f.maxElapsed.Round(time.Millisecond), strings.Join(kinds, " "))
+		f.Issued, f.Succeeded, f.Errored, f.ErroredRan, f.Doubled, f.Missing, f.Lost, f.Hung, f.MaxElapsed.Round(time.Millisecond), strings.Join(kinds, " "))
 }
 
-// errKind names an error for the figures: the Redis error code, or the kind
-// of transport error.
-func errKind(err error) string {
-	var se *runtime.ScriptError
+// ErrKind names an error for the figures: the Redis error code, or the kind
+// of transport error (b's name for its own errors first).
+func ErrKind(b Backend, err error) string {
+	var se *rt.ScriptError
 	if errors.As(err, &se) {
 		return se.Code
 	}
-	if re, ok := rueidis.IsRedisErr(err); ok {
-		code, _, _ := strings.Cut(re.Error(), " ")
-		return code
+	if k := b.ErrKind(err); k != "" {
+		return k
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -256,8 +250,6 @@ func errKind(err error) string {
 		return "eof"
 	case errors.Is(err, syscall.EPIPE):
 		return "broken-pipe"
-	case errors.Is(err, rueidis.ErrClosing):
-		return "closing"
 	}
 	msg := err.Error()
 	if len(msg) > 50 {
@@ -266,9 +258,9 @@ func errKind(err error) string {
 	return strconv.Quote(msg)
 }
 
-// slotOwners maps every slot to the master serving it, from CLUSTER SLOTS of
+// SlotOwners maps every slot to the master serving it, from CLUSTER SLOTS of
 // the first node that answers (WaitHealthy has made them agree).
-func slotOwners(t *testing.T, cl *redistest.RedisCluster) *[redistest.NumSlots]*redistest.Server {
+func SlotOwners(t *testing.T, cl *redistest.RedisCluster) *[redistest.NumSlots]*redistest.Server {
 	t.Helper()
 	byPort := map[int64]*redistest.Server{}
 	for _, n := range cl.Nodes() {
@@ -321,8 +313,8 @@ func nodeID(t *testing.T, n *redistest.Server) string {
 	return v.(string)
 }
 
-// replicaOf returns the replica currently replicating from master.
-func replicaOf(t *testing.T, cl *redistest.RedisCluster, master *redistest.Server) *redistest.Server {
+// ReplicaOf returns the replica currently replicating from master.
+func ReplicaOf(t *testing.T, cl *redistest.RedisCluster, master *redistest.Server) *redistest.Server {
 	t.Helper()
 	for _, rep := range cl.Replicas() {
 		info, err := rep.Info("replication")
@@ -334,8 +326,8 @@ func replicaOf(t *testing.T, cl *redistest.RedisCluster, master *redistest.Serve
 	return nil
 }
 
-// waitRole polls n's role until it is want.
-func waitRole(t *testing.T, n *redistest.Server, want string, timeout time.Duration) {
+// WaitRole polls n's role until it is want.
+func WaitRole(t *testing.T, n *redistest.Server, want string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -369,23 +361,13 @@ func waitStopped(t *testing.T, n *redistest.Server) {
 // acknowledged calls there whose effect is gone were lost by Redis's
 // asynchronous replication and are counted as lost, not missing. Totals are
 // not compared there for the same reason.
-func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, lossSlots map[uint16]bool) faultFigures {
+func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, lossSlots map[uint16]bool, b Backend) Figures {
 	t.Helper()
-	owners := slotOwners(t, cl)
-	ctx, cancel := context.WithTimeout(context.Background(), faultVerifyTTL)
-	defer cancel()
+	owners := SlotOwners(t, cl)
+	deadline := time.Now().Add(faultVerifyTTL)
 
-	// One plain single-node client per master: a GET that reached the wrong
-	// node would come back MOVED and fail the test rather than be followed.
-	clients := map[*redistest.Server]rueidis.Client{}
-	defer func() {
-		for _, c := range clients {
-			c.Close()
-		}
-	}()
 	type pending struct {
 		keys []string
-		vals []int64
 	}
 	perNode := map[*redistest.Server]*pending{}
 	keyIdx := map[string]int{}
@@ -411,35 +393,48 @@ func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, l
 		add(totalKey(tag))
 	}
 	values := make([]int64, len(allKeys))
-	var stored int64 // keys that exist
 	for node, p := range perNode {
-		c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{node.Addr()}, ForceSingleClient: true, DisableCache: true})
+		// A plain single-node connection per master: a GET that reached
+		// the wrong node comes back MOVED and fails the test rather than
+		// being followed.
+		c, err := dialReader(node.Addr())
 		if err != nil {
-			t.Fatalf("reader client for %s: %v", node.Addr(), err)
+			t.Fatalf("reader connection to %s: %v", node.Addr(), err)
 		}
-		clients[node] = c
 		for start := 0; start < len(p.keys); start += 5000 {
 			chunk := p.keys[start:min(start+5000, len(p.keys))]
-			cmds := make(rueidis.Commands, len(chunk))
+			cmds := make([][]string, len(chunk))
 			for i, k := range chunk {
-				cmds[i] = c.B().Get().Key(k).Build()
+				cmds[i] = []string{"GET", k}
 			}
-			for i, res := range c.DoMulti(ctx, cmds...) {
-				v, err := res.AsInt64()
-				switch {
-				case rueidis.IsRedisNil(err):
-					v = 0
-				case err != nil:
-					t.Fatalf("GET %s on %s: %v", chunk[i], node.Addr(), err)
+			replies, err := c.pipeline(deadline, cmds...)
+			if err != nil {
+				c.Close()
+				t.Fatalf("GET on %s: %v", node.Addr(), err)
+			}
+			for i, v := range replies {
+				switch v := v.(type) {
+				case nil:
+					values[keyIdx[chunk[i]]] = 0
+				case string:
+					n, err := strconv.ParseInt(v, 10, 64)
+					if err != nil {
+						t.Fatalf("GET %s on %s = %q", chunk[i], node.Addr(), v)
+					}
+					values[keyIdx[chunk[i]]] = n
 				default:
-					stored++
+					t.Fatalf("GET %s on %s: %v", chunk[i], node.Addr(), v)
 				}
-				values[keyIdx[chunk[i]]] = v
 			}
 		}
-		size, err := c.Do(ctx, c.B().Dbsize().Build()).AsInt64()
+		replies, err := c.pipeline(deadline, []string{"DBSIZE"})
+		c.Close()
 		if err != nil {
 			t.Fatalf("DBSIZE on %s: %v", node.Addr(), err)
+		}
+		size, ok := replies[0].(int64)
+		if !ok {
+			t.Fatalf("DBSIZE on %s = %v", node.Addr(), replies[0])
 		}
 		// Every key on a master is one of ours: a stray key (say, a copy left
 		// behind by a migration) would be an effect counted nowhere else.
@@ -461,7 +456,7 @@ func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, l
 		}
 	}
 
-	f := faultFigures{issued: len(recs), errKinds: map[string]int{}}
+	f := Figures{Issued: len(recs), ErrKinds: map[string]int{}}
 	sums := map[string]int64{}
 	var reported int
 	report := func(format string, args ...any) {
@@ -472,32 +467,39 @@ func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, l
 	for _, rc := range recs {
 		n := values[keyIdx[nKey(rc.tag, rc.id)]]
 		sums[rc.tag] += n
-		f.maxElapsed = max(f.maxElapsed, rc.elapsed)
+		f.MaxElapsed = max(f.MaxElapsed, rc.elapsed)
 		if rc.elapsed > faultCallTTL+faultHangGrace {
-			f.hung++
+			f.Hung++
 			report("call %d took %v, past its %v context", rc.id, rc.elapsed, faultCallTTL)
 		}
 		if n > 1 {
-			f.doubled++
+			f.Doubled++
 			report("call %d counted %d times (err %v)", rc.id, n, rc.err)
 		}
 		if rc.err != nil {
-			f.errored++
-			f.errKinds[errKind(rc.err)]++
+			f.Errored++
+			kind := ErrKind(b, rc.err)
+			if f.ErrKinds[kind]++; f.ErrKinds[kind] <= 2 {
+				how := "single"
+				if rc.batched {
+					how = "batched"
+				}
+				t.Logf("a %s call failed (%s) after %v: %v", how, kind, rc.elapsed.Round(time.Millisecond), rc.err)
+			}
 			if n == 1 {
-				f.erroredRan++
+				f.ErroredRan++
 			}
 			continue
 		}
-		f.succeeded++
+		f.Succeeded++
 		if rc.n != 1 {
 			report("call %d returned %d, want 1: it ran more than once", rc.id, rc.n)
 		}
 		if n == 0 {
 			if lossSlots[redistest.Slot(rc.tag)] {
-				f.lost++
+				f.Lost++
 			} else {
-				f.missing++
+				f.Missing++
 				report("call %d returned success but its counter is 0", rc.id)
 			}
 		}
@@ -508,37 +510,37 @@ func verifyLedger(t *testing.T, cl *redistest.RedisCluster, recs []callRecord, l
 			report("tag %s: total %d, sum of its call counters %d", tag, total, sums[tag])
 		}
 	}
-	if f.errKinds["NOSCRIPT"] > 0 {
-		t.Errorf("%d calls failed with NOSCRIPT: the runtime must recover every NOSCRIPT", f.errKinds["NOSCRIPT"])
+	if f.ErrKinds["NOSCRIPT"] > 0 {
+		t.Errorf("%d calls failed with NOSCRIPT: the runtime must recover every NOSCRIPT", f.ErrKinds["NOSCRIPT"])
 	}
 	return f
 }
 
 // finalCalls checks that the runtime serves calls normally after an event:
 // a batch of 100 calls and a few single calls, all succeeding once.
-func finalCalls(t *testing.T, r *runtime.Runner, script *runtime.Script, tags []string) {
+func finalCalls(t *testing.T, r Runner, script *rt.Script, tags []string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b := r.NewBatch()
-	futs := make([]runtime.Future[int64], 100)
+	calls := make([]Call, 100)
 	base := time.Now().UnixNano()
-	for i := range futs {
+	for i := range calls {
 		tag := tags[i%len(tags)]
-		futs[i] = luagenimpl.Queue(b, script, []string{nKey(tag+"f", base+int64(i)), totalKey(tag + "f")}, nil, luagenimpl.DecodeInt64)
+		calls[i] = Call{Script: script, Keys: []string{nKey(tag+"f", base+int64(i)), totalKey(tag + "f")}, Decode: Int64}
 	}
-	if err := b.Exec(ctx); err != nil {
+	res, err := r.Batch(ctx, calls)
+	if err != nil {
 		t.Fatalf("final batch after the event: %v", err)
 	}
-	for i, f := range futs {
-		if n, err := f.Get(); err != nil || n != 1 {
-			t.Fatalf("final batch call %d = %d, %v; want 1", i, n, err)
+	for i, f := range res {
+		if f.Err != nil || f.Int() != 1 {
+			t.Fatalf("final batch call %d = %v, %v; want 1", i, f.Value, f.Err)
 		}
 	}
 	for i := range 5 {
 		tag := tags[(i*7)%len(tags)]
-		if n, err := luagenimpl.Call(ctx, r, script, []string{nKey(tag+"f", base-int64(i)-1), totalKey(tag + "f")}, nil, luagenimpl.DecodeInt64); err != nil || n != 1 {
-			t.Fatalf("final single call %d = %d, %v; want 1", i, n, err)
+		if res := r.Call(ctx, script, []string{nKey(tag+"f", base-int64(i)-1), totalKey(tag + "f")}, nil, Int64); res.Err != nil || res.Int() != 1 {
+			t.Fatalf("final single call %d = %v, %v; want 1", i, res.Value, res.Err)
 		}
 	}
 }
@@ -547,8 +549,8 @@ func finalCalls(t *testing.T, r *runtime.Runner, script *runtime.Script, tags []
 // Redis itself replied NOSCRIPT, MOVED, ASK, TRYAGAIN, CLUSTERDOWN... It
 // shows that an event really put calls through what it is meant to (counts
 // of restarted nodes start again from zero). A few dozen ERR are noise: the
-// cluster's creation and rueidis's CLIENT SETINFO on every new connection,
-// which Redis 7.0 does not know.
+// cluster's creation and the clients' CLIENT SETINFO on every new
+// connection, which Redis 7.0 does not know.
 func serverErrors(t *testing.T, cl *redistest.RedisCluster) map[string]int64 {
 	t.Helper()
 	total := map[string]int64{}
@@ -584,28 +586,4 @@ func formatCounts(m map[string]int64) string {
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, " ")
-}
-
-// leakCheck records the number of goroutines; the returned func waits (up to
-// 10s, for closed connections to wind down) until there are no more than
-// that, and fails the test with a goroutine dump otherwise.
-func leakCheck(t *testing.T) func() {
-	t.Helper()
-	before := goruntime.NumGoroutine()
-	return func() {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			now := goruntime.NumGoroutine()
-			if now <= before {
-				return
-			}
-			if time.Now().After(deadline) {
-				var b strings.Builder
-				pprof.Lookup("goroutine").WriteTo(&b, 1)
-				t.Fatalf("goroutine leak: %d goroutines before, %d after\n%s", before, now, b.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
 }
