@@ -23,9 +23,6 @@ func genLibrary(f *jen.File, pkg *model.Package, plans []*scriptPlan) {
 	f.Add(docComment(versionConst + " is the SHA1 of " + sourceConst + " before its version function: the version a node holding this build of the library reports.")).Const().Id(versionConst).Op("=").Lit(lib.Version)
 	f.Var().Id(libVar).Op("=").Add(call(be.rtName("NewLibrary"), strLit(lib.Name), ident(sourceConst), ident(versionConst)).fit(0, len("var ")+cols(libVar)+len(" = "), 0))
 	doc := "Library is the Redis Functions library " + lib.Name + " this package's scripts are functions of: on Redis 7.0 and later they run by FCALL, elsewhere as scripts. See " + be.runtimeName + ".Runner's Sync and Versions."
-	if !be.functions {
-		doc = "Library is the Redis Functions library " + lib.Name + " this package's scripts are functions of. This client's runtime runs them as scripts (EVALSHA), not by FCALL; luagen functions lists and deploys the library."
-	}
 	f.Add(docComment(doc)).Func().Id("Library").Params().Op("*").Add(be.rt("Library")).Block(
 		jen.Return(jen.Id(libVar)),
 	)

@@ -34,7 +34,7 @@ func genShared(f *jen.File, pkg *model.Package, plans []*scriptPlan) {
 	)
 
 	loadDoc := "Load loads every script of this package on every node, replicas included."
-	if pkg.Library != "" && be.functions {
+	if pkg.Library != "" {
 		loadDoc = "Load loads this package's library on every master (replicas get it from theirs), or on servers without Redis Functions its scripts on every node."
 	}
 	f.Add(docComment(loadDoc)).Func().Add(scriptsRecv()).Id("Load").Params(jen.Id("ctx").Qual("context", "Context")).Error().Block(

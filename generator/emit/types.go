@@ -37,19 +37,14 @@ type backend struct {
 	// (receivers, ctx, err, the imported packages); parameters and
 	// unexported helpers avoid them.
 	names []string
-	// functions says Runner.Load loads a package's Functions library, and
-	// Runner has Sync and Versions for it; without it the runtime runs the
-	// library's scripts as scripts.
-	functions bool
 }
 
 var (
 	rueidisBackend = &backend{
 		runtimePath: runtimePath, runtimeName: "runtime", implPath: implPath,
 		clientPath: rueidisPath, clientName: "rueidis", clientType: "Client", message: "RedisMessage",
-		newDoc:    "New returns the scripts bound to client (standalone, sentinel or cluster).",
-		names:     methodNames,
-		functions: true,
+		newDoc: "New returns the scripts bound to client (standalone, sentinel or cluster).",
+		names:  methodNames,
 	}
 	goRedisBackend = &backend{
 		runtimePath: goredisPath, runtimeName: "goredis", implPath: goredisImplPath,

@@ -31,7 +31,8 @@ func (s *Scripts) Runner() *goredis.Runner {
 	return s.r
 }
 
-// Load loads every script of this package on every node, replicas included.
+// Load loads this package's library on every master (replicas get it from theirs), or on servers without Redis
+// Functions its scripts on every node.
 func (s *Scripts) Load(ctx context.Context) error {
 	return s.r.Load(ctx, AllScripts()...)
 }
@@ -108,8 +109,8 @@ const libraryVersion = "bf5c58d9fa25414e86113967c8655f9263be7228"
 
 var library = luagenimpl.NewLibrary("counters", librarySource, libraryVersion)
 
-// Library is the Redis Functions library counters this package's scripts are functions of. This client's runtime runs
-// them as scripts (EVALSHA), not by FCALL; luagen functions lists and deploys the library.
+// Library is the Redis Functions library counters this package's scripts are functions of: on Redis 7.0 and later they
+// run by FCALL, elsewhere as scripts. See goredis.Runner's Sync and Versions.
 func Library() *goredis.Library {
 	return library
 }
