@@ -1,16 +1,23 @@
 module github.com/luagen/luagen/examples
 
-go 1.25.0
+go 1.26.0
 
-replace github.com/luagen/luagen => ../
+replace (
+	github.com/luagen/luagen => ../
+	github.com/luagen/luagen/goredis => ../goredis
+)
 
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/luagen/luagen v0.0.0-00010101000000-000000000000
+	github.com/luagen/luagen/goredis v0.0.0-00010101000000-000000000000
+	github.com/redis/go-redis/v9 v9.23.0
 	github.com/redis/rueidis v1.0.79
 )
 
 require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/yuin/gopher-lua v1.1.2 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	go.uber.org/atomic v1.12.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
 )
