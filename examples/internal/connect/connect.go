@@ -1,5 +1,6 @@
-// Package connect gives the examples a rueidis client: on an embedded
-// in-process Redis (miniredis) by default, or on a real server or cluster.
+// Package connect gives the examples a rueidis client (Open) or a go-redis
+// client (OpenGoRedis): on an embedded in-process Redis (miniredis) by
+// default, or on a real server or cluster.
 package connect
 
 import (
