@@ -1,8 +1,12 @@
 // Command inventory reserves stock for many orders at once: one pipeline of
 // all-or-nothing reservations (a script with variadic keys and args) over
-// several warehouses, then a read-only script for the stock levels.
+// several warehouses, then a read-only script for the stock levels: package
+// stock (a Functions library) on a rueidis client (the default), or its twin
+// goredisstock (plain scripts, see luagen.yaml) on a go-redis client,
+// printing the same.
 //
 //	go run ./examples/inventory                  # on an embedded Redis
+//	go run ./examples/inventory -client go-redis # the same with go-redis
 //	go run ./examples/inventory -redis 127.0.0.1:7000
 package main
 
@@ -25,20 +29,37 @@ import (
 
 func main() {
 	addr := flag.String("redis", "", "Redis `host:port` (comma-separated seeds for a cluster); empty starts an embedded Redis")
+	client := flag.String("client", "rueidis", "Redis client the bindings run on: `rueidis` or go-redis")
 	flag.Parse()
-	client, desc, closeAll, err := connect.Open(*addr)
-	if err != nil {
+	if err := connectAndRun(*client, *addr); err != nil {
 		fmt.Fprintln(os.Stderr, "inventory:", err)
 		os.Exit(1)
 	}
-	defer closeAll()
-	fmt.Println("using", desc)
+}
+
+// connectAndRun connects with the chosen client and runs the example on it.
+func connectAndRun(client, addr string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := run(ctx, client, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "inventory:", err)
-		os.Exit(1)
+	switch client {
+	case "rueidis":
+		c, desc, closeAll, err := connect.Open(addr)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		fmt.Println("using", desc, "with rueidis")
+		return run(ctx, c, os.Stdout)
+	case "go-redis":
+		c, desc, closeAll, err := connect.OpenGoRedis(addr)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		fmt.Println("using", desc, "with go-redis")
+		return runGoRedis(ctx, c, os.Stdout)
 	}
+	return fmt.Errorf("-client %q: want rueidis or go-redis", client)
 }
 
 var (

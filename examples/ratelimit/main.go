@@ -1,7 +1,10 @@
 // Command ratelimit runs a token-bucket rate limiter written as one Lua
-// script, called through the Go bindings luagen generated for it.
+// script, called through the Go bindings luagen generated for it: package
+// limiter on a rueidis client (the default), or its twin goredislimiter on a
+// go-redis client, printing the same.
 //
 //	go run ./examples/ratelimit                  # on an embedded Redis
+//	go run ./examples/ratelimit -client go-redis # the same with go-redis
 //	go run ./examples/ratelimit -redis 127.0.0.1:7000,127.0.0.1:7001
 package main
 
@@ -24,20 +27,37 @@ import (
 
 func main() {
 	addr := flag.String("redis", "", "Redis `host:port` (comma-separated seeds for a cluster); empty starts an embedded Redis")
+	client := flag.String("client", "rueidis", "Redis client the bindings run on: `rueidis` or go-redis")
 	flag.Parse()
-	client, desc, closeAll, err := connect.Open(*addr)
-	if err != nil {
+	if err := connectAndRun(*client, *addr); err != nil {
 		fmt.Fprintln(os.Stderr, "ratelimit:", err)
 		os.Exit(1)
 	}
-	defer closeAll()
-	fmt.Println("using", desc)
+}
+
+// connectAndRun connects with the chosen client and runs the example on it.
+func connectAndRun(client, addr string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := run(ctx, client, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "ratelimit:", err)
-		os.Exit(1)
+	switch client {
+	case "rueidis":
+		c, desc, closeAll, err := connect.Open(addr)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		fmt.Println("using", desc, "with rueidis")
+		return run(ctx, c, os.Stdout)
+	case "go-redis":
+		c, desc, closeAll, err := connect.OpenGoRedis(addr)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		fmt.Println("using", desc, "with go-redis")
+		return runGoRedis(ctx, c, os.Stdout)
 	}
+	return fmt.Errorf("-client %q: want rueidis or go-redis", client)
 }
 
 const (
