@@ -10,8 +10,9 @@ import (
 func TestMain(m *testing.M) { redistest.Main(m) }
 
 // TestRun runs the example on the embedded Redis, a real server and a real
-// cluster, twice each, and checks what it prints.
-func TestRun(t *testing.T) { exampletest.Run(t, run, wantLines) }
+// cluster, twice each with rueidis and twice with go-redis, and checks what
+// it prints: want lines, and the same output on both clients.
+func TestRun(t *testing.T) { exampletest.Run(t, run, runGoRedis, wantLines) }
 
 var wantLines = []string{
 	"stocked 4 warehouses and placed 300 orders in one pipeline (312 calls)",
