@@ -7,6 +7,8 @@ import (
 
 	"github.com/luagen/luagen/bench/internal/gen"
 	"github.com/luagen/luagen/bench/internal/genfn"
+	"github.com/luagen/luagen/bench/internal/genredis"
+	"github.com/luagen/luagen/goredis"
 	"github.com/luagen/luagen/runtime"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
@@ -72,6 +74,10 @@ var methods = []*method{
 	{id: "luaexec-x", name: "rueidis Lua.Exec", single: true, build: luaExec},
 	{id: "luaexec-x-again", name: "the same Lua.Exec, run again (noise floor)", single: true, againOf: "luaexec-x", build: luaExec},
 	{id: "goredis-x", name: "go-redis Script.Run", single: true, build: goredisRun},
+	{id: "luagen-gr", name: "luagen pipeline on go-redis", build: luagenGrPipeline},
+	{id: "goredis-again", name: "the same go-redis pipelined EvalSha, run again (noise floor)", againOf: "goredis", build: goredisPipeline},
+	{id: "luagen-gr-x", name: "luagen single calls on go-redis", single: true, build: luagenGrSingle},
+	{id: "goredis-x-again", name: "the same go-redis Script.Run, run again (noise floor)", single: true, againOf: "goredis-x", build: goredisRun},
 }
 
 func knownMethod(id string) bool {
@@ -402,4 +408,69 @@ func doMultiFcall(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 		}
 		return checkAll(c.DoMulti(ctx, cmds[:n]...))
 	}, nil
+}
+
+// ---- luagen on go-redis -------------------------------------------------
+
+// luagenGrPipeline is luagenPipeline on package genredis (client: go-redis),
+// on the go-redis client the go-redis methods use: the peer is goredis.
+func luagenGrPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
+	sc := e.dep.lgr
+	if e.script.label == scriptSizes["4k"].label {
+		return luagenGrPipe(sc, batch, func(p genredis.Pipeline, i int) goredis.Future[genredis.TakeTokensDocResult] {
+			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
+		}, func(r genredis.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+	}
+	return luagenGrPipe(sc, batch, func(p genredis.Pipeline, i int) goredis.Future[genredis.TakeTokensResult] {
+		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
+	}, func(r genredis.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
+}
+
+func luagenGrPipe[R any](sc *genredis.Scripts, batch int, queue func(genredis.Pipeline, int) goredis.Future[R], good func(R) bool) pipeFunc {
+	futs := make([]goredis.Future[R], batch)
+	return func(ctx context.Context, off, n int) (int, error) {
+		p := sc.Pipeline()
+		for i := range n {
+			futs[i] = queue(p, (off+i)&slotMask)
+		}
+		p.Exec(ctx) // errors are per call: read them from the futures
+		ok := 0
+		var first error
+		for _, f := range futs[:n] {
+			r, err := f.Get()
+			if err == nil && !good(r) {
+				err = errWrongReply
+			}
+			if err == nil {
+				ok++
+			} else if first == nil {
+				first = err
+			}
+		}
+		return ok, first
+	}
+}
+
+// luagenGrSingle is luagenSingle on package genredis: generated single
+// calls on the go-redis client goredis-x (Script.Run) uses.
+func luagenGrSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	sc := e.dep.lgr
+	if e.script.label == scriptSizes["4k"].label {
+		return nil, func(ctx context.Context, j int) error {
+			k := &ks[j&slotMask]
+			r, err := sc.TakeTokensDoc(ctx, k[0], k[1], takeStr, capacityStr)
+			if err == nil && !(r.Allowed && r.Remaining >= 0) {
+				err = errWrongReply
+			}
+			return err
+		}
+	}
+	return nil, func(ctx context.Context, j int) error {
+		k := &ks[j&slotMask]
+		r, err := sc.TakeTokens(ctx, k[0], k[1], takeStr, capacityStr)
+		if err == nil && !(r.Allowed && r.Remaining >= 0) {
+			err = errWrongReply
+		}
+		return err
+	}
 }

@@ -134,7 +134,7 @@ func (rep *report) write(w io.Writer) {
 		"and allocations and bytes per call are process-wide runtime.MemStats deltas (median rounds); "+
 		"\"state\" checks Redis after the run: every successful call applied exactly once and nothing else. "+
 		"A method with failed calls or a wrong state is marked ✗ and not ranked. "+
-		"The hand-built DoMulti (and rueidis Lua.Exec) run twice in every round: ratios to them divide by the mean of the two runs, "+
+		"The hand-built DoMulti (and rueidis Lua.Exec, go-redis's pipelined EvalSha and Script.Run) run twice in every round: ratios to them divide by the mean of the two runs, "+
 		"and the second run's ratio to the first (its own row) is the noise floor of those ratios.\n")
 	fmt.Fprintf(w, "- Total run time: %v; load average (1 min) %s at the start, %s at the end (the Redis servers and the bench share the machine's CPUs: anything else running skews the numbers)\n",
 		rep.wall.Round(time.Second), rep.loadStart, rep.loadEnd)
@@ -282,7 +282,7 @@ func (rep *report) targets() []target {
 			flushed = ref.failed > 0
 			proof = fmt.Sprintf("hand-built pipeline: %s failed", fmtInt(float64(ref.failed)))
 		}
-		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-ordered", "luagen-x", "luagen-fn", "luagen-fn-x"} {
+		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-ordered", "luagen-x", "luagen-fn", "luagen-fn-x", "luagen-gr", "luagen-gr-x"} {
 			r := sc.result(id)
 			if r == nil {
 				continue
@@ -356,6 +356,27 @@ func (rep *report) targets() []target {
 	}
 	for _, script := range []string{small, big} {
 		ratioTarget("luagen single calls ≥ 1.0× rueidis Lua.Exec, both from goroutines", script, 100, "luagen-x", "luaexec-x", 1.0)
+	}
+	// The go-redis backend against go-redis's own ways, on the same client.
+	for _, script := range []string{small, big} {
+		for _, b := range []int{10, 100, 1000} {
+			ratioTarget("luagen pipeline on go-redis ≥ 0.97× go-redis pipelined EvalSha (preloaded)", script, b, "luagen-gr", "goredis", 0.97)
+		}
+	}
+	for _, script := range []string{small, big} {
+		for _, b := range []int{10, 100, 1000} {
+			sc := rep.find(dep, script, b, false)
+			t := target{what: fmt.Sprintf("allocs/call of luagen pipeline on go-redis ≤ go-redis pipelined EvalSha + 1 — %s script, batch %d", script, b)}
+			if sc != nil && sc.result("luagen-gr") != nil && sc.result("goredis") != nil {
+				l, h := sc.result("luagen-gr").allocsPerCall(), sc.result("goredis").allocsPerCall()
+				t.known, t.met = true, l <= h+1 && sc.result("luagen-gr").clean()
+				t.measured = fmt.Sprintf("%.1f vs %.1f", l, h)
+			}
+			out = append(out, t)
+		}
+	}
+	for _, script := range []string{small, big} {
+		ratioTarget("luagen single calls on go-redis ≥ 1.0× go-redis Script.Run, both from goroutines on one client", script, 100, "luagen-gr-x", "goredis-x", 1.0)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/luagen/luagen/bench/internal/gen"
 	"github.com/luagen/luagen/bench/internal/genfn"
+	"github.com/luagen/luagen/bench/internal/genredis"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
 )
@@ -33,7 +34,8 @@ type deployment struct {
 	admin        rueidis.Client        // preloading, SCRIPT FLUSH, verification
 	gr           redis.UniversalClient // the measured go-redis client
 	lg           *gen.Scripts
-	lgfn         *genfn.Scripts // the same scripts as a Functions library
+	lgfn         *genfn.Scripts    // the same scripts as a Functions library
+	lgr          *genredis.Scripts // the same scripts on the go-redis backend, on gr
 }
 
 func (d *deployment) open(ctx context.Context) error {
@@ -71,6 +73,7 @@ func (d *deployment) open(ctx context.Context) error {
 	}
 	d.lg = gen.New(d.rue)
 	d.lgfn = genfn.NewWithRunner(d.lg.Runner()) // one runner, as an application shares it
+	d.lgr = genredis.New(d.gr)
 	nodes := d.admin.Nodes()
 	d.nodes = len(nodes)
 	for _, n := range nodes {
@@ -118,7 +121,7 @@ func (d *deployment) flushScripts(ctx context.Context) error {
 // preload loads every bench script on every node: the "preloaded" state
 // that the EVALSHA-only methods need.
 func (d *deployment) preload(ctx context.Context) error {
-	return errors.Join(d.lg.Load(ctx), d.lgfn.Load(ctx))
+	return errors.Join(d.lg.Load(ctx), d.lgfn.Load(ctx), d.lgr.Load(ctx))
 }
 
 // size is the calls per method per round and the rounds of sc. The storm
