@@ -31,32 +31,62 @@ return 1`
 type dropper struct {
 	mu    sync.Mutex
 	conns []net.Conn
+	// armed > 0: drop every connection this long after the next write.
+	armed time.Duration
+	done  chan struct{}
 }
 
 func (d *dropper) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-	if err == nil {
-		d.mu.Lock()
-		d.conns = append(d.conns, c)
-		d.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	d.mu.Lock()
+	d.conns = append(d.conns, c)
+	d.mu.Unlock()
+	return &dropConn{Conn: c, d: d}, nil
 }
 
-// dropAfter closes every connection dialled so far after delay.
-func (d *dropper) dropAfter(delay time.Duration) (done chan struct{}) {
-	done = make(chan struct{})
-	go func() {
+// dropConn tells its dropper when a command is written.
+type dropConn struct {
+	net.Conn
+	d *dropper
+}
+
+func (c *dropConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.d.written()
+	return n, err
+}
+
+// dropAfterWrite arms the dropper: delay after the next write (the call's
+// command, on its way to the server), every connection dialled so far is
+// closed. Timing it from the write, not from now, keeps the drop inside
+// the script's run however late this goroutine is scheduled.
+func (d *dropper) dropAfterWrite(delay time.Duration) (done chan struct{}) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.armed, d.done = delay, make(chan struct{})
+	return d.done
+}
+
+func (d *dropper) written() {
+	d.mu.Lock()
+	delay, done := d.armed, d.done
+	d.armed = 0
+	d.mu.Unlock()
+	if delay == 0 {
+		return
+	}
+	time.AfterFunc(delay, func() {
 		defer close(done)
-		time.Sleep(delay)
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		for _, c := range d.conns {
 			c.Close()
 		}
 		d.conns = nil
-	}()
-	return done
+	})
 }
 
 // TestNeverTwice: a write script whose reply never comes (a read timeout,
@@ -103,13 +133,13 @@ func TestNeverTwice(t *testing.T) {
 			}
 			wait()
 			// Single call and batch, connection dropped while the script runs.
-			done := dr.dropAfter(30 * time.Millisecond)
+			done := dr.dropAfterWrite(30 * time.Millisecond)
 			if _, err := luagenimpl.Call(ctx, r, slow, []string{key + "3"}, []string{"60"}, luagenimpl.DecodeInt64); err == nil {
 				t.Fatal("Call over a dropped connection = nil")
 			}
 			<-done
 			wait()
-			done = dr.dropAfter(30 * time.Millisecond)
+			done = dr.dropAfterWrite(30 * time.Millisecond)
 			b = r.NewBatch()
 			f = luagenimpl.Queue(b, slow, []string{key + "4"}, []string{"60"}, luagenimpl.DecodeInt64)
 			if err := b.Exec(ctx); err == nil || f.Err() == nil {
@@ -124,8 +154,9 @@ func TestNeverTwice(t *testing.T) {
 			}
 			// The control: go-redis's own EvalSha is sent again after the
 			// dropped connection.
-			done = dr.dropAfter(30 * time.Millisecond)
-			client.EvalSha(ctx, slow.SHA1(), []string{key + "c"}, "60")
+			done = dr.dropAfterWrite(30 * time.Millisecond)
+			cerr := client.EvalSha(ctx, slow.SHA1(), []string{key + "c"}, "60").Err()
+			t.Logf("control EvalSha: %v", cerr)
 			<-done
 			wait()
 			if n := count(t, client, key+"c"); n < 2 {
