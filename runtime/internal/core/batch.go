@@ -361,7 +361,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if (round == 0 && b.ordered) || round > 0 {
 			send, loads = b.withLoads(cmds, pending, round == 0)
 		}
-		sent := r.epoch.Load()
+		sent := r.loads.Epoch()
 		noscript, again := b.send(ctx, send, loads, pending, &sum, round)
 		if hooked {
 			ends[min(round, maxRounds-1)] = time.Since(start)

@@ -35,7 +35,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	useEval, withLoad := false, false
 	var noscripts, retries uint8
 	for {
-		sent := r.epoch.Load()
+		sent := r.loads.Epoch()
 		var res rueidis.RedisResult
 		if withLoad {
 			res = r.doWithLoad(ctx, s, cmd)

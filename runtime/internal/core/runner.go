@@ -22,10 +22,6 @@ type Runner struct {
 	slotCheck bool
 	hooks     Hooks
 
-	// epoch counts completed loads. A batch remembers the epoch it was sent
-	// in; a script loaded after that (loadedAt > sent) need not be loaded
-	// again for the batch's NOSCRIPT calls.
-	epoch atomic.Uint64
 	// refusedAt is when the server last refused SCRIPT LOAD (UnixNano; 0:
 	// never, or a load succeeded since): an ACL without script|load.
 	// NOSCRIPT calls then go straight to EVAL, which needs no extra
@@ -42,19 +38,12 @@ type Runner struct {
 	fn   atomic.Int32
 	fnMu sync.Mutex
 
-	mu       sync.Mutex
-	loadedAt map[*Script]uint64
-	inflight map[*Script]*loadCall
+	loads rt.Loads
 }
 
 // LoadRetry is how long a runner goes by EVAL after the server refused
 // SCRIPT LOAD before it tries SCRIPT LOAD again.
 const LoadRetry = time.Minute
-
-type loadCall struct {
-	done chan struct{}
-	err  error
-}
 
 // New returns a runner on client: standalone, sentinel or cluster. The
 // cross-slot check is on for cluster clients unless slotCheck says otherwise.
@@ -66,8 +55,6 @@ func New(client rueidis.Client, slotCheck *bool, hooks Hooks) *Runner {
 		slotCheck: cluster,
 		hooks:     hooks,
 		loadRetry: LoadRetry,
-		loadedAt:  make(map[*Script]uint64),
-		inflight:  make(map[*Script]*loadCall),
 	}
 	if slotCheck != nil {
 		r.slotCheck = *slotCheck
@@ -86,7 +73,7 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	if len(scripts) == 0 {
 		return nil
 	}
-	start := r.epoch.Load()
+	start := r.loads.Epoch()
 	// A library's scripts load as their library, once.
 	units := make([]*Script, 0, len(scripts))
 	seen := make(map[*Script]bool, len(scripts))
@@ -117,34 +104,7 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 // sent (then the NOSCRIPT reply predates it). Concurrent callers share one
 // load. force skips the epoch test.
 func (r *Runner) ensureLoaded(ctx context.Context, s *Script, sent uint64, force bool) error {
-	r.mu.Lock()
-	if !force && r.loadedAt[s] > sent {
-		r.mu.Unlock()
-		return nil
-	}
-	if lc := r.inflight[s]; lc != nil {
-		r.mu.Unlock()
-		select {
-		case <-lc.done:
-			return lc.err
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	lc := &loadCall{done: make(chan struct{})}
-	r.inflight[s] = lc
-	r.mu.Unlock()
-
-	lc.err = r.loadEverywhere(ctx, s)
-
-	r.mu.Lock()
-	if lc.err == nil {
-		r.loadedAt[s] = r.epoch.Add(1)
-	}
-	delete(r.inflight, s)
-	r.mu.Unlock()
-	close(lc.done)
-	return lc.err
+	return r.loads.Ensure(ctx, s, sent, force, func() error { return r.loadEverywhere(ctx, s) })
 }
 
 // loadEverywhere sends SCRIPT LOAD to every node in parallel.
