@@ -37,7 +37,10 @@
 // loaded on every node first (replicas included; concurrent callers share
 // one load). EVAL (EVAL_RO) is the fallback while SCRIPT LOAD is refused,
 // or when loading did not help twice. In the steady state a call costs one
-// round trip and no SHA1 hashing.
+// round trip and no SHA1 hashing. With WithAutoPipeline the runner sends
+// single calls through the client's autopipeliner (go-redis's
+// AutoPipeline): calls made at the same time from many goroutines share
+// pipelines, one round trip per node for all of them.
 //
 // # Batches
 //

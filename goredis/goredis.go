@@ -17,8 +17,9 @@ import (
 type Option func(*options)
 
 type options struct {
-	slotCheck *bool
-	hooks     core.Hooks
+	slotCheck    *bool
+	hooks        core.Hooks
+	autoPipeline bool
 }
 
 // WithSlotCheck turns the client-side cross-slot check on or off. It is on
@@ -26,6 +27,20 @@ type options struct {
 // to catch, in development, calls that would fail on a cluster.
 func WithSlotCheck(on bool) Option {
 	return func(o *options) { o.slotCheck = &on }
+}
+
+// WithAutoPipeline sends single calls through the client's autopipeliner
+// (go-redis's AutoPipeline, the blocking face, configured by the client's
+// AutoPipelineOptions, and shared with the client's other users of it):
+// calls made at the same time from many goroutines then share pipelines,
+// one round trip per node for all of them, instead of one each. Calls still
+// block until their reply, and NOSCRIPT recovery, retries and routing are
+// unchanged (a recovery's SCRIPT LOAD pipeline goes the usual way); batches
+// are not affected. go-redis marks autopipelining experimental. Without an
+// AutoPipeline method on the client, or when it fails (invalid
+// AutoPipelineOptions), calls go the usual way.
+func WithAutoPipeline(on bool) Option {
+	return func(o *options) { o.autoPipeline = on }
 }
 
 // WithHooks installs hooks on a runner (see Hooks).
@@ -46,7 +61,7 @@ func New(client redis.UniversalClient, opts ...Option) *Runner {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return (*Runner)(core.New(client, o.slotCheck, o.hooks))
+	return (*Runner)(core.New(client, o.slotCheck, o.hooks, o.autoPipeline))
 }
 
 // Client returns the go-redis client the runner uses.

@@ -44,6 +44,8 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		cmd := r.command(ctx, s, ka, nkeys, useEval, nil)
 		if withLoad {
 			r.doWithLoad(ctx, s, cmd, ka, nkeys)
+		} else if r.ap != nil {
+			_ = r.ap.Process(ctx, cmd)
 		} else {
 			_ = r.client.Process(ctx, cmd)
 		}

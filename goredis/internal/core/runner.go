@@ -53,6 +53,9 @@ type Runner struct {
 	replicaReads bool
 	slotCheck    bool
 	hooks        Hooks
+	// ap is the client's autopipeliner (WithAutoPipeline), which single
+	// calls go through; nil: they go by client.Process.
+	ap *redis.AutoPipeliner
 
 	// epoch counts completed loads. A call remembers the epoch it was sent
 	// in; a script loaded after that (loadedAt > sent) need not be loaded
@@ -87,7 +90,11 @@ type loadCall struct {
 
 // New returns a runner on client. The cross-slot check is on for cluster
 // clients unless slotCheck says otherwise.
-func New(client redis.UniversalClient, slotCheck *bool, hooks Hooks) *Runner {
+//
+// With autoPipeline, single calls go through the client's autopipeliner
+// (its AutoPipeline method, go-redis's blocking face, shared with the
+// client's other users), when it has one and AutoPipeline succeeds.
+func New(client redis.UniversalClient, slotCheck *bool, hooks Hooks, autoPipeline bool) *Runner {
 	r := &Runner{
 		client:    client,
 		hooks:     hooks,
@@ -107,6 +114,13 @@ func New(client redis.UniversalClient, slotCheck *bool, hooks Hooks) *Runner {
 	}
 	if slotCheck != nil {
 		r.slotCheck = *slotCheck
+	}
+	if c, ok := client.(interface {
+		AutoPipeline() (*redis.AutoPipeliner, error)
+	}); ok && autoPipeline {
+		if ap, err := c.AutoPipeline(); err == nil {
+			r.ap = ap
+		}
 	}
 	return r
 }
