@@ -78,6 +78,8 @@ var methods = []*method{
 	{id: "goredis-again", name: "the same go-redis pipelined EvalSha, run again (noise floor)", againOf: "goredis", build: goredisPipeline},
 	{id: "luagen-gr-x", name: "luagen single calls on go-redis", single: true, build: luagenGrSingle},
 	{id: "goredis-x-again", name: "the same go-redis Script.Run, run again (noise floor)", single: true, againOf: "goredis-x", build: goredisRun},
+	{id: "goredis-ap-x", name: "go-redis Script.Run on its AutoPipeline", single: true, build: goredisRunAP},
+	{id: "luagen-gr-ap-x", name: "luagen single calls on go-redis, WithAutoPipeline", single: true, build: luagenGrSingleAP},
 }
 
 func knownMethod(id string) bool {
@@ -454,7 +456,26 @@ func luagenGrPipe[R any](sc *genredis.Scripts, batch int, queue func(genredis.Pi
 // luagenGrSingle is luagenSingle on package genredis: generated single
 // calls on the go-redis client goredis-x (Script.Run) uses.
 func luagenGrSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
-	sc := e.dep.lgr
+	return luagenGrSingle2(e.dep.lgr, e, ks)
+}
+
+// luagenGrSingleAP is luagenGrSingle with goredis.WithAutoPipeline: the
+// runner's single calls go through the client's autopipeliner (go-redis's
+// blocking face, default options), so concurrent calls share pipelines.
+func luagenGrSingleAP(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	return luagenGrSingle2(e.dep.lgrap, e, ks)
+}
+
+// goredisRunAP is goredisRun on go-redis's autopipeliner.
+func goredisRunAP(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
+	ap := e.dep.grap
+	s := e.grs
+	return nil, func(ctx context.Context, j int) error {
+		return checkGoredis(s.Run(ctx, ap, ks[j&slotMask][:], anyArgs...))
+	}
+}
+
+func luagenGrSingle2(sc *genredis.Scripts, e *env, ks *keyset) (pipeFunc, callFunc) {
 	if e.script.label == scriptSizes["4k"].label {
 		return nil, func(ctx context.Context, j int) error {
 			k := &ks[j&slotMask]

@@ -282,7 +282,7 @@ func (rep *report) targets() []target {
 			flushed = ref.failed > 0
 			proof = fmt.Sprintf("hand-built pipeline: %s failed", fmtInt(float64(ref.failed)))
 		}
-		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-ordered", "luagen-x", "luagen-fn", "luagen-fn-x", "luagen-gr", "luagen-gr-x"} {
+		for _, id := range []string{"luagen", "luagen-int", "luagen-prefix", "luagen-ordered", "luagen-x", "luagen-fn", "luagen-fn-x", "luagen-gr", "luagen-gr-x", "luagen-gr-ap-x"} {
 			r := sc.result(id)
 			if r == nil {
 				continue
@@ -377,6 +377,13 @@ func (rep *report) targets() []target {
 	}
 	for _, script := range []string{small, big} {
 		ratioTarget("luagen single calls on go-redis ≥ 1.0× go-redis Script.Run, both from goroutines on one client", script, 100, "luagen-gr-x", "goredis-x", 1.0)
+	}
+	// go-redis's autopipelining makes concurrent single calls share
+	// pipelines: luagen's WithAutoPipeline against Script.Run, plain and on
+	// the same autopipeliner.
+	for _, script := range []string{small, big} {
+		ratioTarget("luagen single calls on go-redis WithAutoPipeline ≥ 1.0× go-redis Script.Run (faster where go-redis allows it)", script, 100, "luagen-gr-ap-x", "goredis-x", 1.0)
+		ratioTarget("luagen single calls on go-redis WithAutoPipeline ≥ 1.0× go-redis Script.Run on the same AutoPipeline", script, 100, "luagen-gr-ap-x", "goredis-ap-x", 1.0)
 	}
 	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/luagen/luagen/bench/internal/gen"
 	"github.com/luagen/luagen/bench/internal/genfn"
 	"github.com/luagen/luagen/bench/internal/genredis"
+	"github.com/luagen/luagen/goredis"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
 )
@@ -36,6 +37,10 @@ type deployment struct {
 	lg           *gen.Scripts
 	lgfn         *genfn.Scripts    // the same scripts as a Functions library
 	lgr          *genredis.Scripts // the same scripts on the go-redis backend, on gr
+	// grap is gr's autopipeliner (go-redis's blocking face, its default
+	// options): single calls from many goroutines share pipelines.
+	grap  *redis.AutoPipeliner
+	lgrap *genredis.Scripts // genredis on gr, WithAutoPipeline: single calls through grap
 }
 
 func (d *deployment) open(ctx context.Context) error {
@@ -74,6 +79,18 @@ func (d *deployment) open(ctx context.Context) error {
 	d.lg = gen.New(d.rue)
 	d.lgfn = genfn.NewWithRunner(d.lg.Runner()) // one runner, as an application shares it
 	d.lgr = genredis.New(d.gr)
+	ap, ok := d.gr.(interface {
+		AutoPipeline() (*redis.AutoPipeliner, error)
+	})
+	if !ok {
+		return fmt.Errorf("%s: go-redis client %T has no AutoPipeline", d.name, d.gr)
+	}
+	if d.grap, err = ap.AutoPipeline(); err != nil {
+		return fmt.Errorf("%s: go-redis AutoPipeline: %w", d.name, err)
+	}
+	// The runner's single calls go through that same autopipeliner
+	// (go-redis shares one per client).
+	d.lgrap = genredis.New(d.gr, goredis.WithAutoPipeline(true))
 	nodes := d.admin.Nodes()
 	d.nodes = len(nodes)
 	for _, n := range nodes {
@@ -96,6 +113,9 @@ func (d *deployment) close() {
 		if c != nil {
 			c.Close()
 		}
+	}
+	if d.grap != nil {
+		d.grap.Close()
 	}
 	if d.gr != nil {
 		d.gr.Close()
