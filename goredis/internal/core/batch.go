@@ -231,7 +231,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 	retries, round := 0, 0
 	for ; len(pending) > 0; round++ {
 		b.build(ctx, pending)
-		sent := r.epoch.Load()
+		sent := r.loads.Epoch()
 		all := round == 0 && b.ordered
 		if r.kind != kindOther && (all || b.anyWithLoad(pending)) {
 			b.sendWithLoads(ctx, pending, all)

@@ -40,7 +40,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	useEval, withLoad := false, false
 	var noscripts, retries uint8
 	for {
-		sent := r.epoch.Load()
+		sent := r.loads.Epoch()
 		cmd := r.command(ctx, s, ka, nkeys, useEval, nil)
 		if withLoad {
 			r.doWithLoad(ctx, s, cmd, ka, nkeys)

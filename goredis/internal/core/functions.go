@@ -180,11 +180,9 @@ func (r *Runner) versions(ctx context.Context, libs []*Library, replace bool) ([
 	}
 	if replace {
 		// Loaded libraries count as loaded for the NOSCRIPT-like recovery.
-		r.mu.Lock()
 		for _, l := range libs {
-			r.loadedAt[rt.LibraryUnit(l)] = r.epoch.Add(1)
+			r.loads.Loaded(rt.LibraryUnit(l))
 		}
-		r.mu.Unlock()
 	}
 	return all, nil
 }

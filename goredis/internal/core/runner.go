@@ -57,10 +57,6 @@ type Runner struct {
 	// calls go through; nil: they go by client.Process.
 	ap *redis.AutoPipeliner
 
-	// epoch counts completed loads. A call remembers the epoch it was sent
-	// in; a script loaded after that (loadedAt > sent) need not be loaded
-	// again for its NOSCRIPT.
-	epoch atomic.Uint64
 	// refusedAt is when the server last refused SCRIPT LOAD (UnixNano; 0:
 	// never, or a load succeeded since): an ACL without script|load.
 	// NOSCRIPT calls then go straight to EVAL until loadRetry has passed.
@@ -78,14 +74,7 @@ type Runner struct {
 	keyPos   atomic.Pointer[map[string]int8]
 	keyPosMu sync.Mutex
 
-	mu       sync.Mutex
-	loadedAt map[*Script]uint64
-	inflight map[*Script]*loadCall
-}
-
-type loadCall struct {
-	done chan struct{}
-	err  error
+	loads rt.Loads
 }
 
 // New returns a runner on client. The cross-slot check is on for cluster
@@ -99,8 +88,6 @@ func New(client redis.UniversalClient, slotCheck *bool, hooks Hooks, autoPipelin
 		client:    client,
 		hooks:     hooks,
 		loadRetry: rt.LoadRetry,
-		loadedAt:  make(map[*Script]uint64),
-		inflight:  make(map[*Script]*loadCall),
 	}
 	switch c := client.(type) {
 	case *redis.Client:
@@ -135,7 +122,7 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 	if len(scripts) == 0 {
 		return nil
 	}
-	start := r.epoch.Load()
+	start := r.loads.Epoch()
 	seen := make(map[*Script]bool, len(scripts))
 	errs := make([]error, len(scripts))
 	var wg sync.WaitGroup
@@ -157,34 +144,7 @@ func (r *Runner) Load(ctx context.Context, scripts ...*Script) error {
 // sent (then the NOSCRIPT reply predates it). Concurrent callers share one
 // load. force skips the epoch test.
 func (r *Runner) ensureLoaded(ctx context.Context, s *Script, sent uint64, force bool) error {
-	r.mu.Lock()
-	if !force && r.loadedAt[s] > sent {
-		r.mu.Unlock()
-		return nil
-	}
-	if lc := r.inflight[s]; lc != nil {
-		r.mu.Unlock()
-		select {
-		case <-lc.done:
-			return lc.err
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	lc := &loadCall{done: make(chan struct{})}
-	r.inflight[s] = lc
-	r.mu.Unlock()
-
-	lc.err = r.loadEverywhere(ctx, s)
-
-	r.mu.Lock()
-	if lc.err == nil {
-		r.loadedAt[s] = r.epoch.Add(1)
-	}
-	delete(r.inflight, s)
-	r.mu.Unlock()
-	close(lc.done)
-	return lc.err
+	return r.loads.Ensure(ctx, s, sent, force, func() error { return r.loadEverywhere(ctx, s) })
 }
 
 // forEachNode calls fn on every node the client knows, replicas included,
