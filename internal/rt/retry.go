@@ -101,3 +101,21 @@ func IsUnknownFcall(msg string) bool {
 	rest = strings.ToLower(rest[1:])
 	return strings.HasPrefix(rest, "fcall_ro") || strings.HasPrefix(rest, "fcall")
 }
+
+// FunctionMissing classifies an error reply msg to an FCALL (FCALL_RO):
+// missing when the call did not run because the node lacks the function
+// ("Function not found") or lacks Functions altogether (noFunctions: a
+// node of Redis 6 in a cluster half-way through an upgrade; the runner
+// then goes by scripts, which every node runs).
+func FunctionMissing(msg string) (missing, noFunctions bool) {
+	if IsUnknownFcall(msg) {
+		return true, true
+	}
+	return IsFunctionNotFound(msg), false
+}
+
+// IsUnknownCommand reports whether msg is Redis's (or miniredis's) reply to
+// a command it does not have.
+func IsUnknownCommand(msg string) bool {
+	return strings.Contains(strings.ToLower(msg), "unknown command")
+}

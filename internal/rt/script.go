@@ -174,16 +174,6 @@ func Function(s *Script) string { return s.fn }
 // Unit), nil for a script or a function.
 func LibraryOf(s *Script) *Library { return s.isLib }
 
-// Unit is what a backend loads for s: s itself, or its library's load unit
-// when s is a function of a library and functions is true (the server has
-// Redis Functions).
-func Unit(s *Script, functions bool) *Script {
-	if functions && s.lib != nil {
-		return s.lib.unit
-	}
-	return s
-}
-
 // LibraryUnit is the Script that stands for l where scripts are loaded.
 func LibraryUnit(l *Library) *Script { return l.unit }
 

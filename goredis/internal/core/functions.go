@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -49,7 +48,7 @@ func (r *Runner) functions(ctx context.Context) bool {
 	switch {
 	case cmd.Err() == nil:
 		r.fn.Store(fnYes)
-	case isReply && strings.Contains(strings.ToLower(msg), "unknown command"):
+	case isReply && rt.IsUnknownCommand(msg):
 		r.fn.Store(fnNo)
 	case isReply: // NOPERM, BUSY...: the command exists
 		r.fn.Store(fnYes)
@@ -95,13 +94,11 @@ func (r *Runner) isMissing(s *Script, kind reply, msg string) bool {
 	if kind != replyError || msg == "" || !r.fcall(s) {
 		return false
 	}
-	if rt.IsUnknownFcall(msg) {
-		// A node without Functions: the call did not run. The runner goes
-		// by scripts from now on, which every node runs.
+	missing, noFunctions := rt.FunctionMissing(msg)
+	if noFunctions {
 		r.fn.Store(fnNo)
-		return true
 	}
-	return rt.IsFunctionNotFound(msg)
+	return missing
 }
 
 // functionLoadCmd is a FUNCTION LOAD of lib: with REPLACE unless keep is

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/redis/rueidis"
@@ -44,7 +43,7 @@ func (r *Runner) functions(ctx context.Context) bool {
 	switch {
 	case err == nil:
 		r.fn.Store(fnYes)
-	case isRedis && isUnknownCommand(re.Error()):
+	case isRedis && rt.IsUnknownCommand(re.Error()):
 		r.fn.Store(fnNo)
 	case isRedis: // NOPERM, BUSY...: the command exists
 		r.fn.Store(fnYes)
@@ -52,12 +51,6 @@ func (r *Runner) functions(ctx context.Context) bool {
 		return false
 	}
 	return r.fn.Load() == fnYes
-}
-
-// isUnknownCommand reports whether msg is Redis's (or miniredis's) reply to
-// a command it does not have.
-func isUnknownCommand(msg string) bool {
-	return strings.Contains(strings.ToLower(msg), "unknown command")
 }
 
 // fcall reports whether calls of s go by FCALL, as decided for the runner.
@@ -88,15 +81,11 @@ func (r *Runner) isMissing(s *Script, res rueidis.RedisResult) bool {
 	if !r.fcall(s) {
 		return false
 	}
-	msg := re.Error()
-	if rt.IsUnknownFcall(msg) {
-		// A node without Functions (a cluster half-way through an upgrade
-		// from Redis 6): the call did not run. The runner goes by scripts
-		// from now on, which every node runs.
+	missing, noFunctions := rt.FunctionMissing(re.Error())
+	if noFunctions {
 		r.fn.Store(fnNo)
-		return true
 	}
-	return rt.IsFunctionNotFound(msg)
+	return missing
 }
 
 // loadLibraryEverywhere sends FUNCTION LOAD REPLACE of lib to every node in
