@@ -113,6 +113,62 @@ func TestSingleAndBatch(t *testing.T) {
 	}
 }
 
+// TestBatchReuse: Exec gives a batch's buffers back for the next batch to
+// use; the futures of executed batches keep their own replies while later
+// batches, from several goroutines, reuse those buffers.
+func TestBatchReuse(t *testing.T) {
+	for _, d := range deployments(t) {
+		t.Run(d.name, func(t *testing.T) {
+			ctx := ctxT(t)
+			r := goredis.New(d.client)
+			echo := newScript("echo", `return ARGV[1] .. ':' .. KEYS[1]`, true)
+			if err := r.Load(ctx, echo); err != nil {
+				t.Fatal(err)
+			}
+			p := prefix(t)
+			type batch struct {
+				futs  []goredis.Future[string]
+				want  []string
+				plain goredis.Future[any]
+				tag   string
+			}
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Go(func() {
+					var kept []batch
+					for j := range 40 {
+						tag := strconv.Itoa(g) + "." + strconv.Itoa(j)
+						b := r.NewBatch()
+						kb := batch{tag: tag}
+						for i := range 10 + j { // sizes change, so buffers grow while reused
+							key := p + strconv.Itoa(i)
+							kb.futs = append(kb.futs, luagenimpl.NewFuture(b, luagenimpl.Add(b, echo, []string{key}, []string{tag}), luagenimpl.DecodeString))
+							kb.want = append(kb.want, tag+":"+key)
+						}
+						kb.plain = b.Do("echo", tag)
+						if err := b.Exec(ctx); err != nil {
+							t.Error(err)
+							return
+						}
+						kept = append(kept, kb)
+					}
+					for _, kb := range kept {
+						for i, f := range kb.futs {
+							if v, err := f.Get(); err != nil || v != kb.want[i] {
+								t.Errorf("batch %s call %d = %q, %v; want %q", kb.tag, i, v, err, kb.want[i])
+							}
+						}
+						if v, err := kb.plain.Get(); err != nil || v != kb.tag {
+							t.Errorf("batch %s ECHO = %#v, %v", kb.tag, v, err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+		})
+	}
+}
+
 // TestNoScript: after SCRIPT FLUSH on every node, a single call and a
 // batch over all masters recover by EVALSHA behind one SCRIPT LOAD per
 // script and node, and each call runs exactly once.

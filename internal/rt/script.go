@@ -170,6 +170,11 @@ func Prefixes(s *Script) []Prefix { return s.prefixes }
 // Function is the name of s's function in its library ("" without one).
 func Function(s *Script) string { return s.fn }
 
+// Refs returns pointers to s's SHA1, source and function name, for a
+// client that takes *string arguments: storing a string in an interface
+// allocates, storing a pointer does not.
+func Refs(s *Script) (sha1, source, function *string) { return &s.sha1, &s.source, &s.fn }
+
 // LibraryOf is the library s loads as: set for a library's load unit (see
 // Unit), nil for a script or a function.
 func LibraryOf(s *Script) *Library { return s.isLib }

@@ -17,23 +17,41 @@ import (
 // one go-redis pipeline: one round trip per node. Queue calls from one
 // goroutine; a batch runs once.
 type Batch struct {
-	r     *Runner
-	n     int32 // calls queued, those added after Exec (ErrExecuted) included
-	calls []call
-	// strs holds every call's keys then args back to back; the commands
-	// point into it, so it is not appended to once Exec started.
-	strs     []string
+	r *Runner
+	n int32 // calls queued, those added after Exec (ErrExecuted) included
+	// buf holds what is needed only until Exec returns; Exec gives it back
+	// to bufPool, so a program running batches in a loop allocates little
+	// more per call than the go-redis command itself.
+	buf *batchBuf
+	// cmds[i] is the command last sent for call i: it holds the reply. Exec
+	// sets it.
+	cmds     []*redis.Cmd
 	errs     map[int32]error // calls that failed before they could be sent
 	executed bool
 	ordered  bool // see KeepOrder
 }
 
+type batchBuf struct {
+	calls []call
+	// strs holds every call's keys then args back to back; the commands
+	// point into it, so a slice the commands point into is not written to
+	// again until Exec returned.
+	strs []string
+	// plain holds the plain commands' args, as Do got them.
+	plain [][]any
+	// slab is where the commands' arguments are cut from; a retry round
+	// cuts after the earlier rounds' arguments.
+	slab []any
+	// cmders is what a pipeline is given; pending the calls of a round.
+	cmders  []redis.Cmder
+	pending []int32
+}
+
 type call struct {
 	script *Script // nil for a plain command
-	plain  []any   // a plain command's args
 	// cmd is the command last sent for the call: it holds the reply.
 	cmd   *redis.Cmd
-	off   int32 // start of keys in strs
+	off   int32 // start of keys in strs; for a plain command, its index in plain
 	nkeys int32 // number of keys, then args, after off
 	nargs int32
 	// failed: failed before it could be sent (see Batch.errs); eval: send by
@@ -45,17 +63,56 @@ type call struct {
 	noscripts, retries, round uint8
 }
 
-// NewBatch starts an empty batch on r, sized like the last one this runner
-// ran (capped): growing the slices call by call was most of a batch's
-// client-side garbage.
+var bufPool sync.Pool // of *batchBuf
+
+// maxPooledCalls caps the batches whose buffers are kept for reuse, so that
+// one huge batch does not pin its memory.
+const maxPooledCalls = 1 << 16
+
+// NewBatch starts an empty batch on r.
 func (r *Runner) NewBatch() *Batch {
-	calls, strs := min(r.lastCalls.Load(), maxBatchHint), min(r.lastStrs.Load(), 4*maxBatchHint)
-	return &Batch{r: r, calls: make([]call, 0, calls), strs: make([]string, 0, strs)}
+	buf, _ := bufPool.Get().(*batchBuf)
+	if buf == nil {
+		// Size the batch like the last one this runner ran (capped):
+		// growing the slices call by call was most of a batch's
+		// client-side garbage.
+		calls, strs := min(r.lastCalls.Load(), maxBatchHint), min(r.lastStrs.Load(), 4*maxBatchHint)
+		buf = &batchBuf{calls: make([]call, 0, calls), strs: make([]string, 0, strs)}
+	}
+	return &Batch{r: r, buf: buf}
 }
 
 // maxBatchHint caps the size a new batch is given up front, so that one huge
 // batch does not make every later one huge.
 const maxBatchHint = 4096
+
+// release clears buf of references and returns it to the pool. go-redis
+// is done with the commands when its pipeline's Exec returns (it waits
+// for every node's connection), so the commands' arguments may be reused.
+func (buf *batchBuf) release() {
+	if cap(buf.calls) > maxPooledCalls || cap(buf.strs) > 4*maxPooledCalls || cap(buf.slab) > 8*maxPooledCalls {
+		return
+	}
+	clear(buf.calls)
+	clear(buf.strs)
+	clear(buf.plain)
+	clear(buf.slab)
+	clear(buf.cmders)
+	buf.calls, buf.strs, buf.plain, buf.slab = buf.calls[:0], buf.strs[:0], buf.plain[:0], buf.slab[:0]
+	buf.cmders, buf.pending = buf.cmders[:0], buf.pending[:0]
+	bufPool.Put(buf)
+}
+
+// args cuts n arguments from the slab, after those handed out before.
+func (buf *batchBuf) args(n int) []any {
+	if cap(buf.slab)-len(buf.slab) < n {
+		// The old slab stays with the commands cut from it.
+		buf.slab = make([]any, 0, max(n, 2*cap(buf.slab)))
+	}
+	l := len(buf.slab)
+	buf.slab = buf.slab[:l+n]
+	return buf.slab[l : l+n : l+n]
+}
 
 // Len is the number of queued calls.
 func (b *Batch) Len() int { return int(b.n) }
@@ -93,14 +150,14 @@ func (f Future[T]) Get() (T, error) {
 	if !b.executed {
 		return zero, rt.ErrNotExecuted
 	}
-	c := &b.calls[f.i]
+	cmd := b.cmds[f.i]
 	if f.s == nil {
-		if err := c.cmd.Err(); err != nil {
+		if err := cmd.Err(); err != nil {
 			return zero, err
 		}
-		return f.dec(c.cmd.Val())
+		return f.dec(cmd.Val())
 	}
-	return result(f.s, c.cmd, f.dec)
+	return result(f.s, cmd, f.dec)
 }
 
 // Err returns the call's error, nil when it succeeded (see Get).
@@ -115,21 +172,22 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 	if b.executed {
 		return b.fail(rt.ErrExecuted)
 	}
-	off := len(b.strs)
-	b.strs = append(b.strs, keys...)
-	b.strs = append(b.strs, args...)
+	buf := b.buf
+	off := len(buf.strs)
+	buf.strs = append(buf.strs, keys...)
+	buf.strs = append(buf.strs, args...)
 	if b.r.slotCheck {
-		ka := b.strs[off:]
+		ka := buf.strs[off:]
 		var first uint16
 		if len(keys) > 0 {
 			first = rt.Slot(keys[0])
 		}
 		if err := rt.CheckSlots(s, ka, len(keys), first); err != nil {
-			b.strs = b.strs[:off]
+			buf.strs = buf.strs[:off]
 			return b.fail(err)
 		}
 	}
-	b.calls = append(b.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
+	buf.calls = append(buf.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
 	b.n++
 	return int(b.n - 1)
 }
@@ -138,7 +196,7 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 // index; its future returns err.
 func (b *Batch) fail(err error) int {
 	if !b.executed { // keep call i at index i
-		b.calls = append(b.calls, call{failed: true})
+		b.buf.calls = append(b.buf.calls, call{failed: true})
 	}
 	if b.errs == nil {
 		b.errs = make(map[int32]error)
@@ -151,8 +209,8 @@ func (b *Batch) fail(err error) int {
 // NewFuture returns the future of call i of b (from Add), decoded by decode.
 func NewFuture[T any](b *Batch, i int, decode func(any) (T, error)) Future[T] {
 	f := Future[T]{b: b, i: int32(i), dec: decode}
-	if i < len(b.calls) {
-		f.s = b.calls[i].script
+	if b.buf != nil && i < len(b.buf.calls) {
+		f.s = b.buf.calls[i].script
 	}
 	return f
 }
@@ -174,7 +232,9 @@ func (b *Batch) Do(args ...any) Future[any] {
 		f.i = int32(b.fail(rt.ErrExecuted))
 		return f
 	}
-	b.calls = append(b.calls, call{plain: args})
+	buf := b.buf
+	buf.plain = append(buf.plain, args)
+	buf.calls = append(buf.calls, call{off: int32(len(buf.plain) - 1)})
 	f.i = b.n
 	b.n++
 	return f
@@ -192,10 +252,11 @@ func (b *Batch) Exec(ctx context.Context) error {
 		return rt.ErrExecuted
 	}
 	b.executed = true
-	r := b.r
-	if n := int64(len(b.calls)); n != r.lastCalls.Load() {
+	r, buf := b.r, b.buf
+	calls := buf.calls
+	if n := int64(len(calls)); n != r.lastCalls.Load() {
 		r.lastCalls.Store(n) // written only on change: shared by every goroutine
-		r.lastStrs.Store(int64(len(b.strs)))
+		r.lastStrs.Store(int64(len(buf.strs)))
 	}
 	hooked := r.hooks.Call != nil || r.hooks.Batch != nil
 	var start time.Time
@@ -204,17 +265,17 @@ func (b *Batch) Exec(ctx context.Context) error {
 		start = time.Now()
 	}
 	var sum summary
-	pending := make([]int32, 0, len(b.calls))
-	for i := range b.calls {
-		if b.calls[i].failed {
+	pending := buf.pending[:0]
+	for i := range calls {
+		if calls[i].failed {
 			sum.add(int32(i), b.errs[int32(i)])
 		} else {
 			pending = append(pending, int32(i))
 		}
 	}
 	if r.fn.Load() == fnUnknown {
-		for i := range b.calls {
-			if c := &b.calls[i]; c.script != nil && c.script.Library() != nil {
+		for i := range calls {
+			if c := &calls[i]; c.script != nil && c.script.Library() != nil {
 				r.functions(ctx)
 				break
 			}
@@ -236,7 +297,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if r.kind != kindOther && (all || b.anyWithLoad(pending)) {
 			b.sendWithLoads(ctx, pending, all)
 		} else {
-			b.sendPipeline(ctx, r.client.Pipeline(), pending)
+			pipe, _ := r.pipes.Get().(redis.Pipeliner)
+			if pipe == nil {
+				pipe = r.client.Pipeline()
+			}
+			buf.cmders = b.sendPipeline(ctx, pipe, pending, buf.cmders[:0])
+			r.pipes.Put(pipe)
 		}
 		if hooked {
 			ends[min(round, maxRounds-1)] = time.Since(start)
@@ -244,7 +310,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 		var noscript, again []int32
 		refreshed := false
 		for _, i := range pending {
-			c := &b.calls[i]
+			c := &calls[i]
 			c.round = uint8(min(round, maxRounds-1))
 			kind, msg := classify(c.cmd.Err())
 			if !refreshed && r.kind == kindCluster && stale(kind, msg) {
@@ -272,12 +338,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if len(again) > 0 {
 			limit := rt.MaxRetries
 			for _, i := range again {
-				_, msg := classify(b.calls[i].cmd.Err())
+				_, msg := classify(calls[i].cmd.Err())
 				limit = max(limit, rt.RetryCap(msg))
 			}
 			if retries >= limit || !rt.Backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
-					c := &b.calls[i]
+					c := &calls[i]
 					if c.script == nil {
 						sum.add(i, plainErr(c.cmd.Err()))
 					} else {
@@ -288,15 +354,22 @@ func (b *Batch) Exec(ctx context.Context) error {
 			}
 			retries++
 			for _, i := range again {
-				b.calls[i].retries++
+				calls[i].retries++
 			}
 		}
-		pending = append(noscript, again...)
+		pending = append(append(pending[:0], noscript...), again...)
 		slices.Sort(pending) // queue order within each node
 	}
+	buf.pending = pending
 	if hooked {
 		b.report(ctx, start, &ends, round, nodes, sum.failed)
 	}
+	b.cmds = make([]*redis.Cmd, len(calls))
+	for i := range calls {
+		b.cmds[i] = calls[i].cmd // nil for a call that failed early
+	}
+	b.buf = nil
+	buf.release()
 	if sum.failed == 0 {
 		return nil
 	}
@@ -314,23 +387,24 @@ func plainErr(err error) error {
 
 // build makes the commands of calls idx, their arguments in one slice.
 func (b *Batch) build(ctx context.Context, idx []int32) {
+	buf := b.buf
 	n := 0
 	for _, i := range idx {
-		if c := &b.calls[i]; c.script != nil {
+		if c := &buf.calls[i]; c.script != nil {
 			n += 3 + int(c.nkeys+c.nargs)
 		}
 	}
-	slab := make([]any, n)
+	slab := buf.args(n)
 	for _, i := range idx {
-		c := &b.calls[i]
+		c := &buf.calls[i]
 		if c.script == nil {
-			c.cmd = redis.NewCmd(ctx, c.plain...)
+			c.cmd = redis.NewCmd(ctx, buf.plain[c.off]...)
 			continue
 		}
 		m := 3 + int(c.nkeys+c.nargs)
 		args := slab[:m:m]
 		slab = slab[m:]
-		c.cmd = b.r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval, args).Cmd
+		c.cmd = b.r.command(ctx, c.script, buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), c.eval, args).Cmd
 	}
 }
 
@@ -342,17 +416,21 @@ func (c *call) cmder() redis.Cmder {
 	return scriptCmd{c.cmd}
 }
 
-// sendPipeline sends the commands of calls idx in pipe.
-func (b *Batch) sendPipeline(ctx context.Context, pipe redis.Pipeliner, idx []int32) {
+// sendPipeline sends the commands of calls idx in pipe, handed over in
+// cmders (one append into the pipeline's list rather than one per call);
+// it returns cmders.
+func (b *Batch) sendPipeline(ctx context.Context, pipe redis.Pipeliner, idx []int32, cmders []redis.Cmder) []redis.Cmder {
 	for _, i := range idx {
-		_ = pipe.Process(ctx, b.calls[i].cmder())
+		cmders = append(cmders, b.buf.calls[i].cmder())
 	}
+	_ = pipe.BatchProcess(ctx, cmders...)
 	_, _ = pipe.Exec(ctx)
+	return cmders
 }
 
 func (b *Batch) anyWithLoad(idx []int32) bool {
 	for _, i := range idx {
-		if b.calls[i].withLoad {
+		if b.buf.calls[i].withLoad {
 			return true
 		}
 	}
@@ -384,7 +462,7 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 	byNode := make(map[*redis.Client]*group)
 	var rest *group
 	for _, i := range idx {
-		c := &b.calls[i]
+		c := &b.buf.calls[i]
 		var node *redis.Client
 		switch r.kind {
 		case kindNode:
@@ -393,9 +471,9 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 			var key string
 			var ok bool
 			if c.script != nil {
-				key, ok = routingKey(c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys))
+				key, ok = routingKey(c.script, b.buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys))
 			} else if all {
-				key, ok = r.plainKey(ctx, c.plain)
+				key, ok = r.plainKey(ctx, b.buf.plain[c.off])
 			}
 			if ok {
 				n, err := r.cc.MasterForKey(ctx, key)
@@ -428,7 +506,7 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 		g.seen = append(g.seen, u)
 		if r.loadRefused() {
 			c.eval = true
-			c.cmd = r.command(ctx, c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true, nil).Cmd
+			c.cmd = r.command(ctx, c.script, b.buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true, nil).Cmd
 			continue
 		}
 		g.loads = append(g.loads, u)
@@ -439,14 +517,14 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 	}
 	run := func(g *group) {
 		if g.node == nil {
-			b.sendPipeline(ctx, r.client.Pipeline(), g.calls)
+			b.sendPipeline(ctx, r.client.Pipeline(), g.calls, nil)
 			return
 		}
 		pipe := g.node.Pipeline()
 		for _, cmd := range g.cmds {
 			_ = pipe.Process(ctx, scriptCmd{cmd})
 		}
-		b.sendPipeline(ctx, pipe, g.calls)
+		b.sendPipeline(ctx, pipe, g.calls, nil)
 	}
 	if len(groups) == 1 {
 		run(groups[0])
@@ -471,10 +549,10 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	refused := r.loadRefused()
 	var loadAll []int32
 	for _, i := range noscript {
-		c := &b.calls[i]
+		c := &b.buf.calls[i]
 		c.noscripts++
 		c.withLoad = false
-		pipelined := r.pipelined(c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys))
+		pipelined := r.pipelined(c.script, b.buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys))
 		switch rt.ResendAfter(c.noscripts, pipelined, refused) {
 		case rt.ResendWithLoad:
 			c.withLoad = true
@@ -489,7 +567,7 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	}
 	failed := r.loadScripts(ctx, sent, b.scriptsOf(loadAll), false)
 	for _, i := range loadAll {
-		if c := &b.calls[i]; failed[r.unit(c.script)] {
+		if c := &b.buf.calls[i]; failed[r.unit(c.script)] {
 			c.eval = true
 		}
 	}
@@ -500,7 +578,7 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 func (b *Batch) scriptsOf(idx []int32) []*Script {
 	var out []*Script
 	for _, i := range idx {
-		s := b.calls[i].script
+		s := b.buf.calls[i].script
 		if s == nil {
 			continue
 		}
@@ -546,11 +624,11 @@ func (b *Batch) countNodes(ctx context.Context, idx []int32) int {
 	}
 	seen := make(map[*redis.Client]bool)
 	for _, i := range idx {
-		c := &b.calls[i]
+		c := &b.buf.calls[i]
 		if c.script == nil {
 			continue
 		}
-		if key, ok := routingKey(c.script, b.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys)); ok {
+		if key, ok := routingKey(c.script, b.buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys)); ok {
 			if n, err := b.r.cc.MasterForKey(ctx, key); err == nil {
 				seen[n] = true
 			}
@@ -581,8 +659,8 @@ func (s *summary) add(i int32, err error) {
 func (b *Batch) report(ctx context.Context, start time.Time, ends *[maxRounds]time.Duration, rounds, nodes, failed int) {
 	r := b.r
 	if r.hooks.Call != nil {
-		for i := range b.calls {
-			c := &b.calls[i]
+		for i := range b.buf.calls {
+			c := &b.buf.calls[i]
 			if c.script == nil || c.failed {
 				continue
 			}

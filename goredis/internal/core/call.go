@@ -17,8 +17,21 @@ import (
 // cluster slots are a *rt.CrossSlotError and nothing is sent.
 func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string, decode func(any) (T, error)) (T, error) {
 	var zero T
-	// The command points into ka, its own copy of keys then args.
-	ka := make([]string, len(keys)+len(args))
+	// The command points into ka, its own copy of keys then args; cargs
+	// is where the command's arguments go, again on every resend (go-redis
+	// is done with a command once Process returned).
+	var ka []string
+	var cargs []any
+	switch n := len(keys) + len(args); {
+	case n <= 2:
+		sc := new(smallCall[[5]any, [2]string])
+		ka, cargs = sc.ka[:n], sc.args[:3+n]
+	case n <= 4:
+		sc := new(smallCall[[7]any, [4]string])
+		ka, cargs = sc.ka[:n], sc.args[:3+n]
+	default:
+		ka, cargs = make([]string, n), make([]any, 3+n)
+	}
 	copy(ka[copy(ka, keys):], args)
 	nkeys := len(keys)
 	if r.slotCheck {
@@ -41,7 +54,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	var noscripts, retries uint8
 	for {
 		sent := r.loads.Epoch()
-		cmd := r.command(ctx, s, ka, nkeys, useEval, nil)
+		cmd := r.command(ctx, s, ka, nkeys, useEval, cargs)
 		if withLoad {
 			r.doWithLoad(ctx, s, cmd, ka, nkeys)
 		} else if r.ap != nil {
@@ -80,6 +93,14 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		}
 		return result(s, cmd.Cmd, decode)
 	}
+}
+
+// smallCall is a single call's command arguments (A, an array of 3+n
+// any) and its n keys and args (K, an array of n strings) in one
+// allocation.
+type smallCall[A [5]any | [7]any, K [2]string | [4]string] struct {
+	args A
+	ka   K
 }
 
 // pipelined reports whether a NOSCRIPT call of s can be sent again behind

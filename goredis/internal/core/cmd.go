@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -55,21 +54,22 @@ func (r *Runner) command(ctx context.Context, s *Script, ka []string, nkeys int,
 	if args == nil {
 		args = make([]any, 3+len(ka))
 	}
+	sha1, source, function := rt.Refs(s) // pointers: boxing a string would allocate
 	switch {
 	case !eval && r.fcall(s) && rt.ReadOnly(s):
-		args[0], args[1] = cmdFcallRO, rt.Function(s)
+		args[0], args[1] = cmdFcallRO, function
 	case !eval && r.fcall(s):
-		args[0], args[1] = cmdFcall, rt.Function(s)
+		args[0], args[1] = cmdFcall, function
 	case eval && rt.ReadOnly(s):
-		args[0], args[1] = cmdEvalRO, rt.Source(s)
+		args[0], args[1] = cmdEvalRO, source
 	case eval:
-		args[0], args[1] = cmdEval, rt.Source(s)
+		args[0], args[1] = cmdEval, source
 	case rt.ReadOnly(s):
-		args[0], args[1] = cmdEvalshaRO, s.SHA1()
+		args[0], args[1] = cmdEvalshaRO, sha1
 	default:
-		args[0], args[1] = cmdEvalsha, s.SHA1()
+		args[0], args[1] = cmdEvalsha, sha1
 	}
-	args[2] = strconv.Itoa(nkeys) // no allocation for small numbers
+	args[2] = nkeys // an int below 256 boxes without allocating; a string would not
 	for i := range ka {
 		args[3+i] = &ka[i] // a pointer: boxing each string would allocate
 	}

@@ -65,6 +65,9 @@ type Runner struct {
 	// lastCalls and lastStrs are the sizes of the last batch run, to size
 	// the next one.
 	lastCalls, lastStrs atomic.Int64
+	// pipes holds the client's pipelines between batches: a go-redis
+	// Pipeline can run again once its Exec returned.
+	pipes sync.Pool // of redis.Pipeliner
 	// fn says whether the server has Redis Functions (fnYes, fnNo), found
 	// out once per runner by the first call of a library's script.
 	fn   atomic.Int32
