@@ -61,7 +61,7 @@ func TestQuickRun(t *testing.T) {
 	}
 	for _, sc := range rep.scenarios {
 		for _, r := range sc.results {
-			if _, rounds := sc.size(cfg); len(r.rounds) != rounds || r.rounds[0].calls == 0 {
+			if len(r.rounds) != cfg.rounds || r.rounds[0].calls == 0 {
 				t.Errorf("%s: %s: rounds %+v", sc.title(), r.m.name, r.rounds)
 			}
 			if !r.verified {
