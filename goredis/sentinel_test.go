@@ -80,7 +80,7 @@ func TestSentinel(t *testing.T) {
 	if _, err := d.Replica.Do("SCRIPT", "FLUSH"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Failover(30 * time.Second); err != nil {
+	if err := d.Failover(60 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {

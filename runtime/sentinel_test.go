@@ -130,7 +130,7 @@ func TestSentinel(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 		failoverAt := time.Now()
-		if err := d.Failover(30 * time.Second); err != nil {
+		if err := d.Failover(60 * time.Second); err != nil {
 			stop.Store(true)
 			wg.Wait()
 			t.Fatal(err)

@@ -459,7 +459,7 @@ func TestSentinel(t *testing.T) {
 	if n, err := d.Master.Do("WAIT", "1", "5000"); err != nil || n != int64(1) {
 		t.Fatalf("WAIT: %v, %v", n, err) // the write must reach the replica before it takes over
 	}
-	if err := d.Failover(30 * time.Second); err != nil {
+	if err := d.Failover(60 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if d.Master.Port() == first || d.Replica.Port() != first {

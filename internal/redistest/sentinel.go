@@ -1,8 +1,10 @@
 package redistest
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,9 +59,13 @@ func startSentinel(b binaries) (_ *Sentinel, err error) {
 	if d.Replica, err = startOwned(b, "replica", "", append([]string{"--replicaof", "127.0.0.1", mport}, minReplicas...)); err != nil {
 		return nil, err
 	}
-	conf := fmt.Sprintf("sentinel monitor %s 127.0.0.1 %s 1\n"+
-		"sentinel down-after-milliseconds %[1]s 1000\n"+
-		"sentinel failover-timeout %[1]s 10000\n", SentinelSet, mport)
+	// Failovers in tests are asked for (Failover). A sentinel that found
+	// the master unreachable for down-after-milliseconds would start one
+	// of its own: 1 s was reached when the whole suite starved the servers
+	// of CPU, and a failover in the middle of a test breaks its counts.
+	conf := fmt.Sprintf("sentinel monitor %[1]s 127.0.0.1 %[2]s 1\n"+
+		"sentinel down-after-milliseconds %[1]s 30000\n"+
+		"sentinel failover-timeout %[1]s %[3]d\n", SentinelSet, mport, failoverTimeout.Milliseconds())
 	if d.Sentinel, err = startOwned(b, "sentinel", conf, nil); err != nil {
 		return nil, err
 	}
@@ -68,6 +74,10 @@ func startSentinel(b binaries) (_ *Sentinel, err error) {
 	}
 	return d, nil
 }
+
+// failoverTimeout is the sentinel's failover-timeout: how long it waits
+// for the replica it chose to become master before giving up.
+const failoverTimeout = 10 * time.Second
 
 func (d *Sentinel) destroy() {
 	for _, s := range []*Server{d.Sentinel, d.Replica, d.Master} {
@@ -152,25 +162,50 @@ func pairs(v any) map[string]string {
 // acknowledged just before may be lost, as in a real failover) and waits
 // until the deployment is healthy again with the roles swapped.
 func (d *Sentinel) Failover(timeout time.Duration) error {
-	if _, err := d.Sentinel.Do("SENTINEL", "FAILOVER", SentinelSet); err != nil {
-		return err
+	deadline := time.Now().Add(timeout)
+	next := strconv.Itoa(d.Replica.Port())
+	var last any
+	var lastErr error
+	for promoted := false; !promoted; {
+		// A failover can abort (the sentinel found no replica fit to
+		// promote, or did not see the promotion within failover-timeout,
+		// as on a starved machine); SENTINEL FAILOVER answers INPROG while
+		// one runs. Ask again once an attempt had its failover-timeout.
+		if _, err := d.Sentinel.Do("SENTINEL", "FAILOVER", SentinelSet); err != nil && !isReply(err, "INPROG", "NOGOODSLAVE") {
+			return err
+		}
+		attempt := time.Now().Add(failoverTimeout + 2*time.Second)
+		for !promoted && time.Now().Before(attempt) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("redistest: sentinel did not promote %s within %v: %v %v", d.Replica, timeout, last, lastErr)
+			}
+			last, lastErr = d.Sentinel.Do("SENTINEL", "GET-MASTER-ADDR-BY-NAME", SentinelSet)
+			a, ok := last.([]any)
+			promoted = lastErr == nil && ok && len(a) == 2 && a[1] == next
+			if !promoted {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
 	}
 	d.Master, d.Replica = d.Replica, d.Master
-	deadline := time.Now().Add(timeout)
-	for {
-		v, err := d.Sentinel.Do("SENTINEL", "GET-MASTER-ADDR-BY-NAME", SentinelSet)
-		if a, ok := v.([]any); err == nil && ok && len(a) == 2 && a[1] == strconv.Itoa(d.Master.Port()) {
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("redistest: sentinel did not promote %s within %v: %v %v", d.Master, timeout, v, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	// The sentinel turns the old master into a replica only when it next
 	// polls it (up to 10 s); do it now, as the sentinel will.
 	if _, err := d.Replica.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(d.Master.Port())); err != nil {
 		return err
 	}
 	return d.WaitHealthy(time.Until(deadline))
+}
+
+// isReply reports whether err is an error reply with one of codes.
+func isReply(err error, codes ...string) bool {
+	var re RedisError
+	if !errors.As(err, &re) {
+		return false
+	}
+	for _, c := range codes {
+		if strings.HasPrefix(string(re), c) {
+			return true
+		}
+	}
+	return false
 }
