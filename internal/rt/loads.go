@@ -2,8 +2,11 @@ package rt
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Loads is a runner's record of the scripts (and library units) it loaded
@@ -17,6 +20,12 @@ type Loads struct {
 	mu       sync.Mutex
 	loadedAt map[*Script]uint64
 	inflight map[*Script]*loadCall
+
+	// refusedAt is when the server last refused SCRIPT LOAD (UnixNano; 0:
+	// never, or a load succeeded since): an ACL without script|load.
+	refusedAt atomic.Int64
+	// Retry is how long Refused holds after a refusal; 0 means LoadRetry.
+	Retry time.Duration
 }
 
 type loadCall struct {
@@ -79,4 +88,50 @@ func (l *Loads) markLocked(s *Script) {
 		l.loadedAt = make(map[*Script]uint64)
 	}
 	l.loadedAt[s] = l.epoch.Add(1)
+}
+
+// Refused reports whether the server refused SCRIPT LOAD less than Retry
+// (LoadRetry) ago. NOSCRIPT calls then go straight to EVAL, which needs no
+// extra permission; after that the runner tries loading again: ACLs
+// change, and a script cached by EVAL is evicted first by Redis 8 and
+// Valkey 8.
+func (l *Loads) Refused() bool {
+	at := l.refusedAt.Load()
+	retry := l.Retry
+	if retry == 0 {
+		retry = LoadRetry
+	}
+	return at != 0 && time.Now().UnixNano()-at < int64(retry)
+}
+
+// Checked checks the reply to a SCRIPT LOAD of s (FUNCTION LOAD of a
+// library's unit): sha is the reply's value, err its error, msg the error
+// reply's text and isReply whether err is an error reply. It records a
+// refusal (NOPERM), and clears it once a load succeeded.
+func (l *Loads) Checked(s *Script, sha string, err error, msg string, isReply bool) error {
+	if lib := LibraryOf(s); lib != nil {
+		// FUNCTION LOAD answers the library's name; without REPLACE, a
+		// node that has it says so.
+		if isReply && strings.HasSuffix(msg, "' already exists") {
+			return nil
+		}
+		if err == nil && sha == lib.Name() {
+			sha = s.SHA1()
+		}
+	}
+	switch {
+	case err != nil:
+		if isReply && ErrorCode(msg) == "NOPERM" {
+			l.refusedAt.Store(time.Now().UnixNano())
+		}
+		return err
+	case sha != s.SHA1():
+		// The generator hashed a different text than the server did:
+		// EVALSHA could never find it, so say so loudly.
+		return fmt.Errorf("the server computed SHA1 %s, generated code has %s; regenerate", sha, s.SHA1())
+	}
+	if l.refusedAt.Load() != 0 {
+		l.refusedAt.Store(0)
+	}
+	return nil
 }

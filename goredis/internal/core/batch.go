@@ -273,7 +273,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 			pending = append(pending, int32(i))
 		}
 	}
-	if r.fn.Load() == fnUnknown {
+	if r.fn.Unknown() {
 		for i := range calls {
 			if c := &calls[i]; c.script != nil && c.script.Library() != nil {
 				r.functions(ctx)
@@ -504,7 +504,7 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 			continue
 		}
 		g.seen = append(g.seen, u)
-		if r.loadRefused() {
+		if r.loads.Refused() {
 			c.eval = true
 			c.cmd = r.command(ctx, c.script, b.buf.strs[c.off:c.off+c.nkeys+c.nargs], int(c.nkeys), true, nil).Cmd
 			continue
@@ -546,7 +546,7 @@ func (b *Batch) sendWithLoads(ctx context.Context, idx []int32, all bool) {
 // NOSCRIPT reply means the script did not run, so this never doubles a call.
 func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 	r := b.r
-	refused := r.loadRefused()
+	refused := r.loads.Refused()
 	var loadAll []int32
 	for _, i := range noscript {
 		c := &b.buf.calls[i]
@@ -593,7 +593,7 @@ func (b *Batch) scriptsOf(idx []int32) []*Script {
 // those that could not be (their calls fall back to EVAL).
 func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script, force bool) map[*Script]bool {
 	failed := make(map[*Script]bool)
-	if r.loadRefused() {
+	if r.loads.Refused() {
 		for _, s := range scripts {
 			failed[s] = true
 		}

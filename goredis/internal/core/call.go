@@ -43,7 +43,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			return zero, err
 		}
 	}
-	if s.Library() != nil && r.fn.Load() == fnUnknown {
+	if s.Library() != nil && r.fn.Unknown() {
 		r.functions(ctx)
 	}
 	var start time.Time
@@ -68,7 +68,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		switch {
 		case !useEval && r.isMissing(s, kind, msg): // did not run; EVAL cannot miss
 			noscripts++
-			switch rt.ResendAfter(noscripts, r.pipelined(s, ka, nkeys), r.loadRefused()) {
+			switch rt.ResendAfter(noscripts, r.pipelined(s, ka, nkeys), r.loads.Refused()) {
 			case rt.ResendWithLoad:
 				withLoad = true
 			case rt.ResendAfterLoadAll:

@@ -12,50 +12,20 @@ import (
 	"github.com/luagen/luagen/internal/rt"
 )
 
-// A library's scripts run as Redis Functions (FCALL) on servers that have
-// them, and as scripts (EVALSHA, with its NOSCRIPT recovery) on those that
-// do not. Which one is decided once per runner, by the first call of a
-// library's script (see functions).
-const (
-	fnUnknown int32 = iota
-	fnYes
-	fnNo
-)
-
 // functions reports whether the runner calls library scripts by FCALL,
-// finding out first when it does not know yet (one FUNCTION STATS). When
-// the server cannot be asked (a network error), it answers false without
-// deciding: the call goes as a script, which every server runs.
+// finding out first when it does not know yet (one FUNCTION STATS; see
+// rt.Functions).
 func (r *Runner) functions(ctx context.Context) bool {
-	switch r.fn.Load() {
-	case fnYes:
-		return true
-	case fnNo:
-		return false
-	}
-	r.fnMu.Lock()
-	defer r.fnMu.Unlock()
-	if st := r.fn.Load(); st != fnUnknown {
-		return st == fnYes
-	}
-	cmd := redis.NewCmd(ctx, "function", "stats")
-	if n := r.oneNode(ctx); n != nil {
-		_ = n.Process(ctx, cmd)
-	} else {
-		_ = r.client.Process(ctx, cmd)
-	}
-	msg, isReply := replyMsg(cmd.Err())
-	switch {
-	case cmd.Err() == nil:
-		r.fn.Store(fnYes)
-	case isReply && rt.IsUnknownCommand(msg):
-		r.fn.Store(fnNo)
-	case isReply: // NOPERM, BUSY...: the command exists
-		r.fn.Store(fnYes)
-	default:
-		return false
-	}
-	return r.fn.Load() == fnYes
+	return r.fn.Decide(func() (error, string, bool) {
+		cmd := redis.NewCmd(ctx, "function", "stats")
+		if n := r.oneNode(ctx); n != nil {
+			_ = n.Process(ctx, cmd)
+		} else {
+			_ = r.client.Process(ctx, cmd)
+		}
+		msg, isReply := replyMsg(cmd.Err())
+		return cmd.Err(), msg, isReply
+	})
 }
 
 // oneNode is a node to ask about the server: the client's node, or on a
@@ -74,7 +44,7 @@ func (r *Runner) oneNode(ctx context.Context) *redis.Client {
 }
 
 // fcall reports whether calls of s go by FCALL, as decided for the runner.
-func (r *Runner) fcall(s *Script) bool { return s.Library() != nil && r.fn.Load() == fnYes }
+func (r *Runner) fcall(s *Script) bool { return s.Library() != nil && r.fn.Has() }
 
 // unit is what is loaded for s: its library when s goes by FCALL, else s.
 func (r *Runner) unit(s *Script) *Script {
@@ -96,7 +66,7 @@ func (r *Runner) isMissing(s *Script, kind reply, msg string) bool {
 	}
 	missing, noFunctions := rt.FunctionMissing(msg)
 	if noFunctions {
-		r.fn.Store(fnNo)
+		r.fn.SetNone()
 	}
 	return missing
 }

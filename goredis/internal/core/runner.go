@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,27 +56,19 @@ type Runner struct {
 	// calls go through; nil: they go by client.Process.
 	ap *redis.AutoPipeliner
 
-	// refusedAt is when the server last refused SCRIPT LOAD (UnixNano; 0:
-	// never, or a load succeeded since): an ACL without script|load.
-	// NOSCRIPT calls then go straight to EVAL until loadRetry has passed.
-	refusedAt atomic.Int64
-	loadRetry time.Duration
 	// lastCalls and lastStrs are the sizes of the last batch run, to size
 	// the next one.
 	lastCalls, lastStrs atomic.Int64
 	// pipes holds the client's pipelines between batches: a go-redis
 	// Pipeline can run again once its Exec returned.
 	pipes sync.Pool // of redis.Pipeliner
-	// fn says whether the server has Redis Functions (fnYes, fnNo), found
-	// out once per runner by the first call of a library's script.
-	fn   atomic.Int32
-	fnMu sync.Mutex
+	fn    rt.Functions
 	// keyPos maps command names to their first key's position (COMMAND),
 	// to route the plain commands of a KeepOrder batch on a cluster.
 	keyPos   atomic.Pointer[map[string]int8]
 	keyPosMu sync.Mutex
 
-	loads rt.Loads
+	loads rt.Loads // scripts loaded, and SCRIPT LOAD refusals
 }
 
 // New returns a runner on client. The cross-slot check is on for cluster
@@ -88,9 +79,8 @@ type Runner struct {
 // client's other users), when it has one and AutoPipeline succeeds.
 func New(client redis.UniversalClient, slotCheck *bool, hooks Hooks, autoPipeline bool) *Runner {
 	r := &Runner{
-		client:    client,
-		hooks:     hooks,
-		loadRetry: rt.LoadRetry,
+		client: client,
+		hooks:  hooks,
 	}
 	switch c := client.(type) {
 	case *redis.Client:
@@ -210,44 +200,13 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 	return nil
 }
 
-// loaded checks the reply to a SCRIPT LOAD of s, and records whether the
-// server refused it (NOPERM) or accepted it.
+// loaded checks the reply to a SCRIPT LOAD of s (see rt.Loads.Checked).
 func (r *Runner) loaded(s *Script, cmd *redis.Cmd) error {
-	v, err := cmd.Val(), cmd.Err()
-	sha, _ := v.(string)
-	if lib := rt.LibraryOf(s); lib != nil {
-		// FUNCTION LOAD answers the library's name; without REPLACE, a
-		// node that has it says so.
-		if msg, ok := replyMsg(err); ok && strings.HasSuffix(msg, "' already exists") {
-			return nil
-		}
-		if err == nil && sha == lib.Name() {
-			sha = s.SHA1()
-		}
-	}
-	switch {
-	case err != nil:
-		if msg, ok := replyMsg(err); ok && rt.ErrorCode(msg) == "NOPERM" {
-			r.refusedAt.Store(time.Now().UnixNano())
-		}
-		return err
-	case sha != s.SHA1():
-		// The generator hashed a different text than the server did:
-		// EVALSHA could never find it, so say so loudly.
-		return fmt.Errorf("the server computed SHA1 %s, generated code has %s; regenerate", sha, s.SHA1())
-	}
-	if r.refusedAt.Load() != 0 {
-		r.refusedAt.Store(0)
-	}
-	return nil
-}
-
-// loadRefused reports whether SCRIPT LOAD was refused less than loadRetry ago.
-func (r *Runner) loadRefused() bool {
-	at := r.refusedAt.Load()
-	return at != 0 && time.Now().UnixNano()-at < int64(r.loadRetry)
+	sha, _ := cmd.Val().(string)
+	msg, isReply := replyMsg(cmd.Err())
+	return r.loads.Checked(s, sha, cmd.Err(), msg, isReply)
 }
 
 // SetLoadRetry sets how long the runner goes by EVAL after a refused
 // SCRIPT LOAD (tests).
-func (r *Runner) SetLoadRetry(d time.Duration) { r.loadRetry = d }
+func (r *Runner) SetLoadRetry(d time.Duration) { r.loads.Retry = d }

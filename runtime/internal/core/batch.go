@@ -228,7 +228,7 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 		buf.strs = buf.strs[:off]
 		return b.fail(err)
 	}
-	if s.Library() != nil && b.r.fn.Load() == fnUnknown {
+	if s.Library() != nil && b.r.fn.Unknown() {
 		b.fnUnknown = true
 	}
 	buf.calls = append(buf.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
@@ -441,7 +441,7 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 	if r.cluster {
 		t = r.topology()
 	}
-	refused := r.loadRefused()
+	refused := r.loads.Refused()
 	send, loads := buf.send[:0], buf.loads[:0]
 	if b.dropped {
 		send = nil // DoMulti may still read the last one
@@ -595,7 +595,7 @@ func (b *Batch) recover(ctx context.Context, sent uint64, noscript []int32) {
 		}
 		c.noscripts++
 		c.withLoad = false
-		switch rt.ResendAfter(c.noscripts, pipelined, r.loadRefused()) {
+		switch rt.ResendAfter(c.noscripts, pipelined, r.loads.Refused()) {
 		case rt.ResendWithLoad:
 			c.withLoad = true
 		case rt.ResendAfterLoadAll:
@@ -650,7 +650,7 @@ func (b *Batch) scriptsOf(idx []int32) []*Script {
 // those that could not be (their calls fall back to EVAL).
 func (r *Runner) loadScripts(ctx context.Context, sent uint64, scripts []*Script) map[*Script]bool {
 	failed := make(map[*Script]bool)
-	if r.loadRefused() {
+	if r.loads.Refused() {
 		for _, s := range scripts {
 			failed[s] = true
 		}

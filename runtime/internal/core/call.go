@@ -20,7 +20,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 	// calls fit in this array on the stack.
 	var kaBuf [8]string
 	ka := append(append(kaBuf[:0], keys...), args...)
-	if s.Library() != nil && r.fn.Load() == fnUnknown {
+	if s.Library() != nil && r.fn.Unknown() {
 		r.functions(ctx)
 	}
 	cmd, err := r.firstCommand(s, ka, len(keys))
@@ -45,7 +45,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		switch {
 		case !useEval && r.isMissing(s, res): // did not run
 			noscripts++
-			switch rt.ResendAfter(noscripts, true, r.loadRefused()) {
+			switch rt.ResendAfter(noscripts, true, r.loads.Refused()) {
 			case rt.ResendWithLoad:
 				withLoad = true
 			case rt.ResendAfterLoadAll:

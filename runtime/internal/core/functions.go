@@ -12,49 +12,21 @@ import (
 	"github.com/luagen/luagen/internal/rt"
 )
 
-// A library's scripts run as Redis Functions (FCALL) on servers that have
-// them, and as scripts (EVALSHA, with its NOSCRIPT recovery) on those that
-// do not: Redis 6, miniredis. Which one is decided once per runner, by the
-// first call of a library's script (see functions).
-const (
-	fnUnknown int32 = iota
-	fnYes
-	fnNo
-)
-
 // functions reports whether the runner calls library scripts by FCALL,
-// finding out first when it does not know yet (one FUNCTION STATS). When
-// the server cannot be asked (a network error), it answers false without
-// deciding: the call goes as a script, which every server runs.
+// finding out first when it does not know yet (one FUNCTION STATS; see
+// rt.Functions).
 func (r *Runner) functions(ctx context.Context) bool {
-	switch r.fn.Load() {
-	case fnYes:
-		return true
-	case fnNo:
-		return false
-	}
-	r.fnMu.Lock()
-	defer r.fnMu.Unlock()
-	if st := r.fn.Load(); st != fnUnknown {
-		return st == fnYes
-	}
-	err := r.client.Do(ctx, r.client.B().FunctionStats().Build()).Error()
-	re, isRedis := rueidis.IsRedisErr(err)
-	switch {
-	case err == nil:
-		r.fn.Store(fnYes)
-	case isRedis && rt.IsUnknownCommand(re.Error()):
-		r.fn.Store(fnNo)
-	case isRedis: // NOPERM, BUSY...: the command exists
-		r.fn.Store(fnYes)
-	default:
-		return false
-	}
-	return r.fn.Load() == fnYes
+	return r.fn.Decide(func() (error, string, bool) {
+		err := r.client.Do(ctx, r.client.B().FunctionStats().Build()).Error()
+		if re, ok := rueidis.IsRedisErr(err); ok {
+			return err, re.Error(), true
+		}
+		return err, "", false
+	})
 }
 
 // fcall reports whether calls of s go by FCALL, as decided for the runner.
-func (r *Runner) fcall(s *Script) bool { return s.Library() != nil && r.fn.Load() == fnYes }
+func (r *Runner) fcall(s *Script) bool { return s.Library() != nil && r.fn.Has() }
 
 // unit is what is loaded for s: its library when s goes by FCALL, else s.
 func (r *Runner) unit(s *Script) *Script {
@@ -83,7 +55,7 @@ func (r *Runner) isMissing(s *Script, res rueidis.RedisResult) bool {
 	}
 	missing, noFunctions := rt.FunctionMissing(re.Error())
 	if noFunctions {
-		r.fn.Store(fnNo)
+		r.fn.SetNone()
 	}
 	return missing
 }

@@ -35,7 +35,7 @@ func TestFunctionsDowngrade(t *testing.T) {
 
 	for _, batched := range []bool{false, true} {
 		r := New(c, nil, Hooks{})
-		r.fn.Store(fnYes)
+		r.fn.SetHas()
 		var n int64
 		if batched {
 			b := r.NewBatch()
@@ -54,7 +54,7 @@ func TestFunctionsDowngrade(t *testing.T) {
 		if err != nil || n != want {
 			t.Fatalf("batched=%v: %d, %v; want %d (the call run once, by script)", batched, n, err, want)
 		}
-		if r.fn.Load() != fnNo {
+		if r.fn.Has() || r.fn.Unknown() {
 			t.Errorf("batched=%v: the runner still goes by FCALL", batched)
 		}
 	}

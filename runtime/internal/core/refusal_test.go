@@ -34,7 +34,7 @@ func TestLoadRefusalExpires(t *testing.T) {
 	}
 	defer client.Close()
 	r := New(client, nil, Hooks{})
-	r.loadRetry = 2 * time.Second
+	r.loads.Retry = 2 * time.Second
 	src := fmt.Sprintf("-- refusal %d\nreturn redis.call('INCR', KEYS[1])", time.Now().UnixNano())
 	sum := sha1.Sum([]byte(src))
 	s := rt.NewScript("incr", "scripts/incr.lua", src, hex.EncodeToString(sum[:]), false)
@@ -84,7 +84,7 @@ func TestLoadRefusalExpires(t *testing.T) {
 	if loads, evals := step("allowed, within the minute"); loads != 0 || evals != 2 {
 		t.Errorf("allowed but within the minute: %d SCRIPT LOAD, %d EVAL; want 0 and 2", loads, evals)
 	}
-	time.Sleep(r.loadRetry)
+	time.Sleep(r.loads.Retry)
 	if loads, evals := step("allowed, after the minute"); loads != 2 || evals != 0 {
 		t.Errorf("after the refusal expired: %d SCRIPT LOAD, %d EVAL; want 2 and 0", loads, evals)
 	}

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/redis/rueidis"
 
@@ -22,28 +20,13 @@ type Runner struct {
 	slotCheck bool
 	hooks     Hooks
 
-	// refusedAt is when the server last refused SCRIPT LOAD (UnixNano; 0:
-	// never, or a load succeeded since): an ACL without script|load.
-	// NOSCRIPT calls then go straight to EVAL, which needs no extra
-	// permission, until loadRetry has passed: ACLs change, and a script
-	// cached by EVAL is evicted first by Redis 8 and Valkey 8.
-	refusedAt atomic.Int64
-	loadRetry time.Duration
 	// lastCalls and lastStrs are the sizes of the last batch run, to size
 	// the next one.
 	lastCalls, lastStrs atomic.Int64
 	topo                topologyCache
-	// fn says whether the server has Redis Functions (fnYes, fnNo), found
-	// out once per runner by the first call of a library's script.
-	fn   atomic.Int32
-	fnMu sync.Mutex
-
-	loads rt.Loads
+	fn                  rt.Functions
+	loads               rt.Loads // scripts loaded, and SCRIPT LOAD refusals
 }
-
-// LoadRetry is how long a runner goes by EVAL after the server refused
-// SCRIPT LOAD before it tries SCRIPT LOAD again.
-const LoadRetry = time.Minute
 
 // New returns a runner on client: standalone, sentinel or cluster. The
 // cross-slot check is on for cluster clients unless slotCheck says otherwise.
@@ -54,7 +37,6 @@ func New(client rueidis.Client, slotCheck *bool, hooks Hooks) *Runner {
 		cluster:   cluster,
 		slotCheck: cluster,
 		hooks:     hooks,
-		loadRetry: LoadRetry,
 	}
 	if slotCheck != nil {
 		r.slotCheck = *slotCheck
@@ -135,41 +117,13 @@ func (r *Runner) loadEverywhere(ctx context.Context, s *Script) error {
 	return errors.Join(errs...)
 }
 
-// loaded checks the reply to a SCRIPT LOAD of s, and records whether the
-// server refused it (NOPERM) or accepted it.
+// loaded checks the reply to a SCRIPT LOAD of s (see rt.Loads.Checked).
 func (r *Runner) loaded(s *Script, res rueidis.RedisResult) error {
 	sha, err := res.ToString()
-	if rt.LibraryOf(s) != nil {
-		// FUNCTION LOAD answers the library's name; without REPLACE, a
-		// node that has it says so.
-		if re, ok := rueidis.IsRedisErr(err); ok && strings.HasSuffix(re.Error(), "' already exists") {
-			return nil
-		}
-		if err == nil && sha == rt.LibraryOf(s).Name() {
-			sha = s.SHA1()
-		}
+	if re, ok := rueidis.IsRedisErr(err); ok {
+		return r.loads.Checked(s, sha, err, re.Error(), true)
 	}
-	switch {
-	case err != nil:
-		if re, ok := rueidis.IsRedisErr(err); ok && rt.ErrorCode(re.Error()) == "NOPERM" {
-			r.refusedAt.Store(time.Now().UnixNano())
-		}
-		return err
-	case sha != s.SHA1():
-		// The generator hashed a different text than the server did:
-		// EVALSHA could never find it, so say so loudly.
-		return fmt.Errorf("the server computed SHA1 %s, generated code has %s; regenerate", sha, s.SHA1())
-	}
-	if r.refusedAt.Load() != 0 {
-		r.refusedAt.Store(0)
-	}
-	return nil
-}
-
-// loadRefused reports whether SCRIPT LOAD was refused less than loadRetry ago.
-func (r *Runner) loadRefused() bool {
-	at := r.refusedAt.Load()
-	return at != 0 && time.Now().UnixNano()-at < int64(r.loadRetry)
+	return r.loads.Checked(s, sha, err, "", false)
 }
 
 // loadCommand is a SCRIPT LOAD of s routed like a command of slot (cluster
