@@ -313,9 +313,8 @@ func (b *Batch) Exec(ctx context.Context) error {
 			c := &calls[i]
 			c.round = uint8(min(round, maxRounds-1))
 			kind, msg := classify(c.cmd.Err())
-			if !refreshed && r.kind == kindCluster && stale(kind, msg) {
-				r.cc.ReloadState(ctx)
-				refreshed = true
+			if !refreshed {
+				refreshed = r.refresh(ctx, kind, msg) // once per round is enough
 			}
 			switch {
 			case c.script == nil && kind == replyRedirect:

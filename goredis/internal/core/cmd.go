@@ -174,11 +174,14 @@ func stale(kind reply, msg string) bool {
 }
 
 // refresh asks a cluster client to re-read the map of the cluster (in the
-// background, at most every 200ms) after a reply that says it is stale.
-func (r *Runner) refresh(ctx context.Context, kind reply, msg string) {
+// background, at most every 200ms) after a reply that says it is stale,
+// and reports whether it asked.
+func (r *Runner) refresh(ctx context.Context, kind reply, msg string) bool {
 	if r.kind == kindCluster && stale(kind, msg) {
 		r.cc.ReloadState(ctx)
+		return true
 	}
+	return false
 }
 
 // scriptError is the error a call of s gets for err, its command's error:
