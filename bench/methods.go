@@ -169,7 +169,7 @@ func luagenPipe[R any](sc *gen.Scripts, batch int, ordered bool, queue func(gen.
 
 // readFutures reads every future as application code does and reports how
 // many hold a good result, and the first error.
-func readFutures[R any](futs []runtime.Future[R], good func(R) bool) (ok int, first error) {
+func readFutures[R any, F interface{ Get() (R, error) }](futs []F, good func(R) bool) (ok int, first error) {
 	for _, f := range futs {
 		r, err := f.Get()
 		if err == nil && !good(r) {
@@ -187,19 +187,19 @@ func readFutures[R any](futs []runtime.Future[R], good func(R) bool) (ok int, fi
 func luagenSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
 	sc := e.dep.lg
 	if e.script.label == scriptSizes["4k"].label {
-		return nil, func(ctx context.Context, j int) error {
-			k := &ks[j&slotMask]
-			r, err := sc.TakeTokensDoc(ctx, k[0], k[1], takeStr, capacityStr)
-			if err == nil && !(r.Allowed && r.Remaining >= 0) {
-				err = errWrongReply
-			}
-			return err
-		}
+		return nil, singleCalls(ks, sc.TakeTokensDoc, func(r gen.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 })
 	}
-	return nil, func(ctx context.Context, j int) error {
+	return nil, singleCalls(ks, sc.TakeTokens, func(r gen.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 })
+}
+
+// singleCalls makes call j with take, a generated single-call method
+// (TakeTokens or TakeTokensDoc of one of the bench's packages), on key
+// pair j; good says whether its result is right.
+func singleCalls[R any](ks *keyset, take func(ctx context.Context, bucket, log, n, capacity string) (R, error), good func(R) bool) callFunc {
+	return func(ctx context.Context, j int) error {
 		k := &ks[j&slotMask]
-		r, err := sc.TakeTokens(ctx, k[0], k[1], takeStr, capacityStr)
-		if err == nil && !(r.Allowed && r.Remaining >= 0) {
+		r, err := take(ctx, k[0], k[1], takeStr, capacityStr)
+		if err == nil && !good(r) {
 			err = errWrongReply
 		}
 		return err
@@ -374,23 +374,9 @@ func luagenFnPipe[R any](sc *genfn.Scripts, batch int, queue func(genfn.Pipeline
 func luagenFnSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
 	sc := e.dep.lgfn
 	if e.script.label == scriptSizes["4k"].label {
-		return nil, func(ctx context.Context, j int) error {
-			k := &ks[j&slotMask]
-			r, err := sc.TakeTokensDoc(ctx, k[0], k[1], takeStr, capacityStr)
-			if err == nil && !(r.Allowed && r.Remaining >= 0) {
-				err = errWrongReply
-			}
-			return err
-		}
+		return nil, singleCalls(ks, sc.TakeTokensDoc, func(r genfn.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 })
 	}
-	return nil, func(ctx context.Context, j int) error {
-		k := &ks[j&slotMask]
-		r, err := sc.TakeTokens(ctx, k[0], k[1], takeStr, capacityStr)
-		if err == nil && !(r.Allowed && r.Remaining >= 0) {
-			err = errWrongReply
-		}
-		return err
-	}
+	return nil, singleCalls(ks, sc.TakeTokens, func(r genfn.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 })
 }
 
 // doMultiFcall is doMultiEvalsha for functions: FCALL commands built by
@@ -436,20 +422,7 @@ func luagenGrPipe[R any](sc *genredis.Scripts, batch int, queue func(genredis.Pi
 			futs[i] = queue(p, (off+i)&slotMask)
 		}
 		p.Exec(ctx) // errors are per call: read them from the futures
-		ok := 0
-		var first error
-		for _, f := range futs[:n] {
-			r, err := f.Get()
-			if err == nil && !good(r) {
-				err = errWrongReply
-			}
-			if err == nil {
-				ok++
-			} else if first == nil {
-				first = err
-			}
-		}
-		return ok, first
+		return readFutures(futs[:n], good)
 	}
 }
 
@@ -477,21 +450,7 @@ func goredisRunAP(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
 
 func luagenGrSingle2(sc *genredis.Scripts, e *env, ks *keyset) (pipeFunc, callFunc) {
 	if e.script.label == scriptSizes["4k"].label {
-		return nil, func(ctx context.Context, j int) error {
-			k := &ks[j&slotMask]
-			r, err := sc.TakeTokensDoc(ctx, k[0], k[1], takeStr, capacityStr)
-			if err == nil && !(r.Allowed && r.Remaining >= 0) {
-				err = errWrongReply
-			}
-			return err
-		}
+		return nil, singleCalls(ks, sc.TakeTokensDoc, func(r genredis.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 })
 	}
-	return nil, func(ctx context.Context, j int) error {
-		k := &ks[j&slotMask]
-		r, err := sc.TakeTokens(ctx, k[0], k[1], takeStr, capacityStr)
-		if err == nil && !(r.Allowed && r.Remaining >= 0) {
-			err = errWrongReply
-		}
-		return err
-	}
+	return nil, singleCalls(ks, sc.TakeTokens, func(r genredis.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 })
 }
