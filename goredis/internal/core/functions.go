@@ -172,34 +172,11 @@ func (r *Runner) nodeVersions(ctx context.Context, n *redis.Client, libs []*Libr
 		return nil, fmt.Errorf("luagen: ROLE on %s: %v", addr, role.Err())
 	}
 	roleName, _ := rv[0].(string)
-	out := make([]LibraryVersion, len(libs))
-	var errs []error
-	for i, l := range libs {
-		v := LibraryVersion{Node: addr, Role: roleName, Library: l.Name()}
-		err := vers[i].Err()
-		msg, isReply := replyMsg(err)
-		switch {
-		case err == nil:
-			v.Version, _ = vers[i].Val().(string)
-		case isReply && rt.IsFunctionNotFound(msg):
-		case isReply:
-			// A library of that name that luagen did not build (its
-			// version function is missing or not read-only): another one.
-			v.Version = "unknown"
-		default:
-			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.Name(), addr, err))
-			out[i] = v
-			continue
-		}
-		v.Current = v.Version == l.Version()
-		if replace && !v.Current && roleName == "master" {
-			if err := r.loadLibraryOn(ctx, l, n); err != nil {
-				errs = append(errs, fmt.Errorf("luagen: loading library %s on %s: %w", l.Name(), addr, err))
-			} else {
-				v.Replaced = true
-			}
-		}
-		out[i] = v
+	replies := make([]rt.VersionReply, len(libs))
+	for i, cmd := range vers {
+		v, _ := cmd.Val().(string)
+		msg, isReply := replyMsg(cmd.Err())
+		replies[i] = rt.VersionReply{Version: v, Err: cmd.Err(), Msg: msg, IsReply: isReply}
 	}
-	return out, errors.Join(errs...)
+	return rt.NodeVersions(addr, roleName, libs, replies, replace, func(l *Library) error { return r.loadLibraryOn(ctx, l, n) })
 }

@@ -160,33 +160,13 @@ func (r *Runner) nodeVersions(ctx context.Context, addr string, n rueidis.Client
 		return nil, fmt.Errorf("luagen: ROLE on %s: %w", addr, err)
 	}
 	roleName, _ := role[0].ToString()
-	out := make([]LibraryVersion, len(libs))
-	var errs []error
-	for i, l := range libs {
-		v := LibraryVersion{Node: addr, Role: roleName, Library: l.Name()}
-		got, err := res[1+i].ToString()
-		switch re, ok := rueidis.IsRedisErr(err); {
-		case err == nil:
-			v.Version = got
-		case ok && rt.IsFunctionNotFound(re.Error()):
-		case ok:
-			// A library of that name that luagen did not build (its
-			// version function is missing or not read-only): another one.
-			v.Version = "unknown"
-		default:
-			errs = append(errs, fmt.Errorf("luagen: reading the version of library %s on %s: %w", l.Name(), addr, err))
-			out[i] = v
-			continue
+	replies := make([]rt.VersionReply, len(libs))
+	for i := range libs {
+		v, err := res[1+i].ToString()
+		replies[i] = rt.VersionReply{Version: v, Err: err}
+		if re, ok := rueidis.IsRedisErr(err); ok {
+			replies[i].Msg, replies[i].IsReply = re.Error(), true
 		}
-		v.Current = v.Version == l.Version()
-		if replace && !v.Current && roleName == "master" {
-			if err := r.loadLibraryOn(ctx, l, n); err != nil {
-				errs = append(errs, fmt.Errorf("luagen: loading library %s on %s: %w", l.Name(), addr, err))
-			} else {
-				v.Replaced = true
-			}
-		}
-		out[i] = v
 	}
-	return out, errors.Join(errs...)
+	return rt.NodeVersions(addr, roleName, libs, replies, replace, func(l *Library) error { return r.loadLibraryOn(ctx, l, n) })
 }
