@@ -208,6 +208,34 @@ func (e *BatchError) Error() string {
 
 func (e *BatchError) Unwrap() error { return e.First }
 
+// Failures counts a batch's failed calls as Exec learns of them, in any
+// order, and keeps the first one's error (in queue order).
+type Failures struct {
+	Failed int
+	firstI int32
+	first  error
+}
+
+// Add counts call i as failed with err; a nil err is no failure.
+func (f *Failures) Add(i int32, err error) {
+	if err == nil {
+		return
+	}
+	f.Failed++
+	if f.first == nil || i < f.firstI {
+		f.first, f.firstI = err, i
+	}
+}
+
+// Err is what Exec returns for a batch of total calls: nil when none
+// failed, else a *BatchError.
+func (f *Failures) Err(total int) error {
+	if f.Failed == 0 {
+		return nil
+	}
+	return &BatchError{Failed: f.Failed, Total: total, First: f.first}
+}
+
 // ErrorCode returns an error reply's prefix. rueidis strips a leading "ERR ",
 // so a message without an upper-case prefix is an ERR.
 func ErrorCode(msg string) string {

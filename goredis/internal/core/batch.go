@@ -264,11 +264,11 @@ func (b *Batch) Exec(ctx context.Context) error {
 	if hooked {
 		start = time.Now()
 	}
-	var sum summary
+	var sum rt.Failures
 	pending := buf.pending[:0]
 	for i := range calls {
 		if calls[i].failed {
-			sum.add(int32(i), b.errs[int32(i)])
+			sum.Add(int32(i), b.errs[int32(i)])
 		} else {
 			pending = append(pending, int32(i))
 		}
@@ -322,13 +322,13 @@ func (b *Batch) Exec(ctx context.Context) error {
 				// serves its slot: it did not run; go-redis routes it next.
 				again = append(again, i)
 			case c.script == nil:
-				sum.add(i, plainErr(c.cmd.Err()))
+				sum.Add(i, plainErr(c.cmd.Err()))
 			case !c.eval && r.isMissing(c.script, kind, msg): // EVAL cannot miss
 				noscript = append(noscript, i)
 			case kind == replyNotRun, kind == replyRedirect:
 				again = append(again, i)
 			default:
-				sum.add(i, scriptError(c.script, c.cmd.Err()))
+				sum.Add(i, scriptError(c.script, c.cmd.Err()))
 			}
 		}
 		if len(noscript) > 0 {
@@ -344,9 +344,9 @@ func (b *Batch) Exec(ctx context.Context) error {
 				for _, i := range again { // their TRYAGAIN-like replies stand
 					c := &calls[i]
 					if c.script == nil {
-						sum.add(i, plainErr(c.cmd.Err()))
+						sum.Add(i, plainErr(c.cmd.Err()))
 					} else {
-						sum.add(i, scriptError(c.script, c.cmd.Err()))
+						sum.Add(i, scriptError(c.script, c.cmd.Err()))
 					}
 				}
 				again = again[:0]
@@ -361,7 +361,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	buf.pending = pending
 	if hooked {
-		b.report(ctx, start, &ends, round, nodes, sum.failed)
+		b.report(ctx, start, &ends, round, nodes, sum.Failed)
 	}
 	b.cmds = make([]*redis.Cmd, len(calls))
 	for i := range calls {
@@ -369,10 +369,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	b.buf = nil
 	buf.release()
-	if sum.failed == 0 {
-		return nil
-	}
-	return &rt.BatchError{Failed: sum.failed, Total: int(b.n), First: sum.first}
+	return sum.Err(int(b.n))
 }
 
 // plainErr is the error a plain command's future holds: none for a nil
@@ -634,23 +631,6 @@ func (b *Batch) countNodes(ctx context.Context, idx []int32) int {
 		}
 	}
 	return len(seen)
-}
-
-// summary counts a batch's failed calls and keeps the first one's error.
-type summary struct {
-	failed int
-	firstI int32
-	first  error
-}
-
-func (s *summary) add(i int32, err error) {
-	if err == nil {
-		return
-	}
-	s.failed++
-	if s.first == nil || i < s.firstI {
-		s.first, s.firstI = err, i
-	}
 }
 
 // report tells the hooks how the batch's script calls and the batch ended;

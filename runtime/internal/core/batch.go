@@ -313,7 +313,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 			}
 		}
 	}
-	var sum summary
+	var sum rt.Failures
 	calls, cmds := buf.calls, buf.cmds
 	// pending lists the calls to send, in queue order; nil means all of
 	// them, as in the first round of a batch where none failed early.
@@ -322,7 +322,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 		pending = buf.pending[:0]
 		for i := range calls {
 			if calls[i].failed {
-				sum.add(int32(i), b.errs[int32(i)])
+				sum.Add(int32(i), b.errs[int32(i)])
 			} else {
 				cmds[len(pending)] = cmds[i] // compact: the sent commands only
 				pending = append(pending, int32(i))
@@ -376,7 +376,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 			}
 			if retries >= limit || !backoff(ctx, retries) {
 				for _, i := range again { // their TRYAGAIN-like replies stand
-					sum.add(i, replyErr(calls[i].script, &b.res[i]))
+					sum.Add(i, replyErr(calls[i].script, &b.res[i]))
 				}
 				again = again[:0]
 			}
@@ -391,7 +391,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 	}
 	buf.pending = pending
 	if hooked {
-		b.report(ctx, start, &ends, round, nodes, sum.failed)
+		b.report(ctx, start, &ends, round, nodes, sum.Failed)
 	}
 	b.buf = nil
 	// When a connection dropped or ctx ended while DoMulti waited, rueidis
@@ -400,32 +400,12 @@ func (b *Batch) Exec(ctx context.Context) error {
 	if !b.dropped && ctx.Err() == nil {
 		buf.release()
 	}
-	if sum.failed == 0 {
-		return nil
-	}
-	return &rt.BatchError{Failed: sum.failed, Total: int(b.n), First: sum.first}
+	return sum.Err(int(b.n))
 }
 
 // maxRounds bounds the rounds the hooks tell apart: NOSCRIPT recovery takes
 // at most three, and other retries are at most rt.MaxRetries.
 const maxRounds = 4 + rt.MaxRetries
-
-// summary counts a batch's failed calls and keeps the first one's error.
-type summary struct {
-	failed int
-	firstI int32
-	first  error
-}
-
-func (s *summary) add(i int32, err error) {
-	if err == nil {
-		return
-	}
-	s.failed++
-	if s.first == nil || i < s.firstI {
-		s.first, s.firstI = err, i
-	}
-}
 
 // withLoads returns cmds, the commands of calls idx (nil: every call), behind
 // one SCRIPT LOAD per script and node for the calls that need one (all
@@ -531,7 +511,7 @@ func (r *Runner) countNodes(cmds []rueidis.Completed) int {
 // returns the indexes of script calls that came back NOSCRIPT, and of those
 // that got another reply meaning they did not run (see notRun); every other
 // failed call is counted in sum.
-func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Script, idx []int32, sum *summary, round int) (noscript, again []int32) {
+func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Script, idx []int32, sum *rt.Failures, round int) (noscript, again []int32) {
 	results := b.r.client.DoMulti(ctx, cmds...)
 	for j, s := range loads {
 		if results[j].NonRedisError() != nil {
@@ -571,7 +551,7 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Scr
 		case c.script != nil && notRun(res):
 			again = append(again, i)
 		default:
-			sum.add(i, replyErr(c.script, &res))
+			sum.Add(i, replyErr(c.script, &res))
 		}
 	}
 	return noscript, again
