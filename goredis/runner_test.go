@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -435,75 +434,6 @@ func TestHooks(t *testing.T) {
 	}
 	if bi := batches[0]; bi.Size != 3 || bi.Nodes != 1 || bi.Rounds != 1 || bi.Failed != 1 {
 		t.Fatalf("batch = %+v", bi)
-	}
-}
-
-// TestBusy: a call answered BUSY (another script running past
-// busy-reply-threshold) did not run; it is retried and runs once.
-func TestBusy(t *testing.T) {
-	sa := redistest.NewStandalone(t)
-	if _, err := sa.Do("CONFIG", "SET", "busy-reply-threshold", "50"); err != nil {
-		t.Fatal(err)
-	}
-	ctx := ctxT(t)
-	spin := newScript("spin", `local function now()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local start = now()
-while now() - start < tonumber(ARGV[1]) do end
-return 1`, false)
-	spinner := goredis.New(newClient(t, sa.Addr()))
-	if err := spinner.Load(ctx, spin); err != nil {
-		t.Fatal(err)
-	}
-	var retries []int
-	r := goredis.New(newClient(t, sa.Addr()), goredis.WithHooks(goredis.Hooks{Call: func(_ context.Context, i goredis.CallInfo) {
-		retries = append(retries, i.Retries)
-	}}))
-	ledger := newScript("ledger", ledgerBody, false)
-	if err := r.Load(ctx, ledger); err != nil {
-		t.Fatal(err)
-	}
-	p := prefix(t)
-	probe := newClient(t, sa.Addr())
-	busy := func() func() {
-		done := make(chan error, 1)
-		go func() {
-			_, err := luagenimpl.Call(context.Background(), spinner, spin, nil, []string{"400"}, luagenimpl.DecodeInt64)
-			done <- err
-		}()
-		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-			if err := probe.Ping(ctx).Err(); err != nil && strings.HasPrefix(err.Error(), "BUSY ") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("never BUSY")
-			}
-		}
-		return func() { <-done }
-	}
-	wait := busy()
-	if v, err := luagenimpl.Call(ctx, r, ledger, ledgerKeys(p, "a"), []string{"1"}, luagenimpl.DecodeInt64); err != nil || v != 1 {
-		t.Fatalf("Call during BUSY = %v, %v", v, err)
-	}
-	wait()
-	wait = busy()
-	b := r.NewBatch()
-	f := luagenimpl.Queue(b, ledger, ledgerKeys(p, "b"), []string{"1"}, luagenimpl.DecodeInt64)
-	if err := b.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-	wait()
-	if v, err := f.Get(); err != nil || v != 1 {
-		t.Fatalf("batched call during BUSY = %v, %v", v, err)
-	}
-	if len(retries) != 2 || retries[0] == 0 || retries[1] == 0 {
-		t.Fatalf("retries reported = %v, want some for both calls", retries)
-	}
-	c := newClient(t, sa.Addr())
-	if count(t, c, ledgerKeys(p, "a")[0]) != 1 || count(t, c, ledgerKeys(p, "b")[0]) != 1 {
-		t.Fatal("a call ran more than once")
 	}
 }
 

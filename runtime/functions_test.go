@@ -506,3 +506,14 @@ func TestFunctionsACL(t *testing.T) {
 		})
 	}
 }
+
+// spinBody runs for ARGV[1] milliseconds without writing (so SCRIPT KILL
+// can stop it): while it runs past busy-reply-threshold, Redis answers
+// every other script call BUSY without running it.
+const spinBody = `local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local start = now()
+while now() - start < tonumber(ARGV[1]) do end
+return 1`

@@ -514,8 +514,10 @@ func attempts(t *testing.T, n *redistest.Server) func(cmd string) int64 {
 }
 
 // testBusy: a call answered BUSY (another script running past
-// busy-reply-threshold) did not run; it is retried and runs once the other
-// script ends, single and batched.
+// busy-reply-threshold) did not run; it is retried within the TRYAGAIN
+// budget and runs once the other script ends, single and batched. When
+// the other script outlasts the budget, the call fails with a
+// *rt.ScriptError whose Code is BUSY, and it never ran.
 func testBusy(t *testing.T, b Backend) {
 	sa := redistest.NewStandalone(t)
 	if _, err := sa.Do("CONFIG", "SET", "busy-reply-threshold", "50"); err != nil {
@@ -586,6 +588,37 @@ func testBusy(t *testing.T, b Backend) {
 	calls, batches := rec.take()
 	if len(calls) != 2 || calls[0].Retries == 0 || len(batches) != 1 || batches[0].Rounds < 2 {
 		t.Errorf("hooks saw %+v and %+v; want two retried calls in a batch of several rounds", calls, batches)
+	}
+
+	// A script that outlasts the retry budget (about 2.1 s): the call and
+	// a batch sent at the same time fail with a *rt.ScriptError whose Code
+	// is BUSY, and neither ran.
+	wait = spinFor(3500)
+	batchRes := make(chan []Result, 1)
+	go func() {
+		res, _ := r.Batch(ctx, []Call{{Script: ledger, Keys: keys("late-batch"), Args: []string{"1"}, Decode: Int64}})
+		batchRes <- res
+	}()
+	start = time.Now()
+	err = r.Call(ctx, ledger, keys("late"), []string{"1"}, Int64).Err
+	var se *rt.ScriptError
+	if !errors.As(err, &se) || se.Code != "BUSY" {
+		t.Errorf("call past the budget = %v; want a *rt.ScriptError with code BUSY", err)
+	}
+	t.Logf("gave up after %v: %v", time.Since(start).Round(time.Millisecond), err)
+	if res := <-batchRes; len(res) != 1 || !errors.As(res[0].Err, &se) || se.Code != "BUSY" {
+		t.Errorf("batch call past the budget = %+v; want a *rt.ScriptError with code BUSY", res)
+	}
+	// SCRIPT KILL is one of the commands a busy server still takes (on
+	// the connection redistest opened before).
+	if _, err := sa.Do("SCRIPT", "KILL"); err != nil {
+		t.Logf("SCRIPT KILL: %v", err)
+	}
+	wait()
+	for _, id := range []string{"late", "late-batch"} {
+		if v, err := sa.Do("EXISTS", keys(id)[0]); err != nil || v != int64(0) {
+			t.Errorf("a call answered BUSY ran: EXISTS %s = %v, %v", keys(id)[0], v, err)
+		}
 	}
 }
 
