@@ -33,6 +33,9 @@ func (rueidisBackend) Connect(t testing.TB, d conformance.Deployment, o conforma
 	if err != nil {
 		t.Fatalf("rueidis client for %s %v: %v", d.Kind, d.Addrs, err)
 	}
+	if d.Kind == conformance.Sentinel && c.Mode() != rueidis.ClientModeSentinel {
+		t.Fatalf("client mode %v, want sentinel", c.Mode())
+	}
 	return rueidisRunner{c: c, r: runtime.New(c, runtime.WithHooks(o.Hooks))}
 }
 

@@ -866,11 +866,12 @@ func roles(nodes []*redistest.Server) string {
 }
 
 // testSentinel runs on a Sentinel deployment (a master, a replica, a
-// sentinel; min-replicas-to-write 1): calls and batches recover from SCRIPT
-// FLUSH without EVAL; then writers make single calls and batches, each key
-// written by one call, while the sentinel fails over. READONLY and
-// NOREPLICAS on the way are retried (no call fails with a *rt.ScriptError),
-// no key is written twice, and calls after the failover succeed.
+// sentinel; min-replicas-to-write 1): calls and batches, a read-only
+// script's among them, recover from SCRIPT FLUSH without EVAL; then
+// writers make single calls and batches, each key written by one call,
+// while the sentinel fails over. READONLY and NOREPLICAS on the way are
+// retried (no call fails with a *rt.ScriptError), no key is written twice,
+// and calls after the failover succeed.
 func testSentinel(t *testing.T, b Backend) {
 	if testing.Short() {
 		t.Skip("starts a Sentinel deployment")
@@ -878,6 +879,7 @@ func testSentinel(t *testing.T, b Backend) {
 	d := redistest.NewSentinel(t)
 	r := connect(t, b, Deployment{Kind: Sentinel, Addrs: d.Addrs(), MasterSet: redistest.SentinelSet}, Options{})
 	incr := NewScript("incr", "return redis.call('INCR', KEYS[1])", false)
+	get := NewScript("get", "return redis.call('GET', KEYS[1])", true)
 	ctx := ctxT(t)
 	p := prefix(t)
 	if err := r.Load(ctx, incr); err != nil {
@@ -901,6 +903,12 @@ func testSentinel(t *testing.T, b Backend) {
 		}
 		checkAll(t, fmt.Sprintf("round %d", round), res, int64(round))
 		st := deltas()
+		// A read-only script in a batch on the Sentinel client (EVALSHA_RO,
+		// not loaded yet): it recovers too and reads what the batch wrote.
+		reads, err := r.Batch(ctx, []Call{{Script: get, Keys: []string{p + "b0"}, Decode: String}})
+		if err != nil || reads[0].Value != strconv.Itoa(round) {
+			t.Fatalf("round %d: read-only batch call = %+v, %v; want %d", round, reads, err, round)
+		}
 		if sum(st, "eval") != 0 || st[0]["script|load"] != 2 {
 			t.Errorf("round %d: %d EVAL and %d SCRIPT LOAD on the master; want 0 and 2 (one per flush); master, replica: %v; roles now %s",
 				round, sum(st, "eval"), st[0]["script|load"], st, roles(nodes))
