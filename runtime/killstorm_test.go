@@ -33,8 +33,8 @@ func killStormFor(t *testing.T) time.Duration {
 // logging in as its own ACL user), on a standalone server and on a Sentinel
 // deployment. Sentinel's own links are spared: killing them makes Sentinel
 // fail over under load, and a failover loses writes the old master
-// acknowledged (Redis's asynchronous replication; see the conformance Sentinel test), which is
-// not what this test is about. A dropped connection fails the calls in flight
+// acknowledged (Redis's asynchronous replication; see the conformance
+// Sentinel test), which is not what this test is about. A dropped connection fails the calls in flight
 // with a transport error while rueidis's writer may still read the batch's
 // commands: the runtime must never reuse or clear what DoMulti saw then (it
 // crashed the process inside rueidis once). Every call must end with a reply
