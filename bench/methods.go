@@ -113,12 +113,20 @@ func luagenPipelineOrdered(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 
 func luagenPipeline2(e *env, ks *keyset, batch int, ordered bool) (pipeFunc, callFunc) {
 	sc := e.dep.lg
+	newPipe := sc.Pipeline
+	if ordered {
+		newPipe = func() gen.Pipeline {
+			p := sc.Pipeline()
+			p.Batch().KeepOrder()
+			return p
+		}
+	}
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenPipe(sc, batch, ordered, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocResult] {
+		return pipeCalls(newPipe, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocResult] {
 			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
 		}, func(r gen.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenPipe(sc, batch, ordered, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensResult] {
+	return pipeCalls(newPipe, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensResult] {
 		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
 	}, func(r gen.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
@@ -126,11 +134,11 @@ func luagenPipeline2(e *env, ks *keyset, batch int, ordered bool) (pipeFunc, cal
 func luagenPipelineTyped(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	sc := e.dep.lg
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocTypedResult] {
+		return pipeCalls(sc.Pipeline, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocTypedResult] {
 			return p.TakeTokensDocTyped(ks[i][0], ks[i][1], takeN, capacity)
 		}, func(r gen.TakeTokensDocTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensTypedResult] {
+	return pipeCalls(sc.Pipeline, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensTypedResult] {
 		return p.TakeTokensTyped(ks[i][0], ks[i][1], takeN, capacity)
 	}, func(r gen.TakeTokensTypedResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
@@ -141,24 +149,21 @@ func luagenPipelineTyped(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 func luagenPipelinePrefix(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	sc := e.dep.lg
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocPrefixResult] {
+		return pipeCalls(sc.Pipeline, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensDocPrefixResult] {
 			return p.TakeTokensDocPrefix(ks[i][0], ks[i][1], takeStr, capacityStr)
 		}, func(r gen.TakeTokensDocPrefixResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenPipe(sc, batch, false, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensPrefixResult] {
+	return pipeCalls(sc.Pipeline, batch, func(p gen.Pipeline, i int) runtime.Future[gen.TakeTokensPrefixResult] {
 		return p.TakeTokensPrefix(ks[i][0], ks[i][1], takeStr, capacityStr)
 	}, func(r gen.TakeTokensPrefixResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 }
 
-// luagenPipe queues n calls on a generated Pipeline (with KeepOrder when
-// ordered), runs Exec and reads every future, as application code does.
-func luagenPipe[R any](sc *gen.Scripts, batch int, ordered bool, queue func(gen.Pipeline, int) runtime.Future[R], good func(R) bool) pipeFunc {
-	futs := make([]runtime.Future[R], batch)
+// pipeCalls queues n calls on a generated Pipeline from newPipe, runs Exec
+// and reads every future, as application code does.
+func pipeCalls[P interface{ Exec(context.Context) error }, F interface{ Get() (R, error) }, R any](newPipe func() P, batch int, queue func(P, int) F, good func(R) bool) pipeFunc {
+	futs := make([]F, batch)
 	return func(ctx context.Context, off, n int) (int, error) {
-		p := sc.Pipeline()
-		if ordered {
-			p.Batch().KeepOrder()
-		}
+		p := newPipe()
 		for i := range n {
 			futs[i] = queue(p, (off+i)&slotMask)
 		}
@@ -350,25 +355,13 @@ func goredisRun(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
 func luagenFnPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	sc := e.dep.lgfn
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenFnPipe(sc, batch, func(p genfn.Pipeline, i int) runtime.Future[genfn.TakeTokensDocResult] {
+		return pipeCalls(sc.Pipeline, batch, func(p genfn.Pipeline, i int) runtime.Future[genfn.TakeTokensDocResult] {
 			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
 		}, func(r genfn.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenFnPipe(sc, batch, func(p genfn.Pipeline, i int) runtime.Future[genfn.TakeTokensResult] {
+	return pipeCalls(sc.Pipeline, batch, func(p genfn.Pipeline, i int) runtime.Future[genfn.TakeTokensResult] {
 		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
 	}, func(r genfn.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
-}
-
-func luagenFnPipe[R any](sc *genfn.Scripts, batch int, queue func(genfn.Pipeline, int) runtime.Future[R], good func(R) bool) pipeFunc {
-	futs := make([]runtime.Future[R], batch)
-	return func(ctx context.Context, off, n int) (int, error) {
-		p := sc.Pipeline()
-		for i := range n {
-			futs[i] = queue(p, (off+i)&slotMask)
-		}
-		p.Exec(ctx) // errors are per call: read them from the futures
-		return readFutures(futs[:n], good)
-	}
 }
 
 func luagenFnSingle(e *env, ks *keyset, _ int) (pipeFunc, callFunc) {
@@ -405,25 +398,13 @@ func doMultiFcall(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 func luagenGrPipeline(e *env, ks *keyset, batch int) (pipeFunc, callFunc) {
 	sc := e.dep.lgr
 	if e.script.label == scriptSizes["4k"].label {
-		return luagenGrPipe(sc, batch, func(p genredis.Pipeline, i int) goredis.Future[genredis.TakeTokensDocResult] {
+		return pipeCalls(sc.Pipeline, batch, func(p genredis.Pipeline, i int) goredis.Future[genredis.TakeTokensDocResult] {
 			return p.TakeTokensDoc(ks[i][0], ks[i][1], takeStr, capacityStr)
 		}, func(r genredis.TakeTokensDocResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
 	}
-	return luagenGrPipe(sc, batch, func(p genredis.Pipeline, i int) goredis.Future[genredis.TakeTokensResult] {
+	return pipeCalls(sc.Pipeline, batch, func(p genredis.Pipeline, i int) goredis.Future[genredis.TakeTokensResult] {
 		return p.TakeTokens(ks[i][0], ks[i][1], takeStr, capacityStr)
 	}, func(r genredis.TakeTokensResult) bool { return r.Allowed && r.Remaining >= 0 }), nil
-}
-
-func luagenGrPipe[R any](sc *genredis.Scripts, batch int, queue func(genredis.Pipeline, int) goredis.Future[R], good func(R) bool) pipeFunc {
-	futs := make([]goredis.Future[R], batch)
-	return func(ctx context.Context, off, n int) (int, error) {
-		p := sc.Pipeline()
-		for i := range n {
-			futs[i] = queue(p, (off+i)&slotMask)
-		}
-		p.Exec(ctx) // errors are per call: read them from the futures
-		return readFutures(futs[:n], good)
-	}
 }
 
 // luagenGrSingle is luagenSingle on package genredis: generated single
