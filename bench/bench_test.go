@@ -92,7 +92,8 @@ func TestQuickRun(t *testing.T) {
 
 // TestRoundOrder checks the Williams design: every round is a permutation
 // and every method follows every other equally often: once over n rounds
-// (n even), twice over 2n rounds (n odd).
+// (n even), twice over 2n rounds (n odd); and methods next to each other
+// in the sequence run at most two places apart (see runSequence).
 func TestRoundOrder(t *testing.T) {
 	for n := 1; n <= 10; n++ {
 		rounds, want := n, 1
@@ -112,6 +113,15 @@ func TestRoundOrder(t *testing.T) {
 					follows[[2]int{order[j-1], m}]++
 				}
 			}
+			pos := make([]int, n)
+			for j, m := range order {
+				pos[m] = j
+			}
+			for m := 1; m < n; m++ {
+				if d := pos[m] - pos[m-1]; d < -2 || d > 2 {
+					t.Errorf("n=%d round %d: %d and %d run %d places apart: %v", n, r, m-1, m, d, order)
+				}
+			}
 		}
 		for a := range n {
 			for b := range n {
@@ -119,6 +129,22 @@ func TestRoundOrder(t *testing.T) {
 					t.Errorf("n=%d: %d follows %d %d times, want %d", n, b, a, follows[[2]int{a, b}], want)
 				}
 			}
+		}
+	}
+}
+
+// TestRunSequence checks that runSequence lists every method once.
+func TestRunSequence(t *testing.T) {
+	seen := map[string]int{}
+	for _, id := range runSequence {
+		if !knownMethod(id) {
+			t.Errorf("runSequence: unknown method %q", id)
+		}
+		seen[id]++
+	}
+	for _, id := range methodIDs() {
+		if seen[id] != 1 {
+			t.Errorf("runSequence lists %q %d times, want once", id, seen[id])
 		}
 	}
 }

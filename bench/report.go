@@ -125,7 +125,8 @@ func (rep *report) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "- Workload: a token-bucket script (2 keys sharing a hash tag, 2 args, reply {allowed, remaining}), "+
 		"key pairs spread over all 16384 slots in random order; %s calls per method per round (a method still running after %v stops there), "+
-		"%d rounds after a warm-up, methods interleaved with the order changing each round (a Williams design: which method goes first rotates and each follows every other equally often); "+
+		"%d rounds after a warm-up, methods interleaved with the order changing each round (a Williams design: which method goes first rotates and each follows every other equally often; "+
+		"a method with a target runs between its reference's two runs, at most two places from each); "+
 		"single-call methods run from %d goroutines.\n",
 		fmtInt(float64(cfg.calls)), cfg.roundTime, cfg.rounds, cfg.conc)
 	fmt.Fprintf(w, "- Reading the tables: calls/s is the median round (± half the range of rounds); × hand-built is the median over rounds of "+

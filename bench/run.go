@@ -299,9 +299,10 @@ func runScenario(ctx context.Context, cfg config, sc *scenario, index int) error
 	for _, r := range sc.results {
 		runMethod(ctx, sc, r, warm, 2*cfg.roundTime, false)
 	}
+	seq := sequence(sc.results)
 	for round := range rounds {
-		for _, i := range roundOrder(len(sc.results), round) {
-			r := sc.results[i]
+		for _, i := range roundOrder(len(seq), round) {
+			r := sc.results[seq[i]]
 			// The label lets a CPU profile be split per method:
 			// go tool pprof -tagfocus='method=^luagen$' -tagfocus='storm=true' ...
 			pprof.Do(ctx, pprof.Labels("method", r.m.id, "storm", strconv.FormatBool(sc.stormEvery > 0)), func(ctx context.Context) {

@@ -531,13 +531,17 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Scr
 		}
 	}
 	calls := b.buf.calls
-	for j, res := range results {
+	rnd := uint8(min(round, maxRounds-1))
+	for j := range results {
 		i := int32(j)
 		if idx != nil {
 			i = idx[j]
 		}
 		c := &calls[i]
-		c.round = uint8(min(round, maxRounds-1))
+		c.round = rnd
+		// By pointer: a RedisResult is 80 bytes, and most replies are
+		// not errors.
+		res := &results[j]
 		err := res.Error()
 		if err == nil {
 			continue
@@ -546,12 +550,12 @@ func (b *Batch) send(ctx context.Context, cmds []rueidis.Completed, loads []*Scr
 			b.dropped = true
 		}
 		switch {
-		case c.script != nil && !c.eval && b.r.isMissing(c.script, res): // EVAL cannot miss; if a server says so, that stands
+		case c.script != nil && !c.eval && b.r.isMissing(c.script, *res): // EVAL cannot miss; if a server says so, that stands
 			noscript = append(noscript, i)
-		case c.script != nil && notRun(res):
+		case c.script != nil && notRun(*res):
 			again = append(again, i)
 		default:
-			sum.Add(i, replyErr(c.script, &res))
+			sum.Add(i, replyErr(c.script, res))
 		}
 	}
 	return noscript, again
