@@ -35,6 +35,8 @@ type Batch struct {
 	// (a standalone or sentinel pipe fails the calls it queued before
 	// writing them), so that slice is never written to or reused again.
 	dropped bool
+	// keyless: a command without keys was queued (see routeKeyless).
+	keyless bool
 	// fnUnknown: a library's script was queued before the runner knew
 	// whether the server has Functions; Exec finds out and, if it has,
 	// builds those calls again as FCALL.
@@ -56,7 +58,12 @@ type batchBuf struct {
 	// (script, node) pairs given one.
 	send  []rueidis.Completed
 	loads []*Script
-	seen  keySet
+	// sendUsed and loadsUsed are the most of send and loads any round
+	// used: what release clears (a pooled buffer may have served a much
+	// larger batch, and clearing its whole capacity cost more than the
+	// batch's own work).
+	sendUsed, loadsUsed int
+	seen                keySet
 }
 
 // loadKey is a script on a node: group is a cluster node's index in the
@@ -150,11 +157,12 @@ func (buf *batchBuf) release() {
 	}
 	clear(buf.calls)
 	clear(buf.strs)
-	clear(buf.cmds[:cap(buf.cmds)]) // retries may have left it shorter
-	clear(buf.send[:cap(buf.send)])
-	clear(buf.loads[:cap(buf.loads)])
+	clear(buf.cmds) // rounds after the first reuse it, never past its length
+	clear(buf.send[:buf.sendUsed])
+	clear(buf.loads[:buf.loadsUsed])
 	buf.calls, buf.strs, buf.cmds, buf.pending = buf.calls[:0], buf.strs[:0], buf.cmds[:0], buf.pending[:0]
 	buf.send, buf.loads = buf.send[:0], buf.loads[:0]
+	buf.sendUsed, buf.loadsUsed = 0, 0
 	bufPool.Put(buf)
 }
 
@@ -233,6 +241,9 @@ func (b *Batch) Add(s *Script, keys, args []string) int {
 	}
 	buf.calls = append(buf.calls, call{script: s, off: int32(off), nkeys: int32(len(keys)), nargs: int32(len(args))})
 	buf.cmds = append(buf.cmds, cmd)
+	if cmd.Slot() == keylessSlot {
+		b.keyless = true
+	}
 	b.n++
 	return int(b.n - 1)
 }
@@ -280,6 +291,9 @@ func (b *Batch) Do(cmd rueidis.Completed) Future[rueidis.RedisMessage] {
 	}
 	b.buf.calls = append(b.buf.calls, call{})
 	b.buf.cmds = append(b.buf.cmds, cmd)
+	if cmd.Slot() == keylessSlot {
+		b.keyless = true
+	}
 	f.i = b.n
 	b.n++
 	return f
@@ -351,7 +365,7 @@ func (b *Batch) Exec(ctx context.Context) error {
 		if len(cmds) == 0 {
 			break
 		}
-		if r.cluster {
+		if r.cluster && b.keyless {
 			routeKeyless(cmds)
 		}
 		if round == 0 && r.hooks.Batch != nil {
@@ -454,12 +468,14 @@ func (b *Batch) withLoads(cmds []rueidis.Completed, idx []int32, all bool) ([]ru
 	}
 	buf.seen.reset()
 	buf.loads = loads
+	buf.loadsUsed = max(buf.loadsUsed, len(loads))
 	if len(loads) == 0 {
 		buf.send = send
 		return cmds, nil
 	}
 	send = append(send, cmds...)
 	buf.send = send
+	buf.sendUsed = max(buf.sendUsed, len(send))
 	return send, loads
 }
 
