@@ -148,3 +148,46 @@ func TestRunSequence(t *testing.T) {
 		}
 	}
 }
+
+// TestInterval checks the bootstrap interval of a median: a point when
+// every round agrees, around the median and reproducible otherwise, and
+// narrower with more rounds of the same spread.
+func TestInterval(t *testing.T) {
+	if lo, hi := interval([]float64{1, 1, 1, 1}); lo != 1 || hi != 1 {
+		t.Errorf("constant rounds: interval %v–%v, want 1–1", lo, hi)
+	}
+	spread := func(n int) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 0.8 + 0.4*float64(i%10)/9 // 0.8 … 1.2
+		}
+		return v
+	}
+	v := spread(20)
+	lo, hi := interval(v)
+	if m := median(v); !(lo < m && m < hi) {
+		t.Errorf("interval %v–%v does not hold the median %v", lo, hi, m)
+	}
+	if lo2, hi2 := interval(v); lo2 != lo || hi2 != hi {
+		t.Errorf("interval not reproducible: %v–%v then %v–%v", lo, hi, lo2, hi2)
+	}
+	if lo4, hi4 := interval(spread(80)); hi4-lo4 >= hi-lo {
+		t.Errorf("80 rounds: interval %v–%v not narrower than 20 rounds' %v–%v", lo4, hi4, lo, hi)
+	}
+}
+
+func TestVerdict(t *testing.T) {
+	for _, c := range []struct {
+		v, hi, goal float64
+		met, tie    bool
+	}{
+		{0.98, 1.01, 0.97, true, false},
+		{0.97, 0.99, 0.97, true, false},
+		{0.96, 0.99, 0.97, false, true},
+		{0.95, 0.969, 0.97, false, false},
+	} {
+		if met, tie := verdict(c.v, c.hi, c.goal); met != c.met || tie != c.tie {
+			t.Errorf("verdict(%v, %v, %v) = %v, %v; want %v, %v", c.v, c.hi, c.goal, met, tie, c.met, c.tie)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	rt "runtime"
 	"runtime/debug"
@@ -80,8 +81,18 @@ func (s *scenario) result(id string) *methodResult {
 // itself is compared with the first alone, so that its row shows the noise
 // floor undiluted.
 func ratio(a, b *methodResult) float64 {
-	if a == nil || b == nil || !a.clean() || !b.clean() || len(a.rounds) != len(b.rounds) || len(a.rounds) == 0 {
+	v := roundRatios(a, b)
+	if v == nil {
 		return math.NaN()
+	}
+	return median(v)
+}
+
+// roundRatios is a's calls/s over b's in each round (see ratio); nil when
+// they cannot be compared.
+func roundRatios(a, b *methodResult) []float64 {
+	if a == nil || b == nil || !a.clean() || !b.clean() || len(a.rounds) != len(b.rounds) || len(a.rounds) == 0 {
+		return nil
 	}
 	again := b.again
 	if again == a || again == nil || !again.clean() || len(again.rounds) != len(b.rounds) {
@@ -95,7 +106,27 @@ func ratio(a, b *methodResult) float64 {
 		}
 		v[i] = a.rounds[i].callsPerSec() / den
 	}
-	return median(v)
+	return v
+}
+
+// interval is a 95% bootstrap interval of the median of v: the rounds
+// resampled with replacement, the 2.5th and 97.5th percentiles of the
+// resamples' medians (a fixed seed, so a report is reproducible from its
+// rounds). It says how far a ratio could move in another run of the same
+// rounds on the same machine.
+func interval(v []float64) (lo, hi float64) {
+	const resamples = 2000
+	rng := rand.New(rand.NewPCG(3, 4))
+	meds := make([]float64, resamples)
+	w := make([]float64, len(v))
+	for k := range meds {
+		for i := range w {
+			w[i] = v[rng.IntN(len(v))]
+		}
+		meds[k] = median(w)
+	}
+	slices.Sort(meds)
+	return meds[resamples*25/1000], meds[resamples*975/1000-1]
 }
 
 func median(v []float64) float64 {
@@ -136,7 +167,8 @@ func (rep *report) write(w io.Writer) {
 		"\"state\" checks Redis after the run: every successful call applied exactly once and nothing else. "+
 		"A method with failed calls or a wrong state is marked ✗ and not ranked. "+
 		"The hand-built DoMulti (and rueidis Lua.Exec, go-redis's pipelined EvalSha and Script.Run) run twice in every round: ratios to them divide by the mean of the two runs, "+
-		"and the second run's ratio to the first (its own row) is the noise floor of those ratios.\n")
+		"and the second run's ratio to the first (its own row) is the noise floor of those ratios. "+
+		"In the targets, a ratio comes with a 95%% bootstrap interval of that median over the rounds: how far it could move in another run like this one.\n")
 	fmt.Fprintf(w, "- Total run time: %v; load average (1 min) %s at the start, %s at the end (the Redis servers and the bench share the machine's CPUs: anything else running skews the numbers)\n",
 		rep.wall.Round(time.Second), rep.loadStart, rep.loadEnd)
 
@@ -189,7 +221,7 @@ func (rep *report) writeStorm(w io.Writer, sc *scenario) {
 	if control := sc.result("luagen-calm"); control != nil {
 		for _, id := range []string{"luagen", "luagen-ordered"} {
 			if r := sc.result(id); r != nil {
-				without, with := stormRatio(r, control)
+				without, with, _, _ := stormRatio(r, control)
 				fmt.Fprintf(w, "\n%s in the storm over the same pipeline without flushes in the same rounds (%s): %.2f× with the flushes' time excluded, %.2f× with it.\n",
 					r.m.name, control.m.id, without, with)
 			}
@@ -197,11 +229,20 @@ func (rep *report) writeStorm(w io.Writer, sc *scenario) {
 	}
 }
 
+// verdict is a "≥ goal" target's outcome for a ratio v whose 95% interval
+// ends at hi: met when v reaches the goal, a tie when only the interval
+// does (this run cannot tell them apart), else missed.
+func verdict(v, hi, goal float64) (met, tie bool) {
+	met = v >= goal
+	return met, !met && hi >= goal
+}
+
 // stormRatio is the median over rounds of r's calls/s in the storm over
-// control's in the same round, without and with the time of the flushes.
-func stormRatio(r, control *methodResult) (without, with float64) {
+// control's in the same round, without and with the time of the flushes,
+// and the 95% interval of the first (see interval).
+func stormRatio(r, control *methodResult) (without, with, lo, hi float64) {
 	if len(r.rounds) != len(control.rounds) || len(r.rounds) == 0 || !r.clean() || !control.clean() {
-		return math.NaN(), math.NaN()
+		return math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	}
 	a, b := make([]float64, len(r.rounds)), make([]float64, len(r.rounds))
 	for i := range r.rounds {
@@ -209,7 +250,8 @@ func stormRatio(r, control *methodResult) (without, with float64) {
 		a[i] = r.rounds[i].callsPerSecNoFlush() / c
 		b[i] = r.rounds[i].callsPerSec() / c
 	}
-	return median(a), median(b)
+	lo, hi = interval(a)
+	return median(a), median(b), lo, hi
 }
 
 func state(r *methodResult) string {
@@ -227,7 +269,10 @@ type target struct {
 	what     string
 	measured string
 	met      bool
-	known    bool // false when the scenario was not run
+	// tie: not met, but the ratio's 95% interval reaches the target, so
+	// this run cannot tell the two apart (see interval).
+	tie   bool
+	known bool // false when the scenario was not run
 }
 
 func (rep *report) find(dep *deployment, script string, batch int, storm bool) *scenario {
@@ -254,17 +299,20 @@ func (rep *report) targets() []target {
 		t := target{what: fmt.Sprintf("%s — %s script, batch %d", what, script, batch)}
 		if sc != nil && sc.result(a) != nil && sc.result(b) != nil {
 			t.known = true
-			v := ratio(sc.result(a), sc.result(b))
-			if math.IsNaN(v) {
+			rs := roundRatios(sc.result(a), sc.result(b))
+			if rs == nil {
 				t.measured = "not comparable (a method failed)"
 			} else {
-				t.measured = fmt.Sprintf("%.3f×", v)
+				v := median(rs)
+				lo, hi := interval(rs)
+				t.measured = fmt.Sprintf("%.3f× (95%% interval %.3f–%.3f", v, lo, hi)
 				if again := sc.result(b).again; again != nil {
 					if f := ratio(again, sc.result(b)); !math.IsNaN(f) {
-						t.measured += fmt.Sprintf(" (noise floor: its second run %.3f×)", f)
+						t.measured += fmt.Sprintf("; noise floor: its second run %.3f×", f)
 					}
 				}
-				t.met = v >= goal
+				t.measured += ")"
+				t.met, t.tie = verdict(v, hi, goal)
 			}
 		}
 		out = append(out, t)
@@ -299,9 +347,10 @@ func (rep *report) targets() []target {
 	if sc := rep.find(dep, "", 0, true); sc != nil {
 		t := target{what: fmt.Sprintf("NOSCRIPT storm: luagen pipeline ≥ 0.9× the same pipeline without flushes, same rounds (SCRIPT FLUSH time excluded) — %s script, batch %d", sc.script.label, sc.batch)}
 		if storm, control := sc.result("luagen"), sc.result("luagen-calm"); storm != nil && control != nil {
-			without, with := stormRatio(storm, control)
-			t.known, t.met = true, without >= 0.9
-			t.measured = fmt.Sprintf("%.3f× (flush time included: %.3f×)", without, with)
+			without, with, lo, hi := stormRatio(storm, control)
+			t.known = true
+			t.met, t.tie = verdict(without, hi, 0.9)
+			t.measured = fmt.Sprintf("%.3f× (95%% interval %.3f–%.3f; flush time included: %.3f×)", without, lo, hi, with)
 		}
 		out = append(out, t)
 	}
@@ -401,7 +450,14 @@ func (rep *report) writeTargets(w io.Writer) {
 			fmt.Fprintf(w, "| %s | not run | — |\n", t.what)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %s | %s |\n", t.what, t.measured, map[bool]string{true: "✓", false: "✗"}[t.met])
+		verdict := "✗"
+		switch {
+		case t.met:
+			verdict = "✓"
+		case t.tie:
+			verdict = "≈ within noise"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", t.what, t.measured, verdict)
 	}
 }
 
