@@ -42,8 +42,9 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 		} else {
 			res = r.client.Do(ctx, cmd)
 		}
+		ok := res.Error() == nil // most replies: no error to look into
 		switch {
-		case !useEval && r.isMissing(s, res): // did not run
+		case !ok && !useEval && r.isMissing(s, res): // did not run
 			noscripts++
 			switch rt.ResendAfter(noscripts, true, r.loads.Refused()) {
 			case rt.ResendWithLoad:
@@ -54,7 +55,7 @@ func Call[T any](ctx context.Context, r *Runner, s *Script, keys, args []string,
 			default:
 				withLoad, useEval = false, true
 			}
-		case notRun(res) && int(retries) < retryCap(&res) && backoff(ctx, int(retries)):
+		case !ok && notRun(res) && int(retries) < retryCap(&res) && backoff(ctx, int(retries)):
 			retries++
 		default:
 			if r.hooks.Call != nil {
