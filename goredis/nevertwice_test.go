@@ -12,19 +12,9 @@ import (
 
 	"github.com/luagen/luagen/goredis"
 	"github.com/luagen/luagen/goredis/luagenimpl"
+	"github.com/luagen/luagen/internal/conformance"
 	"github.com/luagen/luagen/internal/redistest"
 )
-
-// slowBody writes, then runs for ARGV[1] milliseconds: longer than the
-// client's read timeout.
-const slowBody = `redis.call('INCR', KEYS[1])
-local function now()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local start = now()
-while now() - start < tonumber(ARGV[1]) do end
-return 1`
 
 // dropper dials connections it can close from the client side, as a
 // network failure would, while a call waits for its reply.
@@ -99,7 +89,7 @@ func TestNeverTwice(t *testing.T) {
 	sa := redistest.NewStandalone(t)
 	cl := redistest.Cluster(t)
 	ctx := ctxT(t)
-	slow := newScript("slow", slowBody, false)
+	slow := newScript("slow", conformance.SlowWriteBody, false)
 	for _, name := range []string{"standalone", "cluster"} {
 		t.Run(name, func(t *testing.T) {
 			dr := &dropper{}

@@ -14,6 +14,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/luagen/luagen/generator/library"
 	"github.com/luagen/luagen/generator/model"
+	"github.com/luagen/luagen/internal/conformance"
 	"github.com/luagen/luagen/internal/redistest"
 	"github.com/luagen/luagen/runtime"
 	"github.com/luagen/luagen/runtime/luagenimpl"
@@ -354,7 +355,7 @@ func TestFunctionsBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := ctxT(t)
-	_, ss := newLibrary(t, libScript{name: "spin", body: spinBody}, libScript{name: "incr", body: "return redis.call('INCR', KEYS[1])"})
+	_, ss := newLibrary(t, libScript{name: "spin", body: conformance.SpinBody}, libScript{name: "incr", body: "return redis.call('INCR', KEYS[1])"})
 	spin, incr := ss[0], ss[1]
 	spinner, caller := runtime.New(newClient(t, sa.Addr())), runtime.New(newClient(t, sa.Addr()))
 	if err := caller.Load(ctx, ss...); err != nil {
@@ -506,14 +507,3 @@ func TestFunctionsACL(t *testing.T) {
 		})
 	}
 }
-
-// spinBody runs for ARGV[1] milliseconds without writing (so SCRIPT KILL
-// can stop it): while it runs past busy-reply-threshold, Redis answers
-// every other script call BUSY without running it.
-const spinBody = `local function now()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local start = now()
-while now() - start < tonumber(ARGV[1]) do end
-return 1`

@@ -21,10 +21,10 @@ const ledgerBody = `local n = redis.call('INCR', KEYS[1])
 redis.call('INCRBY', KEYS[2], ARGV[1])
 return n`
 
-// spinBody runs for ARGV[1] milliseconds without writing (so SCRIPT KILL
+// SpinBody runs for ARGV[1] milliseconds without writing (so SCRIPT KILL
 // can stop it): while it runs past busy-reply-threshold, Redis answers
 // every other script call BUSY without running it.
-const spinBody = `local function now()
+const SpinBody = `local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
@@ -32,9 +32,9 @@ local start = now()
 while now() - start < tonumber(ARGV[1]) do end
 return 1`
 
-// slowWriteBody writes first, then runs for ARGV[1] milliseconds: a write
+// SlowWriteBody writes first, then runs for ARGV[1] milliseconds: a write
 // whose reply can be lost after it took effect.
-const slowWriteBody = `local n = redis.call('INCR', KEYS[1])
+const SlowWriteBody = `local n = redis.call('INCR', KEYS[1])
 local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -526,7 +526,7 @@ func testBusy(t *testing.T, b Backend) {
 	d := Deployment{Kind: Standalone, Addrs: []string{sa.Addr()}}
 	ctx := ctxT(t)
 	spinner := connect(t, b, d, Options{})
-	spin := NewScript("spin", spinBody, false)
+	spin := NewScript("spin", SpinBody, false)
 	spinFor := func(ms int) (wait func()) {
 		done := make(chan error, 1)
 		go func() { done <- spinner.Call(context.Background(), spin, nil, []string{strconv.Itoa(ms)}, Int64).Err }()
@@ -758,7 +758,7 @@ func testDroppedConnection(t *testing.T, b Backend) {
 	sa := redistest.NewStandalone(t)
 	px := newProxy(t, sa.Addr())
 	r := connect(t, b, Deployment{Kind: Standalone, Addrs: []string{px.Addr()}}, Options{})
-	slow := NewScript("slow", slowWriteBody, false)
+	slow := NewScript("slow", SlowWriteBody, false)
 	ctx := ctxT(t)
 	if err := r.Load(ctx, slow); err != nil {
 		t.Fatal(err)
