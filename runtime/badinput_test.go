@@ -25,8 +25,8 @@ import (
 
 // TestEmptyKeysAndArgs runs scripts with nil and empty keys and args, and
 // with empty-string keys and args, by Call and in batches (on a cluster
-// zero-key calls are routed with the batch's keyed calls, or anywhere when
-// the batch has none).
+// zero-key calls and keyless plain commands are routed with the batch's
+// keyed calls, or anywhere when the batch has none).
 func TestEmptyKeysAndArgs(t *testing.T) {
 	for _, d := range deployments(t) {
 		t.Run(d.name, func(t *testing.T) {
@@ -87,6 +87,28 @@ func TestEmptyKeysAndArgs(t *testing.T) {
 						t.Errorf("read-only zero-key call %d = %q, %v", i, v, err)
 					}
 				}
+			}
+
+			// A plain command without keys among keyed calls only, in
+			// several slots.
+			b := r.NewBatch()
+			var sets []runtime.Future[string]
+			for i := range 8 {
+				sets = append(sets, luagenimpl.Queue(b, setget, []string{prefix(t) + "p" + strconv.Itoa(i)}, []string{"v"}, luagenimpl.DecodeString))
+			}
+			ping := b.Do(d.client.B().Ping().Build())
+			if err := b.Exec(ctx); err != nil {
+				t.Fatalf("batch with a keyless plain command: %v", err)
+			}
+			for i, f := range sets {
+				if v, err := f.Get(); err != nil || v != "v" {
+					t.Errorf("keyed call %d beside PING = %q, %v; want v", i, v, err)
+				}
+			}
+			if m, err := ping.Get(); err != nil {
+				t.Errorf("PING in a batch = %v", err)
+			} else if s, _ := m.ToString(); s != "PONG" {
+				t.Errorf("PING in a batch = %q, want PONG", s)
 			}
 		})
 	}
